@@ -1,0 +1,1 @@
+"""Adapters: the only code that imports httpx, SQLAlchemy, openai or procrastinate."""

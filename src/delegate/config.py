@@ -1,0 +1,122 @@
+"""Typed settings, read once at an entry point and passed down.
+
+Every environment variable starts with ``DELEGATE_``; groups are separated by ``__``
+(``DELEGATE_DB__URL``, ``DELEGATE_RECALL__BASE_URL``). Defaults give the embedded setup:
+SQLite in the data directory, in-process dispatcher, offline brain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DbSettings(BaseModel):
+    url: str | None = None
+    """SQLAlchemy URL. Default: a SQLite file ``delegate.db`` in the data directory."""
+    pool_size: int = 10
+    """Connections per process (PostgreSQL only)."""
+    echo: bool = False
+    """Log every SQL statement (debugging only)."""
+
+
+class RecallSettings(BaseModel):
+    base_url: str | None = None
+    """Point every integration at this Recall base URL (the simulator) instead of its region."""
+    timeout_s: float = 15.0
+    """Timeout of one Recall request."""
+    max_attempts: int = 4
+    """Attempts for a retryable Recall failure (429, 5xx, 507, timeouts)."""
+    max_retry_wait_s: float = 30.0
+    """Longest single wait between attempts, whatever Retry-After says."""
+    transcript_provider: str = "recallai_streaming"
+    """Transcript provider requested for each bot."""
+    transcript_language: str = "en"
+    """Transcript language requested for each bot."""
+    poll_interval_s: float = 30.0
+    """How often an active session's bot status is fetched as a fallback to webhooks."""
+
+
+class LlmSettings(BaseModel):
+    brain: Literal["auto", "offline", "llm"] = "auto"
+    """``offline`` never calls a model; ``llm`` always does; ``auto`` uses the LLM when a base URL is set."""
+    base_url: str | None = None
+    """OpenAI-compatible base URL (OpenAI, Ollama, vLLM, llama.cpp server, ...)."""
+    api_key: SecretStr = SecretStr("sk-local")
+    """API key for the LLM server (local servers accept anything)."""
+    model: str = "gpt-4o-mini"
+    """Default model; a bot's ``model`` field overrides it."""
+    timeout_s: float = 30.0
+    """Timeout of one model call."""
+    context_tokens: int = 3000
+    """Token budget for the context sent with each reply."""
+    max_reply_tokens: int = 400
+    """Longest reply asked of the model."""
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    """Interface the API listens on."""
+    port: int = 8000
+    """Port the API listens on."""
+    public_url: str | None = None
+    """Base URL Recall uses to reach this server (realtime receiver). Default: http://host:port."""
+    max_body_bytes: int = 1_048_576
+    """Largest accepted request body."""
+
+
+class WorkerSettings(BaseModel):
+    dispatcher: Literal["auto", "inprocess", "procrastinate"] = "auto"
+    """``auto``: procrastinate on PostgreSQL, in-process on SQLite."""
+    concurrency: int = 8
+    """Sessions processed at once per worker process."""
+    sweep_interval_s: float = 10.0
+    """How often unprocessed events are swept up (safety net for lost signals)."""
+
+
+class SecretsSettings(BaseModel):
+    keys: SecretStr | None = None
+    """Encryption keys as ``id:base64key`` separated by commas; the first encrypts."""
+    key_file: Path | None = None
+    """File with one ``id:base64key`` per line; the first encrypts. Default: data_dir/secret.key."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DELEGATE_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Path(".delegate")
+    """Where the embedded database and the generated key file live."""
+    log_level: str = "INFO"
+    """Log level of the service."""
+    db: DbSettings = Field(default_factory=DbSettings)
+    recall: RecallSettings = Field(default_factory=RecallSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+
+    @property
+    def database_url(self) -> str:
+        return self.db.url or f"sqlite+aiosqlite:///{self.data_dir / 'delegate.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def key_file(self) -> Path:
+        return self.secrets.key_file or self.data_dir / "secret.key"
+
+    @property
+    def public_url(self) -> str:
+        return (self.api.public_url or f"http://{self.api.host}:{self.api.port}").rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (and ``.env``), with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

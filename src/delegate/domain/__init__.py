@@ -1,0 +1,1 @@
+"""Pure types and rules of delegate. Imports nothing outside the standard library."""

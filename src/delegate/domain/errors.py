@@ -1,0 +1,44 @@
+"""Domain errors. Each maps to one HTTP status in ``api/errors.py`` and nowhere else.
+
+    DelegateError
+    ├── InvalidInput        400  a field is wrong; the message names it
+    ├── NotAuthenticated    401
+    ├── NotFound            404  also for another account's records
+    ├── Conflict            409  e.g. an action on an ended session
+    ├── RateLimited         429
+    └── UpstreamFailed      502  Recall (or the model) failed after retries
+"""
+
+from __future__ import annotations
+
+
+class DelegateError(Exception):
+    code = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(DelegateError):
+    code = "BAD_REQUEST"
+
+
+class NotAuthenticated(DelegateError):
+    code = "NOT_AUTHENTICATED"
+
+
+class NotFound(DelegateError):
+    code = "NOT_FOUND"
+
+
+class Conflict(DelegateError):
+    code = "CONFLICT"
+
+
+class RateLimited(DelegateError):
+    code = "TOO_MANY_REQUESTS"
+
+
+class UpstreamFailed(DelegateError):
+    code = "BAD_GATEWAY"

@@ -1,0 +1,1 @@
+"""Use cases, named as verbs. They depend on ports, never on FastAPI, httpx or SQLAlchemy."""
