@@ -42,7 +42,7 @@ class RecallSettings(BaseModel):
 
 class LlmSettings(BaseModel):
     brain: Literal["auto", "offline", "llm"] = "auto"
-    """``offline`` never calls a model; ``llm`` always does; ``auto`` uses the LLM when a base URL is set."""
+    """``offline``: never call a model; ``llm``: always; ``auto``: LLM when a base URL is set."""
     base_url: str | None = None
     """OpenAI-compatible base URL (OpenAI, Ollama, vLLM, llama.cpp server, ...)."""
     api_key: SecretStr = SecretStr("sk-local")

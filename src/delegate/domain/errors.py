@@ -1,12 +1,12 @@
 """Domain errors. Each maps to one HTTP status in ``api/errors.py`` and nowhere else.
 
-    DelegateError
-    ├── InvalidInput        400  a field is wrong; the message names it
-    ├── NotAuthenticated    401
-    ├── NotFound            404  also for another account's records
-    ├── Conflict            409  e.g. an action on an ended session
-    ├── RateLimited         429
-    └── UpstreamFailed      502  Recall (or the model) failed after retries
+DelegateError
+├── InvalidInput        400  a field is wrong; the message names it
+├── NotAuthenticated    401
+├── NotFound            404  also for another account's records
+├── Conflict            409  e.g. an action on an ended session
+├── RateLimited         429
+└── UpstreamFailed      502  Recall (or the model) failed after retries
 """
 
 from __future__ import annotations

@@ -75,7 +75,9 @@ class StopScreenshare:
     pass
 
 
-Action = SendChat | LeaveMeeting | PauseRecording | ResumeRecording | StartScreenshare | StopScreenshare
+Action = (
+    SendChat | LeaveMeeting | PauseRecording | ResumeRecording | StartScreenshare | StopScreenshare
+)
 
 
 class TranscriptSearch(Protocol):

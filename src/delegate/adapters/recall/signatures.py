@@ -99,9 +99,11 @@ def verify(
     for secret in candidates:
         expected = compute(secret, msg_id, ts, body).encode()
         for part in sig_header.split():
-            version, _, sig = part.replace("=", ",", 1).partition(",") if part.startswith(
-                "v1="
-            ) else part.partition(",")
+            version, _, sig = (
+                part.replace("=", ",", 1).partition(",")
+                if part.startswith("v1=")
+                else part.partition(",")
+            )
             if version == "v1" and hmac.compare_digest(sig.encode(), expected):
                 return msg_id
     raise SignatureError("no matching signature")

@@ -1,0 +1,245 @@
+"""Typed models of Recall.ai realtime messages (``recording_config.realtime_endpoints``).
+
+Every message is ``{"event", "data": {"data": <event body>, "bot": {...}, "recording": {...},
+...}}``. ``parse_realtime_event`` picks the model from the event name; names we do not
+interpret (media buffers, events Recall adds later) become ``OtherRealtimeEvent`` rather than
+an error.
+
+    transcript.data / .partial_data       -> TranscriptEvent
+    participant_events.chat_message       -> ChatMessageEvent
+    participant_events.<join, leave, ...> -> ParticipantEvent
+    anything else                          -> OtherRealtimeEvent
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import Discriminator, Field, Tag, TypeAdapter, ValidationError, field_validator
+
+from delegate.adapters.recall.models import (
+    PayloadError,
+    RecallModel,
+    Ref,
+    invalid_payload,
+    load_payload,
+)
+
+T = TypeVar("T")
+
+
+class Timestamp(RecallModel):
+    relative: float | None = None
+    """Seconds since the recording started."""
+    absolute: datetime | None = None
+
+
+class Participant(RecallModel):
+    id: int
+    """Per meeting, not unique across meetings."""
+    name: str | None = None
+    is_host: bool = False
+    platform: str | None = None
+    extra_data: dict[str, Any] = Field(default_factory=dict)
+    email: str | None = None
+
+    @field_validator("extra_data", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("is_host", mode="before")
+    @classmethod
+    def _none_is_false(cls, value: Any) -> Any:
+        return False if value is None else value
+
+
+class Word(RecallModel):
+    text: str
+    start_timestamp: Timestamp = Field(default_factory=Timestamp)
+    end_timestamp: Timestamp | None = None
+
+
+class Envelope(RecallModel, Generic[T]):
+    """``data`` of every realtime message: the event body plus references to its context."""
+
+    data: T
+    bot: Ref | None = None
+    recording: Ref | None = None
+    realtime_endpoint: Ref | None = None
+    transcript: Ref | None = None
+    participant_events: Ref | None = None
+
+
+class TranscriptData(RecallModel):
+    words: list[Word]
+    participant: Participant
+
+
+class ParticipantEventData(RecallModel):
+    participant: Participant
+    timestamp: Timestamp = Field(default_factory=Timestamp)
+    data: dict[str, Any] | None = None
+
+
+class ChatMessage(RecallModel):
+    text: str
+    to: str = "everyone"
+    """``everyone`` or ``only_bot`` (kept a string: Recall may add recipients)."""
+
+
+class ChatMessageData(RecallModel):
+    participant: Participant
+    timestamp: Timestamp = Field(default_factory=Timestamp)
+    data: ChatMessage
+
+
+class _RealtimeBase(RecallModel):
+    @property
+    def bot_id(self) -> str | None:
+        envelope = getattr(self, "data", None)
+        bot = getattr(envelope, "bot", None)
+        return bot.id if isinstance(bot, Ref) else None
+
+
+TRANSCRIPT_EVENTS = frozenset({"transcript.data", "transcript.partial_data"})
+PARTICIPANT_EVENTS = frozenset(
+    "participant_events." + action
+    for action in (
+        "join",
+        "leave",
+        "update",
+        "speech_on",
+        "speech_off",
+        "webcam_on",
+        "webcam_off",
+        "screenshare_on",
+        "screenshare_off",
+    )
+)
+CHAT_EVENT = "participant_events.chat_message"
+
+
+class TranscriptEvent(_RealtimeBase):
+    event: Literal["transcript.data", "transcript.partial_data"]
+    data: Envelope[TranscriptData]
+
+    @property
+    def is_final(self) -> bool:
+        """Partials are superseded by the next final fragment of the same speaker."""
+        return self.event == "transcript.data"
+
+    @property
+    def participant(self) -> Participant:
+        return self.data.data.participant
+
+    @property
+    def words(self) -> list[Word]:
+        return self.data.data.words
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text.strip() for word in self.words if word.text.strip())
+
+    @property
+    def start_s(self) -> float | None:
+        return self.words[0].start_timestamp.relative if self.words else None
+
+    @property
+    def end_s(self) -> float | None:
+        if not self.words:
+            return None
+        last = self.words[-1]
+        end = last.end_timestamp or last.start_timestamp
+        return end.relative
+
+
+class ParticipantEvent(_RealtimeBase):
+    """join, leave, update, speech_on/off, webcam_on/off, screenshare_on/off."""
+
+    event: str
+    data: Envelope[ParticipantEventData]
+
+    @property
+    def action(self) -> str:
+        return self.event.removeprefix("participant_events.")
+
+    @property
+    def participant(self) -> Participant:
+        return self.data.data.participant
+
+    @property
+    def timestamp(self) -> Timestamp:
+        return self.data.data.timestamp
+
+
+class ChatMessageEvent(_RealtimeBase):
+    event: Literal["participant_events.chat_message"]
+    data: Envelope[ChatMessageData]
+
+    @property
+    def participant(self) -> Participant:
+        return self.data.data.participant
+
+    @property
+    def timestamp(self) -> Timestamp:
+        return self.data.data.timestamp
+
+    @property
+    def text(self) -> str:
+        return self.data.data.data.text
+
+    @property
+    def to_bot(self) -> bool:
+        """Sent privately to the bot rather than to everyone."""
+        return self.data.data.data.to == "only_bot"
+
+
+class OtherRealtimeEvent(_RealtimeBase):
+    """An event we do not interpret (media buffers, events Recall adds later)."""
+
+    event: str
+    data: Any = None
+
+    @property
+    def bot_id(self) -> str | None:
+        bot = self.data.get("bot") if isinstance(self.data, dict) else None
+        bot_id = bot.get("id") if isinstance(bot, dict) else None
+        return bot_id if isinstance(bot_id, str) else None
+
+
+def _realtime_kind(value: Any) -> str:
+    event = value.get("event") if isinstance(value, dict) else getattr(value, "event", None)
+    if not isinstance(event, str):
+        return "other"
+    if event in TRANSCRIPT_EVENTS:
+        return "transcript"
+    if event == CHAT_EVENT:
+        return "chat"
+    if event in PARTICIPANT_EVENTS:
+        return "participant"
+    return "other"
+
+
+RealtimeEvent = Annotated[
+    Annotated[TranscriptEvent, Tag("transcript")]
+    | Annotated[ChatMessageEvent, Tag("chat")]
+    | Annotated[ParticipantEvent, Tag("participant")]
+    | Annotated[OtherRealtimeEvent, Tag("other")],
+    Discriminator(_realtime_kind),
+]
+_realtime_adapter: TypeAdapter[RealtimeEvent] = TypeAdapter(RealtimeEvent)
+
+
+def parse_realtime_event(raw: bytes | str | Mapping[str, Any]) -> RealtimeEvent:
+    """A realtime message (webhook body or websocket frame); unknown events become
+    ``OtherRealtimeEvent``, known events with a broken shape raise ``PayloadError``."""
+    data = load_payload(raw)
+    if not isinstance(data.get("event"), str):
+        raise PayloadError("realtime payload has no event name")
+    try:
+        return _realtime_adapter.validate_python(data)
+    except ValidationError as exc:
+        raise invalid_payload(f"{data['event']} payload", exc) from None

@@ -1,0 +1,57 @@
+"""FastAPI app factory. No module-level app: ``create_app(container)`` builds one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from delegate import __version__
+from delegate.api import errors
+from delegate.api.body_limit import BodyLimit
+from delegate.api.deps import require_json
+from delegate.api.routes import bots, integrations
+from delegate.bootstrap import Container
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(dependencies=[Depends(require_json)])
+    router.include_router(bots.router)
+    router.include_router(integrations.router)
+    return router
+
+
+def create_app(container: Container, manage_lifecycle: bool = True) -> FastAPI:
+    """Build the app. With ``manage_lifecycle`` the app starts and stops the container's
+    background work (dispatcher, pollers) in its lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if manage_lifecycle:
+            await container.start()
+        try:
+            yield
+        finally:
+            if manage_lifecycle:
+                await container.stop()
+
+    app = FastAPI(
+        title="delegate",
+        version=__version__,
+        description="AI delegates for video meetings, through Recall.ai. "
+        "ChatBotKit-compatible API: every route is served under /v1 and /api/v1.",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    app.add_middleware(BodyLimit, max_bytes=container.settings.api.max_body_bytes)
+    errors.install(app)
+    router = api_router()
+    app.include_router(router, prefix="/v1")
+    app.include_router(router, prefix="/api/v1", include_in_schema=False)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,108 @@
+"""The one place where errors become HTTP responses: always ``{"message", "code"}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from delegate.domain.errors import (
+    Conflict,
+    DelegateError,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    UpstreamFailed,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    InvalidInput: 400,
+    NotAuthenticated: 401,
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+    UpstreamFailed: 502,
+}
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "NOT_AUTHENTICATED",
+    403: "NOT_AUTHORIZED",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+HTTP_MESSAGES = {
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+}
+
+
+def error_response(status: int, message: str, code: str | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"message": message, "code": code or HTTP_CODES.get(status, "ERROR")}, status_code=status
+    )
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts)
+
+
+def validation_message(errors: list[Any]) -> str:
+    """Joi-style messages that name the offending field, joined with '; '."""
+    messages = []
+    for err in errors:
+        kind = err.get("type", "")
+        field = _field(err.get("loc", ()))
+        if kind == "json_invalid":
+            messages.append("Request body is not valid JSON")
+        elif kind == "missing" and not field:
+            messages.append("Request body is required (a JSON object)")
+        elif kind == "model_attributes_type" and not field:
+            messages.append("Request body must be a JSON object")
+        elif kind == "extra_forbidden":
+            messages.append(f'"{field}" is not allowed')
+        elif kind == "missing":
+            messages.append(f'"{field}" is required')
+        else:
+            messages.append(f'"{field}" {err.get("msg", "is invalid").lower()}')
+    return "; ".join(dict.fromkeys(messages)) or "Bad request"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DelegateError)
+    async def _domain(_: Request, exc: DelegateError) -> JSONResponse:
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
+        return error_response(status, exc.message, exc.code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, validation_message(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else None
+        if not message or message == "Request Entity Too Large":
+            message = HTTP_MESSAGES.get(exc.status_code, "Request failed")
+        return error_response(exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "Internal server error")

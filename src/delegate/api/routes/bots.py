@@ -1,0 +1,42 @@
+"""Bot routes: parse, call one service, map the result."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from delegate.api.deps import AccountDep, ContainerDep, ListQueryDep
+from delegate.api.schemas import BotIn, BotList, BotOut, IdOut
+from delegate.services import bots
+
+router = APIRouter(prefix="/bot", tags=["Bot"])
+
+
+@router.get("/list", operation_id="listBots")
+async def list_bots(c: ContainerDep, account: AccountDep, query: ListQueryDep) -> BotList:
+    page = await bots.list_bots(c.uow, account.id, query)
+    return BotList(items=[BotOut.of(b) for b in page.items], cursor=page.cursor)
+
+
+@router.post("/create", operation_id="createBot")
+async def create_bot(c: ContainerDep, account: AccountDep, body: BotIn) -> IdOut:
+    return IdOut(id=await bots.create_bot(c.uow, c.clock, account.id, body.provided()))
+
+
+@router.get("/{botId}/fetch", operation_id="fetchBot")
+async def fetch_bot(c: ContainerDep, account: AccountDep, botId: str) -> BotOut:
+    return BotOut.of(await bots.fetch_bot(c.uow, account.id, botId))
+
+
+@router.post("/{botId}/update", operation_id="updateBot")
+async def update_bot(
+    c: ContainerDep,
+    account: AccountDep,
+    botId: str,
+    body: BotIn,
+) -> IdOut:
+    return IdOut(id=await bots.update_bot(c.uow, c.clock, account.id, botId, body.provided()))
+
+
+@router.post("/{botId}/delete", operation_id="deleteBot")
+async def delete_bot(c: ContainerDep, account: AccountDep, botId: str) -> IdOut:
+    return IdOut(id=await bots.delete_bot(c.uow, account.id, botId))

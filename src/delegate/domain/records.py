@@ -1,0 +1,82 @@
+"""Stored records as the services see them, and the rules of their fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_REGION = "us-east-1"
+REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1")
+ALIAS_PATTERN = re.compile(r"^[a-z0-9_-]{1,128}$")
+
+
+class Order(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    cursor: str | None = None
+    order: Order = Order.DESC
+    take: int = 100
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    name: str
+    created_at: int
+
+
+@dataclass(frozen=True)
+class Bot:
+    id: str
+    account_id: str
+    alias: str | None
+    name: str
+    description: str
+    backstory: str
+    model: str
+    meta: dict[str, Any] | None
+    created_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class Integration:
+    id: str
+    account_id: str
+    bot_id: str | None
+    alias: str | None
+    name: str
+    description: str
+    region: str
+    meta: dict[str, Any] | None
+    api_key_set: bool
+    webhook_secret_set: bool
+    created_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class IntegrationSecrets:
+    api_key: str | None = field(repr=False, default=None)
+    webhook_secret: str | None = field(repr=False, default=None)
+
+
+def merge_meta(new: Any, old: dict[str, Any] | None) -> dict[str, Any] | None:
+    """ChatBotKit meta semantics: an object replaces; ``{"$update": {...}}`` merges shallowly."""
+    if isinstance(new, dict) and set(new) == {"$update"} and isinstance(new["$update"], dict):
+        return {**(old or {}), **new["$update"]}
+    return new  # type: ignore[no-any-return]

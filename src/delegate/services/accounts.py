@@ -1,0 +1,36 @@
+"""Accounts and API tokens. Tokens are shown once; only their SHA-256 digest is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from delegate.domain.errors import NotAuthenticated
+from delegate.domain.records import Account
+from delegate.services.ports import Clock, UnitOfWorkFactory
+
+TOKEN_PREFIX = "sk-"  # noqa: S105 - a prefix, not a secret
+
+
+def digest_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(uow: UnitOfWorkFactory, clock: Clock, account_name: str) -> str:
+    """Create the account if needed and a new API token for it; returns the token (only once)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    async with uow() as tx:
+        account = await tx.accounts.get_or_create(account_name, clock.now_ms())
+        await tx.accounts.add_token(account.id, digest_token(token), token[:7], clock.now_ms())
+    return token
+
+
+async def authenticate(uow: UnitOfWorkFactory, token: str | None) -> Account:
+    """The account a bearer token belongs to; NotAuthenticated when missing or unknown."""
+    if not token:
+        raise NotAuthenticated("Authorization header with a Bearer token is required")
+    async with uow() as tx:
+        account = await tx.accounts.account_for_token(digest_token(token))
+    if account is None:
+        raise NotAuthenticated("Unknown or revoked API token")
+    return account

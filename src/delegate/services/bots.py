@@ -1,0 +1,87 @@
+"""Bots: a name, a backstory (system prompt) and a model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from delegate.domain.errors import NotFound
+from delegate.domain.ids import new_id
+from delegate.domain.records import Bot, ListQuery, Page, merge_meta
+from delegate.services.fields import check_meta, clean_alias, ensure_alias_free
+from delegate.services.ports import Clock, UnitOfWorkFactory
+
+BOT_FIELDS = ("name", "description", "backstory", "model", "alias", "meta")
+
+
+async def create_bot(
+    uow: UnitOfWorkFactory, clock: Clock, account_id: str, fields: dict[str, Any]
+) -> str:
+    """Create a bot from the given fields (all optional); returns its id."""
+    alias = clean_alias(fields.get("alias"))
+    check_meta(fields.get("meta"))
+    now = clock.now_ms()
+    bot = Bot(
+        id=new_id(),
+        account_id=account_id,
+        alias=alias,
+        name=fields.get("name") or "",
+        description=fields.get("description") or "",
+        backstory=fields.get("backstory") or "",
+        model=fields.get("model") or "",
+        meta=merge_meta(fields.get("meta"), None),
+        created_at=now,
+        updated_at=now,
+    )
+    async with uow() as tx:
+        if alias:
+            await ensure_alias_free(await tx.bots.alias_taken(account_id, alias, None), alias)
+        await tx.bots.add(bot)
+    return bot.id
+
+
+async def fetch_bot(uow: UnitOfWorkFactory, account_id: str, ref: str) -> Bot:
+    async with uow() as tx:
+        bot = await tx.bots.get(account_id, ref)
+    if bot is None:
+        raise NotFound("Bot not found")
+    return bot
+
+
+async def list_bots(uow: UnitOfWorkFactory, account_id: str, query: ListQuery) -> Page[Bot]:
+    async with uow() as tx:
+        return await tx.bots.list(account_id, query)
+
+
+async def update_bot(
+    uow: UnitOfWorkFactory, clock: Clock, account_id: str, ref: str, fields: dict[str, Any]
+) -> str:
+    """Change the given fields; omitted fields keep their value."""
+    check_meta(fields.get("meta"))
+    async with uow() as tx:
+        bot = await tx.bots.get(account_id, ref)
+        if bot is None:
+            raise NotFound("Bot not found")
+        changes: dict[str, Any] = {
+            k: (v if v is not None else "")
+            for k, v in fields.items()
+            if k in ("name", "description", "backstory", "model")
+        }
+        if "alias" in fields:
+            alias = clean_alias(fields["alias"])
+            if alias:
+                await ensure_alias_free(await tx.bots.alias_taken(account_id, alias, bot.id), alias)
+            changes["alias"] = alias
+        if "meta" in fields:
+            changes["meta"] = merge_meta(fields["meta"], bot.meta)
+        await tx.bots.update(replace(bot, **changes, updated_at=clock.now_ms()))
+    return bot.id
+
+
+async def delete_bot(uow: UnitOfWorkFactory, account_id: str, ref: str) -> str:
+    async with uow() as tx:
+        bot = await tx.bots.get(account_id, ref)
+        if bot is None:
+            raise NotFound("Bot not found")
+        await tx.bots.delete(account_id, bot.id)
+    return bot.id

@@ -1,0 +1,143 @@
+"""Recall integrations: which Recall workspace (API key, region) and which bot a delegate uses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from delegate.domain.errors import InvalidInput, NotFound
+from delegate.domain.ids import new_id
+from delegate.domain.records import (
+    DEFAULT_REGION,
+    REGIONS,
+    Integration,
+    IntegrationSecrets,
+    ListQuery,
+    Page,
+    merge_meta,
+)
+from delegate.services.fields import check_meta, clean_alias, ensure_alias_free
+from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+
+def clean_region(region: str | None) -> str:
+    if region is None or region == "":
+        return DEFAULT_REGION
+    if region not in REGIONS:
+        raise InvalidInput(f'"region" must be one of [{", ".join(REGIONS)}]')
+    return region
+
+
+def _secret(value: str | None) -> str | None:
+    return value if value else None
+
+
+async def _resolve_bot(tx: UnitOfWork, account_id: str, ref: str | None) -> str | None:
+    if not ref:
+        return None
+    bot = await tx.bots.get(account_id, ref)
+    if bot is None:
+        raise NotFound(f'"botId" {ref!r}: bot not found')
+    return bot.id
+
+
+async def create_integration(
+    uow: UnitOfWorkFactory, clock: Clock, account_id: str, fields: dict[str, Any]
+) -> str:
+    """Create an integration; ``apiKey``/``webhookSecret`` are encrypted before storage."""
+    alias = clean_alias(fields.get("alias"))
+    region = clean_region(fields.get("region"))
+    check_meta(fields.get("meta"))
+    now = clock.now_ms()
+    async with uow() as tx:
+        if alias:
+            await ensure_alias_free(
+                await tx.integrations.alias_taken(account_id, alias, None), alias
+            )
+        integration = Integration(
+            id=new_id(),
+            account_id=account_id,
+            bot_id=await _resolve_bot(tx, account_id, fields.get("botId")),
+            alias=alias,
+            name=fields.get("name") or "",
+            description=fields.get("description") or "",
+            region=region,
+            meta=merge_meta(fields.get("meta"), None),
+            api_key_set=False,
+            webhook_secret_set=False,
+            created_at=now,
+            updated_at=now,
+        )
+        await tx.integrations.add(
+            integration,
+            IntegrationSecrets(
+                api_key=_secret(fields.get("apiKey")),
+                webhook_secret=_secret(fields.get("webhookSecret")),
+            ),
+        )
+    return integration.id
+
+
+async def fetch_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> Integration:
+    async with uow() as tx:
+        integration = await tx.integrations.get(account_id, ref)
+    if integration is None:
+        raise NotFound("Recall integration not found")
+    return integration
+
+
+async def list_integrations(
+    uow: UnitOfWorkFactory, account_id: str, query: ListQuery
+) -> Page[Integration]:
+    async with uow() as tx:
+        return await tx.integrations.list(account_id, query)
+
+
+async def update_integration(
+    uow: UnitOfWorkFactory, clock: Clock, account_id: str, ref: str, fields: dict[str, Any]
+) -> str:
+    """Change the given fields; omitted fields (region and alias included) stay as they are."""
+    check_meta(fields.get("meta"))
+    async with uow() as tx:
+        current = await tx.integrations.get(account_id, ref)
+        if current is None:
+            raise NotFound("Recall integration not found")
+        changes: dict[str, Any] = {
+            k: (fields[k] or "") for k in ("name", "description") if k in fields
+        }
+        if "region" in fields:
+            changes["region"] = clean_region(fields["region"])
+        if "alias" in fields:
+            alias = clean_alias(fields["alias"])
+            if alias:
+                taken = await tx.integrations.alias_taken(account_id, alias, current.id)
+                await ensure_alias_free(taken, alias)
+            changes["alias"] = alias
+        if "botId" in fields:
+            changes["bot_id"] = await _resolve_bot(tx, account_id, fields["botId"])
+        if "meta" in fields:
+            changes["meta"] = merge_meta(fields["meta"], current.meta)
+        secrets = {
+            name: _secret(fields[key])
+            for key, name in (("apiKey", "api_key"), ("webhookSecret", "webhook_secret"))
+            if key in fields
+        }
+        await tx.integrations.update(
+            replace(current, **changes, updated_at=clock.now_ms()), secrets
+        )
+    return current.id
+
+
+async def delete_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> str:
+    async with uow() as tx:
+        integration = await tx.integrations.get(account_id, ref)
+        if integration is None:
+            raise NotFound("Recall integration not found")
+        await tx.integrations.delete(account_id, integration.id)
+    return integration.id
+
+
+async def reencrypt_secrets(uow: UnitOfWorkFactory) -> int:
+    """Re-encrypt all stored secrets with the active key (after a key rotation)."""
+    async with uow() as tx:
+        return await tx.integrations.reencrypt_all()

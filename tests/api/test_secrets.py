@@ -1,0 +1,81 @@
+"""Secrets are encrypted at rest, never returned, never logged, and survive key rotation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+
+from delegate.adapters.db.migrate import upgrade
+from delegate.adapters.secretbox import add_key_to_file, load_or_create_key_file
+from delegate.bootstrap import build
+from delegate.config import Settings
+from delegate.services.integrations import reencrypt_secrets
+from tests.support import Api
+
+API_KEY = "recall-live-4f1d2c3b5a69788e0011"
+WEBHOOK_SECRET = "whsec_dGhpcyBpcyBhIHZlcnkgc2VjcmV0IGtleQ=="
+
+
+def _raw_bytes(data_dir: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in data_dir.glob("delegate.db*"))
+
+
+async def test_secrets_are_not_in_the_database_file_nor_in_responses_nor_logs(
+    api: Api, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    created = await api.post(
+        "integration/recall/create", {"apiKey": API_KEY, "webhookSecret": WEBHOOK_SECRET}
+    )
+    integration_id = created.json()["id"]
+    await api.post(f"integration/recall/{integration_id}/update", {"apiKey": API_KEY + "-v2"})
+    responses = [
+        created,
+        await api.get(f"integration/recall/{integration_id}/fetch"),
+        await api.get("integration/recall/list"),
+    ]
+
+    raw = _raw_bytes(settings.data_dir)
+    assert raw, "the database file should exist"
+    for secret in (API_KEY, WEBHOOK_SECRET, "dGhpcyBpcyBhIHZlcnkgc2VjcmV0IGtleQ"):
+        assert secret.encode() not in raw
+        assert all(secret not in r.text for r in responses)
+        assert secret not in caplog.text
+
+
+async def test_key_file_is_created_private(settings: Settings) -> None:
+    keys = load_or_create_key_file(settings.key_file)
+
+    assert len(keys) == 1
+    assert settings.key_file.stat().st_mode & 0o777 == 0o600
+
+
+async def test_rotating_the_key_keeps_old_records_readable(settings: Settings) -> None:
+    await asyncio.to_thread(upgrade, settings.database_url)
+    first = build(settings)
+    async with first.uow() as tx:
+        account = await tx.accounts.get_or_create("alice", 1)
+    from delegate.services.integrations import create_integration
+
+    integration_id = await create_integration(
+        first.uow, first.clock, account.id, {"apiKey": API_KEY}
+    )
+    await first.aclose()
+
+    add_key_to_file(settings.key_file)
+    second = build(settings)
+    async with second.uow() as tx:
+        assert (await tx.integrations.secrets(integration_id)).api_key == API_KEY
+    assert await reencrypt_secrets(second.uow) == 1
+    await second.aclose()
+
+    # After re-encryption only the new (first) key is needed.
+    lines = settings.key_file.read_text().splitlines()
+    settings.key_file.write_text(lines[0] + "\n")
+    third = build(settings)
+    async with third.uow() as tx:
+        assert (await tx.integrations.secrets(integration_id)).api_key == API_KEY
+    await third.aclose()

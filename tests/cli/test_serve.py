@@ -1,0 +1,59 @@
+"""``delegate serve`` as a real process: it listens, says where, and refuses a second copy."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "DELEGATE_DATA_DIR": str(data_dir), "DELEGATE_API__PORT": str(port)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "delegate", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_healthy(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("server did not become healthy")
+
+
+def test_serve_listens_upgrades_the_database_and_refuses_a_second_copy(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start_serve(tmp_path, port)
+    try:
+        wait_healthy(port)
+        r = httpx2.get(f"http://127.0.0.1:{port}/v1/bot/list")
+        assert r.status_code == 401
+        second = start_serve(tmp_path, free_port())
+        out, _ = second.communicate(timeout=20)
+        assert second.returncode != 0
+        assert "another delegate process" in out
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"listening on http://127.0.0.1:{port}" in out
+    assert "delegate token create" in out
+    assert (tmp_path / "delegate.db").exists()

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real SQLite file per test, the real app, an HTTP client on it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from delegate.adapters.db.migrate import upgrade
+from delegate.api.app import create_app
+from delegate.bootstrap import Container, build
+from delegate.config import Settings
+from delegate.services.accounts import create_token
+from tests.support import Api
+
+PG_URL = os.environ.get("DELEGATE_TEST_PG_URL")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+async def container(settings: Settings) -> AsyncIterator[Container]:
+    await asyncio.to_thread(upgrade, settings.database_url)
+    c = build(settings)
+    await c.start()
+    yield c
+    await c.stop()
+    await c.aclose()
+
+
+@pytest.fixture
+def app(container: Container):  # type: ignore[no-untyped-def]
+    return create_app(container, manage_lifecycle=False)
+
+
+@pytest.fixture
+async def http(app) -> AsyncIterator[httpx2.AsyncClient]:  # type: ignore[no-untyped-def]
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app), base_url="http://delegate.test"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def api(http: httpx2.AsyncClient, container: Container) -> Api:
+    return Api(http, await create_token(container.uow, container.clock, "alice"))
+
+
+@pytest.fixture
+async def other_api(http: httpx2.AsyncClient, container: Container) -> Api:
+    return Api(http, await create_token(container.uow, container.clock, "mallory"))

@@ -1,0 +1,28 @@
+"""Test support: a small API client bound to one account's token."""
+
+from __future__ import annotations
+
+import httpx2
+
+
+class Api:
+    """A client for one account: ``await api.post("bot/create", {...})``."""
+
+    def __init__(self, http: httpx2.AsyncClient, token: str, prefix: str = "/v1") -> None:
+        self.http = http
+        self.token = token
+        self.prefix = prefix
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def get(self, path: str, **params: object) -> httpx2.Response:
+        return await self.http.get(
+            f"{self.prefix}/{path}", params=params or None, headers=self.headers
+        )
+
+    async def post(self, path: str, body: object = None) -> httpx2.Response:
+        return await self.http.post(
+            f"{self.prefix}/{path}", json={} if body is None else body, headers=self.headers
+        )
