@@ -1,21 +1,36 @@
 """The composition root: the one place that builds real adapters from settings.
 
-Tests build the same container with the simulator's in-process transport instead of the
-network; nothing else differs.
+Tests and the demo build the same container with the simulator's transport in place of the
+network (``recall_http``) and, for LLM tests, a local server; nothing else differs.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import httpx2
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from delegate.adapters.db.engine import create_engine
+from delegate.adapters.db.event_writer import BatchingEventWriter
 from delegate.adapters.db.uow import SqlUnitOfWorkFactory
+from delegate.adapters.llm.offline import OfflineBrain
+from delegate.adapters.queue.inprocess import InProcessDispatcher
+from delegate.adapters.recall.client import HttpRecallConnector
 from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
 from delegate.config import Settings
+from delegate.domain.meeting import Brain
+from delegate.services.context import MeetingPorts
+from delegate.services.ingest import Receiver, SessionAuthCache
+from delegate.services.polling import poll_active_sessions
+from delegate.services.processing import process_session_events
+
+log = logging.getLogger(__name__)
 
 
 class SystemClock:
@@ -29,34 +44,129 @@ def build_secret_box(settings: Settings) -> SecretBox:
     return SecretBox(load_or_create_key_file(settings.key_file))
 
 
+def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
+    mode = settings.llm.brain
+    if mode == "llm" or (mode == "auto" and settings.llm.base_url):
+        from delegate.adapters.llm.openai_brain import OpenAIBrain
+
+        return OpenAIBrain(settings.llm, http)
+    return OfflineBrain()
+
+
+class _LateDispatcher:
+    """Forwards kicks to the dispatcher built after the ports (they need each other)."""
+
+    def __init__(self) -> None:
+        self.target: InProcessDispatcher | None = None
+
+    async def kick(self, session_id: str) -> None:
+        if self.target is not None:
+            await self.target.kick(session_id)
+
+
 @dataclass
 class Container:
     settings: Settings
     engine: AsyncEngine
     uow: SqlUnitOfWorkFactory
     clock: SystemClock
+    ports: MeetingPorts
+    receiver: Receiver
+    dispatcher: InProcessDispatcher
+    writer: BatchingEventWriter
+    owned_clients: list[httpx2.AsyncClient] = field(default_factory=list)
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        """Start background work: the event writer, the dispatcher (which sweeps up events
+        left unprocessed by an earlier run) and status polling."""
+        await self.writer.start()
+        await self.dispatcher.start()
+        self._poller = asyncio.create_task(self._poll_forever(), name="status-poller")
         for hook in self.on_start:
             await hook()
+
+    async def _poll_forever(self) -> None:
+        interval = self.settings.recall.poll_interval_s
+        while True:
+            await asyncio.sleep(min(interval, 5.0))
+            try:
+                await poll_active_sessions(self.ports, interval)
+            except Exception:
+                log.exception("status polling failed")
 
     async def stop(self) -> None:
         for hook in reversed(self.on_stop):
             await hook()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        await self.dispatcher.stop()
+        await self.writer.stop()
 
     async def aclose(self) -> None:
+        for client in self.owned_clients:
+            await client.aclose()
         await self.engine.dispose()
 
 
-def build(settings: Settings) -> Container:
+def build(
+    settings: Settings,
+    *,
+    recall_http: httpx2.AsyncClient | None = None,
+    llm_http: httpx2.AsyncClient | None = None,
+    brain: Brain | None = None,
+) -> Container:
     """Build the container. Connects to nothing yet; ``start()`` starts background work."""
     engine = create_engine(settings.database_url, settings.db.pool_size, settings.db.echo)
     box = build_secret_box(settings)
+    uow = SqlUnitOfWorkFactory(engine, box)
+    clock = SystemClock()
+    owned: list[httpx2.AsyncClient] = []
+    if recall_http is None:
+        recall_http = httpx2.AsyncClient(timeout=settings.recall.timeout_s)
+        owned.append(recall_http)
+    late = _LateDispatcher()
+    ports = MeetingPorts(
+        uow=uow,
+        clock=clock,
+        recall=HttpRecallConnector(settings.recall, recall_http),
+        dispatcher=late,
+        brain=brain or build_brain(settings, llm_http),
+        fallback_brain=OfflineBrain(),
+        public_url=settings.public_url,
+        transcript_provider=settings.recall.transcript_provider,
+        transcript_language=settings.recall.transcript_language,
+        context_tokens=settings.llm.context_tokens,
+    )
+
+    async def sweep() -> list[str]:
+        async with uow() as tx:
+            pending = await tx.sessions.with_unprocessed_events(500)
+            notes = await tx.sessions.needing_notes(100)
+        return list(dict.fromkeys([*pending, *notes]))
+
+    dispatcher = InProcessDispatcher(
+        drain=lambda session_id: process_session_events(ports, session_id),
+        sweep=sweep,
+        concurrency=settings.worker.concurrency,
+        sweep_interval_s=settings.worker.sweep_interval_s,
+    )
+    late.target = dispatcher
+    writer = BatchingEventWriter(uow)
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
     return Container(
         settings=settings,
         engine=engine,
-        uow=SqlUnitOfWorkFactory(engine, box),
-        clock=SystemClock(),
+        uow=uow,
+        clock=clock,
+        ports=ports,
+        receiver=receiver,
+        dispatcher=dispatcher,
+        writer=writer,
+        owned_clients=owned,
     )

@@ -11,7 +11,7 @@ from delegate import __version__
 from delegate.api import errors
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
-from delegate.api.routes import bots, integrations
+from delegate.api.routes import bots, integrations, receivers, sessions
 from delegate.bootstrap import Container
 
 
@@ -19,6 +19,8 @@ def api_router() -> APIRouter:
     router = APIRouter(dependencies=[Depends(require_json)])
     router.include_router(bots.router)
     router.include_router(integrations.router)
+    router.include_router(sessions.router)
+    router.include_router(receivers.router)
     return router
 
 

@@ -31,23 +31,26 @@ class Reason(StrEnum):
     """A direct question right after the bot spoke."""
 
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 # Words too common to stand for the bot on their own ("Meeting Bot" must not answer to
 # every "meeting"); the full name still matches.
-_GENERIC = frozenset(
+_GENERIC_TEXT = (
     "the a an my our your ai bot meeting notes note assistant agent helper team "
-    "recorder recording mr ms mrs dr sir".split()
+    "recorder recording mr ms mrs dr sir"
 )
+_GENERIC = frozenset(_GENERIC_TEXT.split())
 
-_FILLERS = frozenset(
+_FILLER_TEXT = (
     "ok okay so and but um uh hmm well right great cool thanks thank hey hi also then yeah "
-    "yes alright".split()
+    "yes alright"
 )
-_QUESTION_WORDS = frozenset(
+_FILLERS = frozenset(_FILLER_TEXT.split())
+_QUESTION_TEXT = (
     "what who whom whose where when why how which please tell give show share summarize "
-    "summarise recap list explain remind repeat".split()
+    "summarise recap list explain remind repeat"
 )
+_QUESTION_WORDS = frozenset(_QUESTION_TEXT.split())
 _QUESTION_PAIRS = frozenset(
     {
         ("can", "you"),
@@ -63,6 +66,8 @@ _QUESTION_PAIRS = frozenset(
     }
 )
 
+_QUESTION_OPENERS = frozenset(first for first, _ in _QUESTION_PAIRS)
+
 _MAX_PIECES = 3
 """A name split by speech recognition into at most this many extra pieces still matches."""
 
@@ -71,7 +76,7 @@ def tokens(text: str) -> list[str]:
     """Lowercased word tokens; possessives ("Ada's") and inner apostrophes dropped."""
     out: list[str] = []
     for raw in _TOKEN.findall(text.lower()):
-        word = raw.replace("’", "'")
+        word = raw.replace("\u2019", "'")
         if word.endswith("'s"):
             word = word[:-2]
         word = word.replace("'", "")
@@ -142,7 +147,10 @@ def _speaks_to_someone_else(turn: Turn, participants: Sequence[Participant]) -> 
     words = tokens(turn.text)
     if not words:
         return False
-    ends = {words[0], words[-1]}
+    ends = {words[-1]}
+    # "Will you ...?" and "Mark the date" open with words that are also first names.
+    if words[0] not in _QUESTION_WORDS and words[0] not in _QUESTION_OPENERS:
+        ends.add(words[0])
     for person in participants:
         if person.is_bot or not person.present or person.id == turn.speaker_id:
             continue

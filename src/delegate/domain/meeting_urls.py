@@ -7,7 +7,7 @@ meeting path. The parsed form mirrors the ``meeting_url`` object Recall returns.
 
 Supported shapes::
 
-    zoom                  https://[sub.]zoom.us/j/<digits>[?pwd=..]   (also zoom.com, /s/, /wc/join/)
+    zoom                  https://[sub.]zoom.us/j/<digits>[?pwd=..]  (also zoom.com, /s/, /wc/join/)
     google_meet           https://meet.google.com/abc-defg-hij
     microsoft_teams       https://teams.microsoft.com/l/meetup-join/<thread>/<message>?context={..}
                           https://teams.microsoft.com/meet/<id>?p=<passcode>

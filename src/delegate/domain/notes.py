@@ -31,7 +31,7 @@ _LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 _EXPLICIT = re.compile(
-    r"\b(?:action items?|to-?dos?|follow[- ]ups?)\b\s*(?:for\s+(?P<who>[\w'-]+)\s*)?[:\-–]\s*"
+    r"\b(?:action items?|to-?dos?|follow[- ]ups?)\b\s*(?:for\s+(?P<who>[\w'-]+)\s*)?[:\-\u2013]\s*"
     r"(?P<what>.+)",
     re.IGNORECASE,
 )
@@ -51,15 +51,18 @@ _DEADLINE = re.compile(
     r"|tomorrow|tonight|eod|end of|next|the end|\d)|\b(?:tomorrow|next week|this week)\b",
     re.IGNORECASE,
 )
-_NOT_COMMITMENTS = frozenset(
+_NOT_COMMITMENTS_WORDS = (
     "be say admit guess bet think tell ask see just try assume agree disagree leave pass "
-    "repeat stop keep wait hand".split()
+    "repeat stop keep wait hand"
 )
-_NOT_OWNERS = frozenset(
+_NOT_COMMITMENTS = frozenset(_NOT_COMMITMENTS_WORDS.split())
+_NOT_OWNERS_WORDS = (
     "i we you he she it they this that there who what which everyone someone somebody "
-    "nobody anyone then so and but also maybe perhaps hopefully ok okay".split()
+    "nobody anyone then so and but also maybe perhaps hopefully ok okay"
 )
-_VAGUE = frozenset("do it that this handle take care of so then sure right now later them".split())
+_NOT_OWNERS = frozenset(_NOT_OWNERS_WORDS.split())
+_VAGUE_WORDS = "do it that this handle take care of so then sure right now later them"
+_VAGUE = frozenset(_VAGUE_WORDS.split())
 
 
 def _clean(text: str) -> str:
@@ -104,8 +107,13 @@ def decision_in(sentence: str) -> str | None:
         return None
     rest = DECISION_CUE.sub(" ", sentence)
     rest = re.sub(r"^\s*(?:agreed|decided)\b", " ", rest, flags=re.IGNORECASE)
-    if len(re.findall(r"[A-Za-z0-9]{2,}", rest)) < 2:
+    if len(re.findall(r"[A-Za-z0-9]+", rest)) < 2:
         return None
+    cue = DECISION_CUE.search(sentence)
+    if cue is not None:
+        # Speech often runs sentences together ("that works for me we decided to ..."):
+        # the decision starts at its cue.
+        sentence = sentence[cue.start() :]
     return _capitalise(clip(sentence.rstrip(), _MAX_ITEM_CHARS))
 
 

@@ -56,8 +56,8 @@ _TOPIC_CUE = re.compile(
     re.IGNORECASE,
 )
 
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren as at be because been
+_STOPWORD_TEXT = """
+    a about above after again against all also am an and any are aren as at be because been
     before being below between both but by can could did do does doing don down during each few
     for from further had has have having he her here hers him his how i if in into is it its
     itself just let lets like me more most my no nor not now of off on once only or other our
@@ -74,8 +74,8 @@ _STOPWORDS = frozenset(
     always never probably definitely honest agree agreed decided decide decision discuss
     share question questions answer follow meeting call could should would might must shall
     back another other again around able into then than were been being come comes came goes
-    went gone have has does doing done said tell told keep kept ready start started""".split()
-)
+    went gone have has does doing done said tell told keep kept ready start started"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z][a-z'-]{3,}")
 
 

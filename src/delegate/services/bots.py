@@ -50,7 +50,7 @@ async def fetch_bot(uow: UnitOfWorkFactory, account_id: str, ref: str) -> Bot:
 
 async def list_bots(uow: UnitOfWorkFactory, account_id: str, query: ListQuery) -> Page[Bot]:
     async with uow() as tx:
-        return await tx.bots.list(account_id, query)
+        return await tx.bots.list_page(account_id, query)
 
 
 async def update_bot(

@@ -90,7 +90,7 @@ async def list_integrations(
     uow: UnitOfWorkFactory, account_id: str, query: ListQuery
 ) -> Page[Integration]:
     async with uow() as tx:
-        return await tx.integrations.list(account_id, query)
+        return await tx.integrations.list_page(account_id, query)
 
 
 async def update_integration(

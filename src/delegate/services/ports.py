@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any, Protocol
 
+from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import (
     Account,
     Bot,
@@ -13,6 +14,7 @@ from delegate.domain.records import (
     ListQuery,
     Page,
 )
+from delegate.domain.sessions import MeetingSession, NewEvent, Reply, ReplyStatus, StoredEvent
 
 
 class Clock(Protocol):
@@ -44,7 +46,7 @@ class BotRepository(Protocol):
 
     async def delete(self, account_id: str, bot_id: str) -> None: ...
 
-    async def list(self, account_id: str, query: ListQuery) -> Page[Bot]: ...
+    async def list_page(self, account_id: str, query: ListQuery) -> Page[Bot]: ...
 
     async def alias_taken(self, account_id: str, alias: str, except_id: str | None) -> bool: ...
 
@@ -66,7 +68,7 @@ class IntegrationRepository(Protocol):
 
     async def delete(self, account_id: str, integration_id: str) -> None: ...
 
-    async def list(self, account_id: str, query: ListQuery) -> Page[Integration]: ...
+    async def list_page(self, account_id: str, query: ListQuery) -> Page[Integration]: ...
 
     async def alias_taken(self, account_id: str, alias: str, except_id: str | None) -> bool: ...
 
@@ -75,10 +77,103 @@ class IntegrationRepository(Protocol):
         ...
 
 
+class SessionRepository(Protocol):
+    async def add(
+        self, session: MeetingSession, secret_digest: str, idempotency_key: str | None
+    ) -> None: ...
+
+    async def get(
+        self, account_id: str, integration_id: str, session_id: str
+    ) -> MeetingSession | None: ...
+
+    async def get_by_id(self, session_id: str) -> MeetingSession | None: ...
+
+    async def find_by_idempotency_key(
+        self, integration_id: str, key: str
+    ) -> MeetingSession | None: ...
+
+    async def find_by_recall_bot(
+        self, integration_id: str, recall_bot_id: str
+    ) -> MeetingSession | None: ...
+
+    async def secret_digest(self, session_id: str, integration_id: str) -> str | None: ...
+
+    async def list_page(
+        self, account_id: str, integration_id: str, query: ListQuery
+    ) -> Page[MeetingSession]: ...
+
+    async def update(self, session_id: str, **values: Any) -> None: ...
+
+    async def delete(self, session_id: str) -> None: ...
+
+    async def clear_idempotency_key(self, session_id: str) -> None: ...
+
+    async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]: ...
+
+    async def with_unprocessed_events(self, limit: int) -> list[str]: ...
+
+    async def needing_notes(self, limit: int) -> list[str]: ...
+
+
+class EventRepository(Protocol):
+    async def append(self, events: list[NewEvent]) -> list[bool]: ...
+
+    async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
+
+    async def count(self, session_id: str) -> int: ...
+
+
+class ParticipantRepository(Protocol):
+    async def upsert(
+        self, session_id: str, p: Participant, seen_s: float | None = None
+    ) -> None: ...
+
+    async def in_session(self, session_id: str) -> list[Participant]: ...
+
+
+class TurnRepository(Protocol):
+    async def last(self, session_id: str) -> Turn | None: ...
+
+    async def save(
+        self, session_id: str, turn: Turn, is_new: bool, reply_state: str | None
+    ) -> None: ...
+
+    async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]: ...
+
+    async def get(self, session_id: str, seq: int) -> Turn | None: ...
+
+    async def all(self, session_id: str) -> list[Turn]: ...
+
+    async def awaiting_reply(self, session_id: str) -> list[int]: ...
+
+    async def set_reply_state(self, session_id: str, seq: int, state: str) -> None: ...
+
+    async def search(
+        self, session_id: str, speaker: str | None, terms: list[str], limit: int
+    ) -> list[Turn]: ...
+
+
+class ReplyRepository(Protocol):
+    async def add(self, reply: Reply) -> None: ...
+
+    async def with_status(self, session_id: str, status: ReplyStatus) -> list[Reply]: ...
+
+    async def for_session(self, session_id: str) -> list[Reply]: ...
+
+    async def mark(self, reply_id: str, status: ReplyStatus, **values: Any) -> None: ...
+
+    async def recent_texts(self, session_id: str, limit: int) -> list[str]: ...
+
+
 class UnitOfWork(Protocol):
     accounts: AccountRepository
     bots: BotRepository
     integrations: IntegrationRepository
+    sessions: SessionRepository
+    events: EventRepository
+    participants: ParticipantRepository
+    turns: TurnRepository
+    replies: ReplyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -94,6 +189,20 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class EventSink(Protocol):
+    """Durable append of received events (the request path waits for the commit)."""
+
+    async def append(self, event: NewEvent) -> bool:
+        """Store ``event``; True if new, False if this delivery was already stored."""
+        ...
+
+
+class Dispatcher(Protocol):
+    """Signals that a session has work. Only a signal: the events table is the truth."""
+
+    async def kick(self, session_id: str) -> None: ...
 
 
 JsonDict = dict[str, Any]

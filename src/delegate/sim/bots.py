@@ -228,14 +228,12 @@ class BotState:
             "participant_events": media(
                 recording.participant_events_id,
                 {
-                    "participant_events_download_url": f"{base}/participant_events.json",
+                    "participant_events_download_url": None,
                     "speaker_timeline_download_url": None,
                     "participants_download_url": f"{base}/participants.json",
                 },
             ),
-            "meeting_metadata": media(
-                recording.meeting_metadata_id, {"title": self.script.title}
-            ),
+            "meeting_metadata": media(recording.meeting_metadata_id, {"title": self.script.title}),
             "audio_mixed": None,
         }
         if transcript_config:

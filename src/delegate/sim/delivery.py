@@ -71,7 +71,8 @@ class Courier:
             )
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any failure to reach the receiver is a retry
+        except Exception as exc:
+            # Whatever stops the request from completing counts as a network error: retry.
             return None, type(exc).__name__
         return response.status_code, None
 
@@ -149,6 +150,7 @@ class Lane:
             status, error = await self._courier.post(self._url, delivery)
             entry = DeliveryAttempt(
                 target=self._target,
+                url=self._url.split("?", 1)[0],
                 event=delivery.event,
                 message_id=delivery.message_id,
                 attempt=attempt,

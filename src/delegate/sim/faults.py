@@ -95,6 +95,7 @@ class Faults:
     def reset(self) -> Faults:
         """Back to a well-behaved simulator."""
         self._api: list[_ApiRule] = []
+        self._capacity: list[_ApiRule] = []
         self._delays: list[_DelayRule] = []
         self._joins: list[_JoinRule] = []
         self.duplicate = False
@@ -125,7 +126,7 @@ class Faults:
     def out_of_bots(self, times: int | None = 1, retry_after_s: int = 30) -> Faults:
         """Answer 507 (no ad-hoc bot available) with ``Retry-After`` to the next creates."""
         body = {"detail": "Out of adhoc bots", "code": "out_of_adhoc_bots"}
-        self._api.append(_ApiRule("create", times, ApiFault(507, body, retry_after_s)))
+        self._capacity.append(_ApiRule("create", times, ApiFault(507, body, retry_after_s)))
         return self
 
     def slow_responses(
@@ -164,7 +165,8 @@ class Faults:
         return self._join(JoinOutcome("fatal", sub_code), times, meeting_id)
 
     def deny_waiting_room(self, times: int | None = None, meeting_id: str | None = None) -> Faults:
-        """New bots are refused in the waiting room: ``call_ended(bot_kicked_from_waiting_room)``."""
+        """New bots are refused in the waiting room:
+        ``call_ended(bot_kicked_from_waiting_room)``."""
         return self._join(JoinOutcome("denied"), times, meeting_id)
 
     def waiting_room_timeout(
@@ -181,7 +183,16 @@ class Faults:
     # used by the simulator
 
     def take_api_fault(self, kind: str) -> ApiFault | None:
-        for rule in self._api:
+        """A throttling or server fault, decided before the request is looked at."""
+        return self._take(self._api, kind)
+
+    def take_capacity_fault(self) -> ApiFault | None:
+        """A 507 for an ad-hoc create; it counts as the request's result (idempotency)."""
+        return self._take(self._capacity, "create")
+
+    @staticmethod
+    def _take(rules: list[_ApiRule], kind: str) -> ApiFault | None:
+        for rule in rules:
             if rule.matches(kind):
                 rule.consume()
                 return rule.fault

@@ -57,6 +57,8 @@ class DeliveryAttempt(Entry):
     """
 
     target: str
+    url: str
+    """Where it went, without the query string (realtime URLs carry tokens there)."""
     event: str
     message_id: str
     attempt: int

@@ -173,6 +173,15 @@ def _metadata(value: Any, errors: dict[str, Any]) -> dict[str, str]:
     return dict(value)
 
 
+def parse_recording_config(value: Any) -> dict[str, Any] | None:
+    """Check a ``recording_config`` alone (``start_recording`` may carry a new one)."""
+    errors: dict[str, Any] = {}
+    config = _recording_config(value, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return config
+
+
 def _recording_config(value: Any, errors: dict[str, Any]) -> dict[str, Any] | None:
     if value is None:
         # Explicit null: the bot joins without recording until start_recording.

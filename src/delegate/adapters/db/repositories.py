@@ -24,10 +24,10 @@ from delegate.services.ports import Cipher
 
 
 async def paginate(
-    conn: AsyncConnection, table: Table, account_id: str, query: ListQuery
+    conn: AsyncConnection, table: Table, account_id: str, query: ListQuery, *where: Any
 ) -> tuple[list[RowMapping], str | None]:
     """Keyset pagination on (created_at, id) within one account; the cursor is the last id."""
-    stmt = select(table).where(table.c.account_id == account_id)
+    stmt = select(table).where(table.c.account_id == account_id, *where)
     key = tuple_(table.c.created_at, table.c.id)
     if query.cursor:
         anchor = (
@@ -127,7 +127,7 @@ class SqlBotRepository:
             delete(bots).where(and_(bots.c.id == bot_id, bots.c.account_id == account_id))
         )
 
-    async def list(self, account_id: str, query: ListQuery) -> Page[Bot]:
+    async def list_page(self, account_id: str, query: ListQuery) -> Page[Bot]:
         rows, cursor = await paginate(self._conn, bots, account_id, query)
         return Page([_bot(r) for r in rows], cursor)
 
@@ -262,7 +262,7 @@ class SqlIntegrationRepository:
             delete(t).where(and_(t.c.id == integration_id, t.c.account_id == account_id))
         )
 
-    async def list(self, account_id: str, query: ListQuery) -> Page[Integration]:
+    async def list_page(self, account_id: str, query: ListQuery) -> Page[Integration]:
         rows, cursor = await paginate(self._conn, recall_integrations, account_id, query)
         return Page([_integration(r) for r in rows], cursor)
 

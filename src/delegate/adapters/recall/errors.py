@@ -30,8 +30,9 @@ from delegate.services.recall_port import (
     RecallUnavailable,
 )
 
-# 409: an identical idempotent request is still in flight. 507: the ad-hoc bot pool is empty.
-RETRYABLE_4XX = frozenset({409, 429, 507})
+# 409: an identical idempotent request is still in flight; 429: throttled. Every 5xx is
+# retryable too, 507 (the ad-hoc bot pool is empty) included.
+RETRYABLE_4XX = frozenset({409, 429})
 POOL_REFILL_S = 30.0
 """Recall's advice for 507 without a Retry-After: try again every 30 seconds."""
 MAX_DETAIL = 500

@@ -1,15 +1,15 @@
-"""Typed models of the Recall.ai bot object, and what the payload models share.
-
-Recall adds fields without notice and documents status codes as "not an enum", so every model
-keeps unknown fields (``extra="allow"``) and string codes stay strings. Parse functions raise
-``PayloadError`` (a ``ValueError``) with a short reason; they never echo the payload itself.
+"""Typed models of what Recall.ai sends us; the one place to import them from.
 
     parse_bot(raw)             -> Bot             (GET/POST bot responses)
     parse_bot_page(raw)        -> BotPage         (GET /bot/ list pages)
     to_snapshot(bot, raw)      -> BotSnapshot     (what services see)
     snapshot(raw)              -> BotSnapshot     (both at once)
+    parse_realtime_event(raw)  -> RealtimeEvent   (realtime_endpoints deliveries; realtime.py)
+    parse_status_webhook(raw)  -> StatusWebhook   (dashboard webhooks, both shapes;
+                                                   status_webhooks.py)
 
-Realtime events are in ``realtime.py``, dashboard status webhooks in ``status_webhooks.py``.
+Bad payloads raise ``PayloadError`` (a ``ValueError``); unknown fields are kept, not refused
+(see ``payload.py``).
 """
 
 from __future__ import annotations
@@ -19,41 +19,58 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from delegate.adapters.recall.payload import (
+    PayloadError,
+    RecallModel,
+    Ref,
+    invalid_payload,
+    load_payload,
+    string_map,
+)
+from delegate.adapters.recall.realtime import (
+    ChatMessage,
+    ChatMessageEvent,
+    OtherRealtimeEvent,
+    Participant,
+    ParticipantEvent,
+    RealtimeEvent,
+    Timestamp,
+    TranscriptEvent,
+    Word,
+    parse_realtime_event,
+)
+from delegate.adapters.recall.status_webhooks import StatusWebhook, parse_status_webhook
 from delegate.services.recall_port import BotSnapshot, BotStatus
 
-
-class PayloadError(ValueError):
-    """A Recall payload is not JSON or does not have the shape we rely on."""
-
-
-class RecallModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-def string_map(value: Any) -> Any:
-    # Recall promises string -> string metadata; a stray number or null must not fail a
-    # whole event, so values are stringified and a missing map becomes empty.
-    if value is None:
-        return {}
-    if isinstance(value, Mapping):
-        return {
-            str(k): v if isinstance(v, str) else orjson.dumps(v).decode()
-            for k, v in value.items()
-            if v is not None
-        }
-    return value
-
-
-class Ref(RecallModel):
-    """``{"id", "metadata"}``: how events point at the bot, recording, endpoint, ..."""
-
-    id: str
-    metadata: dict[str, str] = Field(default_factory=dict)
-
-    _metadata = field_validator("metadata", mode="before")(string_map)
+__all__ = [
+    "Bot",
+    "BotPage",
+    "ChatMessage",
+    "ChatMessageEvent",
+    "MeetingUrl",
+    "OtherRealtimeEvent",
+    "Participant",
+    "ParticipantEvent",
+    "PayloadError",
+    "RealtimeEvent",
+    "RecallModel",
+    "Recording",
+    "Ref",
+    "StatusChange",
+    "StatusWebhook",
+    "Timestamp",
+    "TranscriptEvent",
+    "Word",
+    "parse_bot",
+    "parse_bot_page",
+    "parse_realtime_event",
+    "parse_status_webhook",
+    "platform_of",
+    "snapshot",
+    "to_snapshot",
+]
 
 
 # --- Bot object -------------------------------------------------------------------------------
@@ -159,29 +176,6 @@ class Bot(RecallModel):
         if isinstance(self.meeting_url, str):
             return platform_of(self.meeting_url)
         return None
-
-
-def load_payload(raw: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
-    """A JSON object from raw bytes or text (or a mapping already decoded)."""
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise PayloadError("payload is not valid JSON") from exc
-    if not isinstance(value, dict):
-        raise PayloadError("payload is not a JSON object")
-    return value
-
-
-def invalid_payload(what: str, exc: ValidationError) -> PayloadError:
-    """A ``PayloadError`` naming where ``exc`` failed."""
-    # Only field locations and messages: the input values may hold meeting content.
-    where = "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-        for err in exc.errors(include_input=False)[:3]
-    )
-    return PayloadError(f"unexpected {what}: {where}")
 
 
 def parse_bot(raw: bytes | str | Mapping[str, Any]) -> Bot:

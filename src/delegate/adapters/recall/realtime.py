@@ -19,7 +19,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import Discriminator, Field, Tag, TypeAdapter, ValidationError, field_validator
 
-from delegate.adapters.recall.models import (
+from delegate.adapters.recall.payload import (
     PayloadError,
     RecallModel,
     Ref,

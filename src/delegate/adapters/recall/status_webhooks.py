@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from delegate.adapters.recall.models import (
+from delegate.adapters.recall.payload import (
     PayloadError,
     RecallModel,
     Ref,

@@ -1,0 +1,403 @@
+"""Repositories for meeting sessions, their events, participants, turns and replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from delegate.adapters.db.repositories import paginate
+from delegate.adapters.db.tables import (
+    meeting_sessions,
+    participants,
+    replies,
+    session_events,
+    turns,
+)
+from delegate.domain.events import SessionStatus
+from delegate.domain.meeting import Participant, Turn, TurnSource
+from delegate.domain.records import ListQuery, Page
+from delegate.domain.sessions import (
+    MeetingSession,
+    NewEvent,
+    Reply,
+    ReplyStatus,
+    StoredEvent,
+)
+
+_SESSION_FIELDS = [
+    c.name for c in meeting_sessions.c if c.name not in ("secret_digest", "idempotency_key")
+]
+
+
+def _session(row: RowMapping) -> MeetingSession:
+    values = {k: row[k] for k in _SESSION_FIELDS}
+    values["status"] = SessionStatus(values["status"])
+    return MeetingSession(**values)
+
+
+class SqlSessionRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(
+        self, session: MeetingSession, secret_digest: str, idempotency_key: str | None
+    ) -> None:
+        values = {k: getattr(session, k) for k in _SESSION_FIELDS}
+        values["status"] = session.status.value
+        await self._conn.execute(
+            insert(meeting_sessions).values(
+                **values, secret_digest=secret_digest, idempotency_key=idempotency_key
+            )
+        )
+
+    async def _one(self, *where: Any) -> MeetingSession | None:
+        row = (await self._conn.execute(select(meeting_sessions).where(*where))).mappings().first()
+        return _session(row) if row else None
+
+    async def get(
+        self, account_id: str, integration_id: str, session_id: str
+    ) -> MeetingSession | None:
+        t = meeting_sessions
+        return await self._one(
+            t.c.id == session_id, t.c.account_id == account_id, t.c.integration_id == integration_id
+        )
+
+    async def get_by_id(self, session_id: str) -> MeetingSession | None:
+        return await self._one(meeting_sessions.c.id == session_id)
+
+    async def find_by_idempotency_key(self, integration_id: str, key: str) -> MeetingSession | None:
+        t = meeting_sessions
+        return await self._one(t.c.integration_id == integration_id, t.c.idempotency_key == key)
+
+    async def find_by_recall_bot(
+        self, integration_id: str, recall_bot_id: str
+    ) -> MeetingSession | None:
+        t = meeting_sessions
+        return await self._one(
+            t.c.integration_id == integration_id, t.c.recall_bot_id == recall_bot_id
+        )
+
+    async def secret_digest(self, session_id: str, integration_id: str) -> str | None:
+        t = meeting_sessions
+        row = (
+            await self._conn.execute(
+                select(t.c.secret_digest).where(
+                    t.c.id == session_id, t.c.integration_id == integration_id
+                )
+            )
+        ).first()
+        return row.secret_digest if row else None
+
+    async def list_page(
+        self, account_id: str, integration_id: str, query: ListQuery
+    ) -> Page[MeetingSession]:
+        rows, cursor = await paginate(
+            self._conn,
+            meeting_sessions,
+            account_id,
+            query,
+            meeting_sessions.c.integration_id == integration_id,
+        )
+        return Page([_session(r) for r in rows], cursor)
+
+    async def update(self, session_id: str, **values: Any) -> None:
+        if "status" in values and isinstance(values["status"], SessionStatus):
+            values["status"] = values["status"].value
+        await self._conn.execute(
+            update(meeting_sessions).where(meeting_sessions.c.id == session_id).values(**values)
+        )
+
+    async def delete(self, session_id: str) -> None:
+        await self._conn.execute(
+            delete(meeting_sessions).where(meeting_sessions.c.id == session_id)
+        )
+
+    async def clear_idempotency_key(self, session_id: str) -> None:
+        await self._conn.execute(
+            update(meeting_sessions)
+            .where(meeting_sessions.c.id == session_id)
+            .values(idempotency_key=None)
+        )
+
+    async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]:
+        t = meeting_sessions
+        active = [s.value for s in SessionStatus if s.active and s is not SessionStatus.CREATED]
+        stmt = (
+            select(t)
+            .where(
+                t.c.status.in_(active),
+                t.c.recall_bot_id.is_not(None),
+                or_(t.c.last_polled_at.is_(None), t.c.last_polled_at < polled_before_ms),
+            )
+            .order_by(t.c.last_polled_at)
+            .limit(limit)
+        )
+        return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
+
+    async def with_unprocessed_events(self, limit: int) -> list[str]:
+        t, e = meeting_sessions, session_events
+        stmt = (
+            select(t.c.id)
+            .where(exists().where(and_(e.c.session_id == t.c.id, e.c.id > t.c.cursor)))
+            .limit(limit)
+        )
+        return [r.id for r in await self._conn.execute(stmt)]
+
+    async def needing_notes(self, limit: int) -> list[str]:
+        t = meeting_sessions
+        stmt = select(t.c.id).where(t.c.notes_status == "pending").limit(limit)
+        return [r.id for r in await self._conn.execute(stmt)]
+
+
+class SqlEventRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def append(self, events: list[NewEvent]) -> list[bool]:
+        """Insert events; a delivery already stored is skipped. Returns which ones were new."""
+        new = []
+        dialect = self._conn.dialect.name
+        for ev in events:
+            if dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+            stmt = (
+                upsert(session_events)
+                .values(
+                    session_id=ev.session_id,
+                    delivery_id=ev.delivery_id,
+                    kind=ev.kind.value,
+                    event=ev.event,
+                    payload=ev.payload.decode("utf-8", "replace"),
+                    received_at=ev.received_at,
+                )
+                .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
+            )
+            result = await self._conn.execute(stmt)
+            new.append(result.rowcount == 1)
+        return new
+
+    async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
+        e = session_events
+        stmt = (
+            select(e.c.id, e.c.session_id, e.c.kind, e.c.event, e.c.payload)
+            .where(e.c.session_id == session_id, e.c.id > cursor)
+            .order_by(e.c.id)
+            .limit(limit)
+        )
+        return [
+            StoredEvent(r.id, r.session_id, r.kind, r.event, r.payload.encode())
+            for r in await self._conn.execute(stmt)
+        ]
+
+    async def count(self, session_id: str) -> int:
+        e = session_events
+        stmt = select(func.count()).select_from(e).where(e.c.session_id == session_id)
+        return int((await self._conn.execute(stmt)).scalar_one())
+
+
+def _participant(row: Any) -> Participant:
+    return Participant(
+        id=row.participant_id,
+        name=row.name,
+        is_host=row.is_host,
+        is_bot=row.is_bot,
+        present=row.present,
+    )
+
+
+class SqlParticipantRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def upsert(self, session_id: str, p: Participant, seen_s: float | None = None) -> None:
+        t = participants
+        where = and_(t.c.session_id == session_id, t.c.participant_id == p.id)
+        existing = (await self._conn.execute(select(t.c.participant_id).where(where))).first()
+        values = {"name": p.name, "is_host": p.is_host, "is_bot": p.is_bot, "present": p.present}
+        if existing:
+            await self._conn.execute(update(t).where(where).values(**values))
+        else:
+            await self._conn.execute(
+                insert(t).values(
+                    session_id=session_id, participant_id=p.id, first_seen_s=seen_s, **values
+                )
+            )
+
+    async def in_session(self, session_id: str) -> list[Participant]:
+        t = participants
+        stmt = (
+            select(t)
+            .where(t.c.session_id == session_id)
+            .order_by(t.c.first_seen_s, t.c.participant_id)
+        )
+        return [_participant(r) for r in await self._conn.execute(stmt)]
+
+
+def _turn(row: Any) -> Turn:
+    return Turn(
+        seq=row.seq,
+        speaker_id=row.speaker_id,
+        speaker=row.speaker,
+        text=row.text,
+        source=TurnSource(row.source),
+        start_s=row.start_s,
+        end_s=row.end_s,
+        to_bot=row.to_bot,
+        by_bot=row.by_bot,
+    )
+
+
+class SqlTurnRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def last(self, session_id: str) -> Turn | None:
+        t = turns
+        stmt = select(t).where(t.c.session_id == session_id).order_by(t.c.seq.desc()).limit(1)
+        row = (await self._conn.execute(stmt)).first()
+        return _turn(row) if row else None
+
+    async def save(
+        self, session_id: str, turn: Turn, is_new: bool, reply_state: str | None
+    ) -> None:
+        t = turns
+        values = {
+            "speaker_id": turn.speaker_id,
+            "speaker": turn.speaker,
+            "text": turn.text,
+            "source": turn.source.value,
+            "start_s": turn.start_s,
+            "end_s": turn.end_s,
+            "to_bot": turn.to_bot,
+            "by_bot": turn.by_bot,
+        }
+        if is_new:
+            values["reply_state"] = reply_state
+            await self._conn.execute(
+                insert(t).values(session_id=session_id, seq=turn.seq, **values)
+            )
+        else:
+            if reply_state is not None:
+                # A turn triggers at most once: a decided or pending state is never replaced.
+                values["reply_state"] = func.coalesce(t.c.reply_state, reply_state)
+            await self._conn.execute(
+                update(t).where(t.c.session_id == session_id, t.c.seq == turn.seq).values(**values)
+            )
+
+    async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]:
+        t = turns
+        stmt = (
+            select(t)
+            .where(t.c.session_id == session_id, t.c.seq < before_seq)
+            .order_by(t.c.seq.desc())
+            .limit(limit)
+        )
+        return list(reversed([_turn(r) for r in await self._conn.execute(stmt)]))
+
+    async def get(self, session_id: str, seq: int) -> Turn | None:
+        t = turns
+        row = (
+            await self._conn.execute(select(t).where(t.c.session_id == session_id, t.c.seq == seq))
+        ).first()
+        return _turn(row) if row else None
+
+    async def all(self, session_id: str) -> list[Turn]:
+        t = turns
+        stmt = select(t).where(t.c.session_id == session_id).order_by(t.c.start_s, t.c.seq)
+        return [_turn(r) for r in await self._conn.execute(stmt)]
+
+    async def awaiting_reply(self, session_id: str) -> list[int]:
+        t = turns
+        stmt = (
+            select(t.c.seq)
+            .where(t.c.session_id == session_id, t.c.reply_state == "pending")
+            .order_by(t.c.seq)
+        )
+        return [r.seq for r in await self._conn.execute(stmt)]
+
+    async def set_reply_state(self, session_id: str, seq: int, state: str) -> None:
+        t = turns
+        await self._conn.execute(
+            update(t).where(t.c.session_id == session_id, t.c.seq == seq).values(reply_state=state)
+        )
+
+    async def search(
+        self, session_id: str, speaker: str | None, terms: list[str], limit: int
+    ) -> list[Turn]:
+        t = turns
+        stmt = select(t).where(t.c.session_id == session_id, t.c.by_bot.is_(False))
+        if speaker:
+            stmt = stmt.where(func.lower(t.c.speaker).contains(speaker.lower()))
+        if terms:
+            stmt = stmt.where(or_(*[func.lower(t.c.text).contains(term.lower()) for term in terms]))
+        stmt = stmt.order_by(t.c.seq.desc()).limit(limit)
+        return list(reversed([_turn(r) for r in await self._conn.execute(stmt)]))
+
+
+def _reply(row: Any) -> Reply:
+    return Reply(
+        id=row.id,
+        session_id=row.session_id,
+        turn_seq=row.turn_seq,
+        position=row.position,
+        kind=row.kind,
+        payload=row.payload,
+        status=ReplyStatus(row.status),
+        attempts=row.attempts,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
+
+
+class SqlReplyRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, reply: Reply) -> None:
+        await self._conn.execute(
+            insert(replies).values(
+                id=reply.id,
+                session_id=reply.session_id,
+                turn_seq=reply.turn_seq,
+                position=reply.position,
+                kind=reply.kind,
+                payload=reply.payload,
+                status=reply.status.value,
+                attempts=reply.attempts,
+                created_at=reply.created_at,
+            )
+        )
+
+    async def with_status(self, session_id: str, status: ReplyStatus) -> list[Reply]:
+        r = replies
+        stmt = (
+            select(r)
+            .where(r.c.session_id == session_id, r.c.status == status.value)
+            .order_by(r.c.turn_seq, r.c.position)
+        )
+        return [_reply(row) for row in await self._conn.execute(stmt)]
+
+    async def for_session(self, session_id: str) -> list[Reply]:
+        r = replies
+        stmt = select(r).where(r.c.session_id == session_id).order_by(r.c.created_at, r.c.position)
+        return [_reply(row) for row in await self._conn.execute(stmt)]
+
+    async def mark(self, reply_id: str, status: ReplyStatus, **values: Any) -> None:
+        await self._conn.execute(
+            update(replies).where(replies.c.id == reply_id).values(status=status.value, **values)
+        )
+
+    async def recent_texts(self, session_id: str, limit: int) -> list[str]:
+        r = replies
+        stmt = (
+            select(r.c.payload)
+            .where(r.c.session_id == session_id, r.c.kind == "chat")
+            .order_by(r.c.created_at.desc())
+            .limit(limit)
+        )
+        return [str(row.payload.get("text", "")) for row in await self._conn.execute(stmt)]

@@ -1,0 +1,287 @@
+"""The LLM brain: any OpenAI-compatible Chat Completions server, with tools.
+
+Works with OpenAI, Ollama (``/v1``), vLLM, llama.cpp's server and llama-cpp-python's server.
+Retries are off and every call has a deadline: the event pipeline decides what to do with a
+failed reply (``BrainUnavailable``), and a reply that arrives a minute late is worse than none.
+
+Notes are asked for as JSON and parsed leniently (code fences, prose around the object). If
+the model's answer cannot be used, the rule-based notes are returned instead, so a meeting
+never ends without notes because a model rambled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import httpx2
+import openai
+import structlog
+from openai.types.chat import ChatCompletion
+
+from delegate.adapters.llm.prompts import TOOLS, chat_messages, notes_messages
+from delegate.config import LlmSettings
+from delegate.domain.errors import UpstreamFailed
+from delegate.domain.meeting import (
+    Action,
+    ActionItem,
+    BrainContext,
+    LeaveMeeting,
+    MeetingNotes,
+    NotesContext,
+    Participant,
+    PauseRecording,
+    ResumeRecording,
+    SendChat,
+    StartScreenshare,
+    StopScreenshare,
+)
+from delegate.domain.notes import extract_notes
+from delegate.domain.summary import clip
+
+log = structlog.stdlib.get_logger(__name__)
+
+TokenLimitParam = Literal["max_tokens", "max_completion_tokens"]
+
+MAX_CHAT_CHARS = 1000
+_NOTES_MIN_CHARS = 24_000
+_NOTES_REPLY_TOKENS = 1200
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+_RECIPIENTS = frozenset({"everyone", "host", "everyone_except_host"})
+
+
+class BrainUnavailable(UpstreamFailed):
+    """The model could not be reached or failed to answer in time."""
+
+
+class OpenAIBrain:
+    """A Brain backed by an OpenAI-compatible server (``settings.base_url``)."""
+
+    def __init__(
+        self,
+        settings: LlmSettings,
+        http_client: httpx2.AsyncClient | None = None,
+        *,
+        token_limit_param: TokenLimitParam = "max_tokens",  # noqa: S107 (a parameter name, not a secret)
+    ) -> None:
+        # ``max_tokens`` is the portable default: Ollama and llama-cpp-python ignore
+        # ``max_completion_tokens``; only OpenAI's reasoning models need the latter.
+        self._settings = settings
+        self._token_limit_param = token_limit_param
+        self._owns_http = http_client is None
+        self._client = openai.AsyncOpenAI(
+            base_url=settings.base_url,
+            api_key=settings.api_key.get_secret_value() or "sk-local",
+            timeout=settings.timeout_s,
+            max_retries=0,
+            http_client=http_client,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, unless it was handed in (its owner closes it)."""
+        if self._owns_http:
+            await self._client.close()
+
+    async def respond(self, ctx: BrainContext) -> list[Action]:
+        """Ask the model what to do about ``ctx.trigger``; raises BrainUnavailable."""
+        completion = await self._complete(
+            model=ctx.model or self._settings.model,
+            messages=chat_messages(ctx),
+            max_reply_tokens=self._settings.max_reply_tokens,
+            tools=True,
+        )
+        return actions_from(completion, ctx.participants)
+
+    async def write_notes(self, ctx: NotesContext) -> MeetingNotes:
+        """Notes written by the model; the rule-based notes if its answer is unusable.
+
+        Raises BrainUnavailable when the model cannot be reached, so the caller can retry
+        later or settle for ``OfflineBrain`` notes.
+        """
+        offline = extract_notes(ctx.turns, ctx.participants)
+        draft = json.dumps(
+            {
+                "summary": offline.summary,
+                "decisions": offline.decisions,
+                "action_items": [{"owner": i.owner, "text": i.text} for i in offline.action_items],
+            },
+            ensure_ascii=False,
+        )
+        max_chars = max(_NOTES_MIN_CHARS, self._settings.context_tokens * 4 * 4)
+        completion = await self._complete(
+            model=ctx.model or self._settings.model,
+            messages=notes_messages(ctx, draft, max_chars),
+            max_reply_tokens=max(_NOTES_REPLY_TOKENS, self._settings.max_reply_tokens),
+            tools=False,
+        )
+        content = completion.choices[0].message.content if completion.choices else None
+        notes = parse_notes(content or "")
+        if notes is None:
+            log.warning("llm.notes_unparsable", chars=len(content or ""))
+            return offline
+        if not notes.summary:
+            notes = MeetingNotes(offline.summary, notes.decisions, notes.action_items)
+        return notes
+
+    async def _complete(
+        self, *, model: str, messages: Any, max_reply_tokens: int, tools: bool
+    ) -> ChatCompletion:
+        extra: dict[str, Any] = {self._token_limit_param: max_reply_tokens}
+        if tools:
+            extra["tools"] = TOOLS
+        try:
+            # The SDK's timeout is per phase (connect, read, ...); a server that trickles
+            # bytes could outlast it, so the whole call also has one deadline.
+            async with asyncio.timeout(self._settings.timeout_s):
+                completion: ChatCompletion = await self._client.chat.completions.create(
+                    model=model, messages=messages, **extra
+                )
+                return completion
+        except TimeoutError as exc:
+            raise BrainUnavailable(
+                f"The model did not answer within {self._settings.timeout_s:g} s"
+            ) from exc
+        except openai.APIStatusError as exc:
+            raise BrainUnavailable(
+                f"The model server answered {exc.status_code} for model {model!r}"
+            ) from exc
+        except openai.APITimeoutError as exc:
+            raise BrainUnavailable(
+                f"The model did not answer within {self._settings.timeout_s:g} s"
+            ) from exc
+        except openai.APIConnectionError as exc:
+            raise BrainUnavailable("The model server could not be reached") from exc
+        except openai.OpenAIError as exc:
+            raise BrainUnavailable(f"The model call failed: {type(exc).__name__}") from exc
+
+
+def _recipient(to: object, participants: Sequence[Participant]) -> str:
+    """Recall's ``to``: everyone, host, or a participant id (Zoom DMs). Names are resolved."""
+    if not isinstance(to, str) or not to.strip():
+        return "everyone"
+    wanted = to.strip()
+    if wanted.lower() in _RECIPIENTS:
+        return wanted.lower()
+    if wanted.isdigit():
+        return wanted
+    for person in participants:
+        if not person.is_bot and person.name.lower() == wanted.lower():
+            return str(person.id)
+    return "everyone"
+
+
+def _action(name: str, arguments: str, participants: Sequence[Participant]) -> Action | None:
+    try:
+        args = json.loads(arguments) if arguments.strip() else {}
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(args, dict):
+        return None
+    match name:
+        case "send_chat_message":
+            message = args.get("message")
+            if not isinstance(message, str) or not message.strip():
+                return None
+            return SendChat(
+                clip(message.strip(), MAX_CHAT_CHARS), _recipient(args.get("to"), participants)
+            )
+        case "leave_meeting":
+            return LeaveMeeting()
+        case "pause_recording":
+            return PauseRecording()
+        case "resume_recording":
+            return ResumeRecording()
+        case "start_screenshare":
+            url = args.get("url")
+            if not isinstance(url, str) or not re.match(r"https?://\S+$", url.strip()):
+                return None
+            return StartScreenshare(url.strip())
+        case "stop_screenshare":
+            return StopScreenshare()
+    return None
+
+
+def actions_from(
+    completion: ChatCompletion, participants: Sequence[Participant] = ()
+) -> list[Action]:
+    """The actions a completion asks for. Invalid tool calls are logged and skipped; plain
+    text without any tool call becomes a chat message (many small models answer that way)."""
+    if not completion.choices:
+        return []
+    message = completion.choices[0].message
+    actions: list[Action] = []
+    for call in message.tool_calls or []:
+        if call.type != "function":
+            log.warning("llm.tool_call_ignored", kind=call.type)
+            continue
+        action = _action(call.function.name, call.function.arguments, participants)
+        if action is None:
+            log.warning("llm.tool_call_invalid", tool=call.function.name)
+        elif action not in actions:
+            actions.append(action)
+    if not message.tool_calls:
+        text = _THINK.sub("", message.content or "").strip()
+        if text:
+            actions.append(SendChat(clip(text, MAX_CHAT_CHARS)))
+    # Say goodbye before leaving: after LeaveMeeting the bot can no longer chat.
+    actions.sort(key=lambda a: isinstance(a, LeaveMeeting))
+    return actions
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    text = _THINK.sub("", text)
+    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    for candidate in candidates:
+        start, end = candidate.find("{"), candidate.rfind("}")
+        if start < 0 or end <= start:
+            continue
+        try:
+            value = json.loads(candidate[start : end + 1])
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [clip(" ".join(v.split()), 300) for v in value if isinstance(v, str) and v.strip()]
+
+
+def _items(value: object) -> list[ActionItem]:
+    if not isinstance(value, list):
+        return []
+    items = []
+    for raw in value:
+        if isinstance(raw, str) and raw.strip():
+            items.append(ActionItem(clip(raw.strip(), 300)))
+        elif isinstance(raw, dict):
+            text = raw.get("text") or raw.get("task") or raw.get("item")
+            owner = raw.get("owner") or raw.get("assignee")
+            if isinstance(text, str) and text.strip():
+                owner_name = owner.strip() if isinstance(owner, str) and owner.strip() else None
+                if owner_name and owner_name.lower() in {"null", "none", "unassigned", "n/a"}:
+                    owner_name = None
+                items.append(ActionItem(clip(text.strip(), 300), owner_name))
+    return items
+
+
+def parse_notes(text: str) -> MeetingNotes | None:
+    """Notes from a model's answer, tolerating fences and prose; None if there are none."""
+    data = _json_object(text)
+    if data is None:
+        return None
+    summary = data.get("summary")
+    decisions = _strings(data.get("decisions"))
+    items = _items(data.get("action_items", data.get("actionItems")))
+    if not isinstance(summary, str):
+        summary = ""
+    if not summary.strip() and not decisions and not items:
+        return None
+    return MeetingNotes(summary=summary.strip(), decisions=decisions, action_items=items)

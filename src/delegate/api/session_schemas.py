@@ -1,0 +1,147 @@
+"""Request and response models of initiate, the meeting sessions and their actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from delegate.api.schemas import Body, Out
+from delegate.domain.meeting import Participant
+from delegate.domain.sessions import MeetingSession, Reply
+
+
+class InitiateIn(Body):
+    meetingUrl: str = Field(max_length=2048, description="https link of the meeting")
+    text: str = Field(max_length=20000, description="The instruction for this meeting")
+    botName: str | None = Field(default=None, max_length=100)
+    joinAt: datetime | None = Field(default=None, description="Schedule the bot (ISO 8601)")
+
+
+class InitiateOut(Out):
+    id: str = Field(description="The integration id")
+    bot: dict[str, Any] = Field(description="Recall's bot object, untouched")
+    sessionId: str
+
+
+class ParticipantOut(Out):
+    id: int
+    name: str
+    isHost: bool
+    isBot: bool
+    present: bool
+
+    @classmethod
+    def of(cls, p: Participant) -> ParticipantOut:
+        return cls(id=p.id, name=p.name, isHost=p.is_host, isBot=p.is_bot, present=p.present)
+
+
+class ReplyOut(Out):
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    turnSeq: int | None
+    createdAt: int
+    sentAt: int | None
+
+    @classmethod
+    def of(cls, r: Reply) -> ReplyOut:
+        return cls(
+            id=r.id,
+            kind=r.kind,
+            payload=r.payload,
+            status=r.status.value,
+            turnSeq=r.turn_seq,
+            createdAt=r.created_at,
+            sentAt=r.sent_at,
+        )
+
+
+class SessionOut(Out):
+    id: str
+    integrationId: str
+    botId: str | None
+    recallBotId: str | None
+    status: str
+    statusCode: str | None = Field(description="Recall's last bot status code")
+    statusReason: str | None = Field(description="Recall's sub-code (why it ended or failed)")
+    platform: str | None
+    meetingUrl: str
+    botName: str
+    text: str
+    joinAt: int | None
+    recordingPaused: bool
+    notesReady: bool
+    createdAt: int
+    updatedAt: int
+    endedAt: int | None
+    participants: list[ParticipantOut] | None = None
+    replies: list[ReplyOut] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        s: MeetingSession,
+        participants: list[Participant] | None = None,
+        replies: list[Reply] | None = None,
+    ) -> SessionOut:
+        return cls(
+            id=s.id,
+            integrationId=s.integration_id,
+            botId=s.bot_id,
+            recallBotId=s.recall_bot_id,
+            status=s.status.value,
+            statusCode=s.status_code,
+            statusReason=s.status_reason,
+            platform=s.platform,
+            meetingUrl=s.meeting_url,
+            botName=s.bot_name,
+            text=s.instruction,
+            joinAt=s.join_at,
+            recordingPaused=s.recording_paused,
+            notesReady=s.notes_status == "ready",
+            createdAt=s.created_at,
+            updatedAt=s.updated_at,
+            endedAt=s.ended_at,
+            participants=None
+            if participants is None
+            else [ParticipantOut.of(p) for p in participants],
+            replies=None if replies is None else [ReplyOut.of(r) for r in replies],
+        )
+
+
+class SessionList(Out):
+    items: list[SessionOut]
+    cursor: str | None = None
+
+
+class MessageIn(Body):
+    message: str = Field(min_length=1, max_length=4096)
+    to: str = Field(default="everyone", min_length=1, max_length=64)
+
+
+class ScreenshareIn(Body):
+    url: str = Field(max_length=2048)
+
+
+class EmptyIn(Body):
+    pass
+
+
+class ActionOut(Out):
+    id: str
+    action: str | None = None
+    message: str | None = None
+    to: str | None = None
+    url: str | None = None
+
+
+class NotesOut(Out):
+    id: str
+    status: Literal["pending", "ready", "not_ended"]
+    summary: str | None = None
+    decisions: list[str] = Field(default_factory=list)
+    actionItems: list[dict[str, Any]] = Field(default_factory=list)
+    createdAt: int | None = None

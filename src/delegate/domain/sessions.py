@@ -1,0 +1,88 @@
+"""A meeting session: one delegate sent into one meeting, and what it has seen and done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from delegate.domain.events import SessionStatus
+
+
+@dataclass(frozen=True)
+class MeetingSession:
+    id: str
+    account_id: str
+    integration_id: str
+    bot_id: str | None
+    recall_bot_id: str | None
+    status: SessionStatus
+    status_code: str | None
+    status_reason: str | None
+    ever_in_call: bool
+    platform: str | None
+    meeting_url: str
+    bot_name: str
+    instruction: str
+    join_at: int | None
+    bot_snapshot: dict[str, Any] | None
+    summary: dict[str, Any] | None
+    cursor: int
+    next_turn_seq: int
+    recording_paused: bool
+    notes: dict[str, Any] | None
+    notes_status: str | None
+    last_polled_at: int | None
+    created_at: int
+    updated_at: int
+    ended_at: int | None
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    session_id: str
+    kind: str
+    event: str
+    payload: bytes
+
+
+class EventKind(StrEnum):
+    REALTIME = "realtime"
+    STATUS = "status"
+    STATUS_UNVERIFIED = "status_unverified"
+    """An unsigned status webhook: confirmed by fetching the bot from Recall before use."""
+    POLL = "poll"
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    session_id: str
+    delivery_id: str
+    kind: EventKind
+    event: str
+    payload: bytes
+    received_at: int
+
+
+class ReplyStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    """The process died between claiming and confirming: never re-sent, to avoid duplicates."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    id: str
+    session_id: str
+    turn_seq: int | None
+    position: int
+    kind: str
+    payload: dict[str, Any]
+    status: ReplyStatus
+    attempts: int
+    created_at: int
+    sent_at: int | None

@@ -1,0 +1,35 @@
+"""What the meeting use cases need, bundled once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from delegate.domain.meeting import Brain
+from delegate.domain.records import Integration
+from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
+from delegate.services.recall_port import RecallConnector, RecallGateway
+
+
+@dataclass
+class MeetingPorts:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    recall: RecallConnector
+    dispatcher: Dispatcher
+    brain: Brain
+    public_url: str
+    transcript_provider: str = "recallai_streaming"
+    transcript_language: str = "en"
+    context_tokens: int = 3000
+    fallback_brain: Brain | None = None
+    """Answers when ``brain`` fails (the offline brain), so a question never goes unanswered."""
+
+    async def gateway(self, integration: Integration) -> RecallGateway:
+        """A Recall gateway with the integration's (decrypted) API key."""
+        from delegate.domain.errors import InvalidInput
+
+        async with self.uow() as tx:
+            secrets = await tx.integrations.secrets(integration.id)
+        if not secrets.api_key:
+            raise InvalidInput("Recall integration does not have an API key configured")
+        return self.recall.gateway(secrets.api_key, integration.region)

@@ -1,0 +1,172 @@
+"""Receiving Recall's deliveries: verify, store durably, acknowledge, signal. No model or Recall
+call happens here, so acknowledgement stays fast whatever the meeting is doing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import orjson
+
+from delegate.adapters.recall.signatures import SignatureError, message_id, verify
+from delegate.adapters.recall.status_webhooks import parse_status_webhook
+from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from delegate.domain.sessions import EventKind, NewEvent
+from delegate.services.ports import Clock, Dispatcher, EventSink, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+AUTH_TTL_S = 30.0
+
+
+@dataclass(frozen=True)
+class SessionAuth:
+    integration_id: str
+    secret_digest: str
+    webhook_secret: str | None
+
+
+class SessionAuthCache:
+    """Per-session receiver credentials, cached briefly so each event costs no extra reads.
+    A changed ``webhookSecret`` takes effect within ``AUTH_TTL_S`` seconds."""
+
+    def __init__(self, uow: UnitOfWorkFactory, ttl_s: float = AUTH_TTL_S) -> None:
+        self._uow = uow
+        self._ttl = ttl_s
+        self._entries: dict[tuple[str, str], tuple[float, SessionAuth]] = {}
+
+    async def get(self, integration_id: str, session_id: str) -> SessionAuth | None:
+        key = (integration_id, session_id)
+        hit = self._entries.get(key)
+        now = time.monotonic()
+        if hit and hit[0] > now:
+            return hit[1]
+        async with self._uow() as tx:
+            digest = await tx.sessions.secret_digest(session_id, integration_id)
+            if digest is None:
+                return None
+            secrets = await tx.integrations.secrets(integration_id)
+        auth = SessionAuth(integration_id, digest, secrets.webhook_secret)
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[key] = (now + self._ttl, auth)
+        return auth
+
+
+def delivery_id(headers: Mapping[str, str], body: bytes) -> str:
+    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes)."""
+    return message_id(headers) or "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def _event_name(body: bytes) -> str:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput("Request body is not valid JSON") from exc
+    event = data.get("event") if isinstance(data, dict) else None
+    if not isinstance(event, str) or not event:
+        raise InvalidInput('"event" is required')
+    return event[:64]
+
+
+@dataclass
+class Receiver:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    sink: EventSink
+    dispatcher: Dispatcher
+    auth: SessionAuthCache
+
+    async def receive_realtime(
+        self,
+        integration_id: str,
+        session_id: str,
+        token: str | None,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> bool:
+        """Store one realtime delivery for the session; returns False for a duplicate."""
+        auth = await self.auth.get(integration_id, session_id)
+        if auth is None:
+            raise NotFound("Meeting session not found")
+        presented = hashlib.sha256((token or "").encode()).hexdigest()
+        if not token or not hmac.compare_digest(presented, auth.secret_digest):
+            raise NotAuthenticated("Invalid realtime endpoint token")
+        if auth.webhook_secret:
+            try:
+                verify(auth.webhook_secret, headers, body)
+            except SignatureError as exc:
+                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
+        event = _event_name(body)
+        stored = await self.sink.append(
+            NewEvent(
+                session_id=session_id,
+                delivery_id=delivery_id(headers, body),
+                kind=EventKind.REALTIME,
+                event=event,
+                payload=body,
+                received_at=self.clock.now_ms(),
+            )
+        )
+        if stored:
+            await self.dispatcher.kick(session_id)
+        return stored
+
+    async def receive_status(
+        self, integration_id: str, headers: Mapping[str, str], body: bytes
+    ) -> str | None:
+        """Store a Recall status webhook for the session it concerns; returns the session id,
+        or None when it concerns no session of ours (answered 2xx so Recall stops retrying).
+        Unsigned webhooks are stored as unverified and confirmed with Recall before use."""
+        async with self.uow() as tx:
+            integration = await tx.integrations.get_by_id(integration_id)
+            secrets = await tx.integrations.secrets(integration_id) if integration else None
+        if integration is None or secrets is None:
+            raise NotFound("Recall integration not found")
+        signed = False
+        if secrets.webhook_secret:
+            try:
+                verify(secrets.webhook_secret, headers, body)
+            except SignatureError as exc:
+                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
+            signed = True
+        try:
+            hook = parse_status_webhook(body)
+        except ValueError as exc:
+            raise InvalidInput(f"Not a Recall status webhook: {exc}") from exc
+        session_id = await self._session_for(integration_id, hook.metadata, hook.bot_id)
+        if session_id is None:
+            log.info("status webhook for no known session", extra={"event": hook.event})
+            return None
+        stored = await self.sink.append(
+            NewEvent(
+                session_id=session_id,
+                delivery_id=delivery_id(headers, body),
+                kind=EventKind.STATUS if signed else EventKind.STATUS_UNVERIFIED,
+                event=hook.event[:64],
+                payload=body,
+                received_at=self.clock.now_ms(),
+            )
+        )
+        if stored:
+            await self.dispatcher.kick(session_id)
+        return session_id
+
+    async def _session_for(
+        self, integration_id: str, metadata: Mapping[str, str], bot_id: str | None
+    ) -> str | None:
+        async with self.uow() as tx:
+            claimed = metadata.get("sessionId")
+            if claimed:
+                session = await tx.sessions.get_by_id(claimed)
+                if session and session.integration_id == integration_id:
+                    return session.id
+            if bot_id:
+                session = await tx.sessions.find_by_recall_bot(integration_id, bot_id)
+                if session:
+                    return session.id
+        return None

@@ -1,0 +1,340 @@
+"""Sending a delegate into a meeting, and steering it from the API."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
+from delegate.domain.events import SessionStatus
+from delegate.domain.ids import new_id
+from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
+from delegate.domain.records import Integration, ListQuery, Page
+from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
+from delegate.services.context import MeetingPorts
+from delegate.services.recall_port import (
+    BotSnapshot,
+    BotSpec,
+    RecallError,
+    RecallRejected,
+    RecallUnavailable,
+)
+
+IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class Initiated:
+    integration_id: str
+    session_id: str
+    bot: dict[str, Any]
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def realtime_path(integration_id: str, session_id: str) -> str:
+    return f"/v1/integration/recall/{integration_id}/session/{session_id}/realtime"
+
+
+def recall_failure(exc: RecallError, action: str) -> Exception:
+    """Recall's own words for the user: 400 when it rejected the request, 502 when it failed."""
+    if isinstance(exc, RecallUnavailable):
+        return UpstreamFailed(f"Recall is unavailable ({action}): {exc.detail}")
+    if exc.code == "cannot_command_completed_bot":
+        return Conflict(f"The meeting bot has already left the call: {exc.detail}")
+    return UpstreamFailed(f"Recall refused to {action}: {exc.detail}")
+
+
+def check_public_https(url: str, field: str) -> str:
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host or "." not in host:
+        raise InvalidInput(f'"{field}" must be an https URL with a public host name')
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        raise InvalidInput(f'"{field}" must use a host name, not an IP address')
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise InvalidInput(f'"{field}" must be a public host')
+    return url.strip()
+
+
+async def _integration_with_bot(
+    ports: MeetingPorts, account_id: str, ref: str
+) -> tuple[Integration, str, str, str]:
+    async with ports.uow() as tx:
+        integration = await tx.integrations.get(account_id, ref)
+        if integration is None:
+            raise NotFound("Recall integration not found")
+        if not integration.bot_id:
+            raise InvalidInput("Recall integration does not have a bot configured (botId)")
+        bot = await tx.bots.get(account_id, integration.bot_id)
+        secrets_ = await tx.integrations.secrets(integration.id)
+    if not secrets_.api_key:
+        raise InvalidInput("Recall integration does not have an API key configured (apiKey)")
+    assert bot is not None  # the foreign key keeps bot_id pointing at an existing bot
+    return integration, bot.id, bot.name, secrets_.api_key
+
+
+async def initiate_meeting(
+    ports: MeetingPorts,
+    account_id: str,
+    integration_ref: str,
+    meeting_url: str,
+    text: str,
+    bot_name: str | None = None,
+    join_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Initiated:
+    """Create a session and send a Recall bot into the meeting.
+
+    With an ``idempotency_key`` seen in the last 24 hours, the first result is returned and no
+    second bot is sent. A Recall failure leaves nothing stored.
+    """
+    try:
+        parsed = parse_meeting_url(meeting_url)
+    except InvalidMeetingUrl as exc:
+        raise InvalidInput(f'"meetingUrl" is not a supported meeting link: {exc.reason}') from exc
+    if not text.strip():
+        raise InvalidInput('"text" must not be empty')
+    if join_at is not None and join_at.tzinfo is None:
+        raise InvalidInput('"joinAt" must include a time zone (e.g. 2026-01-01T10:00:00Z)')
+    integration, bot_id, default_name, api_key = await _integration_with_bot(
+        ports, account_id, integration_ref
+    )
+    now = ports.clock.now_ms()
+    if idempotency_key:
+        replay = await _replay(ports, integration.id, idempotency_key, now)
+        if replay is not None:
+            return replay
+
+    session_id = new_id()
+    secret = secrets.token_urlsafe(32)
+    name = (bot_name or "").strip() or default_name or "Meeting Assistant"
+    session = MeetingSession(
+        id=session_id,
+        account_id=account_id,
+        integration_id=integration.id,
+        bot_id=bot_id,
+        recall_bot_id=None,
+        status=SessionStatus.CREATED,
+        status_code=None,
+        status_reason=None,
+        ever_in_call=False,
+        platform=parsed.platform,
+        meeting_url=meeting_url.strip(),
+        bot_name=name[:100],
+        instruction=text.strip(),
+        join_at=int(join_at.timestamp() * 1000) if join_at else None,
+        bot_snapshot=None,
+        summary=None,
+        cursor=0,
+        next_turn_seq=1,
+        recording_paused=False,
+        notes=None,
+        notes_status=None,
+        last_polled_at=None,
+        created_at=now,
+        updated_at=now,
+        ended_at=None,
+    )
+    async with ports.uow() as tx:
+        await tx.sessions.add(session, secret_digest(secret), idempotency_key)
+
+    spec = BotSpec(
+        meeting_url=meeting_url.strip(),
+        bot_name=session.bot_name,
+        realtime_url=f"{ports.public_url}{realtime_path(integration.id, session_id)}?token={secret}",
+        metadata={"integrationId": integration.id, "sessionId": session_id},
+        transcript_provider=ports.transcript_provider,
+        transcript_language=ports.transcript_language,
+        join_at=join_at.astimezone(UTC) if join_at else None,
+    )
+    gateway = ports.recall.gateway(api_key, integration.region)
+    try:
+        bot = await gateway.create_bot(spec, idempotency_key=session_id)
+    except RecallError as exc:
+        async with ports.uow() as tx:
+            await tx.sessions.delete(session_id)
+        if isinstance(exc, RecallRejected):
+            raise InvalidInput(f"Recall rejected the bot: {exc.detail}") from exc
+        raise UpstreamFailed(f"Recall is unavailable, no bot was sent: {exc.detail}") from exc
+
+    status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
+    async with ports.uow() as tx:
+        await tx.sessions.update(
+            session_id,
+            recall_bot_id=bot.id,
+            bot_snapshot=bot.raw,
+            status=status,
+            status_code=bot.status.code if bot.status else None,
+            platform=bot.platform or parsed.platform,
+            updated_at=ports.clock.now_ms(),
+        )
+    return Initiated(integration.id, session_id, bot.raw)
+
+
+async def _replay(ports: MeetingPorts, integration_id: str, key: str, now: int) -> Initiated | None:
+    async with ports.uow() as tx:
+        earlier = await tx.sessions.find_by_idempotency_key(integration_id, key)
+        if earlier is None:
+            return None
+        if earlier.created_at < now - IDEMPOTENCY_WINDOW_MS:
+            await tx.sessions.clear_idempotency_key(earlier.id)
+            return None
+    if earlier.recall_bot_id is None:
+        raise Conflict("A request with this Idempotency-Key is still in progress")
+    return Initiated(
+        integration_id, earlier.id, earlier.bot_snapshot or {"id": earlier.recall_bot_id}
+    )
+
+
+async def _session(
+    ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str
+) -> tuple[Integration, MeetingSession]:
+    async with ports.uow() as tx:
+        integration = await tx.integrations.get(account_id, integration_ref)
+        if integration is None:
+            raise NotFound("Recall integration not found")
+        session = await tx.sessions.get(account_id, integration.id, session_id)
+    if session is None:
+        raise NotFound("Meeting session not found")
+    return integration, session
+
+
+async def fetch_session(
+    ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str
+) -> MeetingSession:
+    return (await _session(ports, account_id, integration_ref, session_id))[1]
+
+
+async def list_sessions(
+    ports: MeetingPorts, account_id: str, integration_ref: str, query: ListQuery
+) -> Page[MeetingSession]:
+    async with ports.uow() as tx:
+        integration = await tx.integrations.get(account_id, integration_ref)
+        if integration is None:
+            raise NotFound("Recall integration not found")
+        return await tx.sessions.list_page(account_id, integration.id, query)
+
+
+async def session_details(
+    ports: MeetingPorts, session: MeetingSession
+) -> tuple[list[Any], list[Reply]]:
+    """Participants and replies of a session, for its fetch view."""
+    async with ports.uow() as tx:
+        return (
+            await tx.participants.in_session(session.id),
+            await tx.replies.for_session(session.id),
+        )
+
+
+async def _live_session(
+    ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str
+) -> tuple[Integration, MeetingSession, str]:
+    integration, session = await _session(ports, account_id, integration_ref, session_id)
+    if not session.status.active:
+        raise Conflict(f"The meeting session has {session.status.value}; it takes no more actions")
+    if session.recall_bot_id is None:
+        raise Conflict("The meeting session has no Recall bot yet")
+    return integration, session, session.recall_bot_id
+
+
+async def send_message(
+    ports: MeetingPorts,
+    account_id: str,
+    integration_ref: str,
+    session_id: str,
+    message: str,
+    to: str = "everyone",
+) -> dict[str, Any]:
+    """Post a chat message in the meeting as the delegate."""
+    if not message.strip():
+        raise InvalidInput('"message" must not be empty')
+    integration, session, bot_id = await _live_session(
+        ports, account_id, integration_ref, session_id
+    )
+    gateway = await ports.gateway(integration)
+    try:
+        await gateway.send_chat_message(bot_id, message, to=to, platform=session.platform)
+    except RecallError as exc:
+        raise recall_failure(exc, "send the chat message") from exc
+    now = ports.clock.now_ms()
+    async with ports.uow() as tx:
+        await tx.replies.add(
+            Reply(
+                id=new_id(),
+                session_id=session.id,
+                turn_seq=None,
+                position=0,
+                kind="chat",
+                payload={"text": message, "to": to, "source": "api"},
+                status=ReplyStatus.SENT,
+                attempts=1,
+                created_at=now,
+                sent_at=now,
+            )
+        )
+    return {"id": session.id, "message": message, "to": to}
+
+
+_CONTROLS = {
+    "recording/start": ("start_recording", "start the recording", False),
+    "recording/stop": ("stop_recording", "stop the recording", True),
+    "recording/pause": ("pause_recording", "pause the recording", True),
+    "recording/resume": ("resume_recording", "resume the recording", False),
+    "screenshare/stop": ("stop_screenshare", "stop the screenshare", None),
+    "leave": ("leave_call", "leave the meeting", None),
+}
+
+CONTROL_ACTIONS = tuple(_CONTROLS)
+
+
+async def control_session(
+    ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str, action: str
+) -> dict[str, Any]:
+    """Recording start/stop/pause/resume, screenshare stop, or leave."""
+    method, verb, paused = _CONTROLS[action]
+    integration, session, bot_id = await _live_session(
+        ports, account_id, integration_ref, session_id
+    )
+    gateway = await ports.gateway(integration)
+    try:
+        await getattr(gateway, method)(bot_id)
+    except RecallError as exc:
+        raise recall_failure(exc, verb) from exc
+    if paused is not None:
+        async with ports.uow() as tx:
+            await tx.sessions.update(
+                session.id, recording_paused=paused, updated_at=ports.clock.now_ms()
+            )
+    return {"id": session.id, "action": action}
+
+
+async def start_screenshare(
+    ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str, url: str
+) -> dict[str, Any]:
+    """Show a web page as the delegate's screenshare."""
+    url = check_public_https(url, "url")
+    integration, session, bot_id = await _live_session(
+        ports, account_id, integration_ref, session_id
+    )
+    gateway = await ports.gateway(integration)
+    try:
+        await gateway.start_screenshare(bot_id, url)
+    except RecallError as exc:
+        raise recall_failure(exc, "start the screenshare") from exc
+    return {"id": session.id, "action": "screenshare/start", "url": url}
+
+
+def snapshot_status(bot: BotSnapshot) -> str | None:
+    return bot.status.code if bot.status else None

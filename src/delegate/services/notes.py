@@ -1,0 +1,52 @@
+"""Meeting notes: written once by the brain when the call has ended, served by ``/notes``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from delegate.domain.meeting import MeetingNotes, NotesContext
+from delegate.services.context import MeetingPorts
+
+log = logging.getLogger(__name__)
+
+
+def notes_to_dict(notes: MeetingNotes) -> dict[str, Any]:
+    return {
+        "summary": notes.summary,
+        "decisions": list(notes.decisions),
+        "actionItems": [asdict(item) for item in notes.action_items],
+    }
+
+
+async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
+    """Write the notes of an ended session that has none yet (idempotent)."""
+    async with ports.uow() as tx:
+        session = await tx.sessions.get_by_id(session_id)
+        if session is None or session.notes_status != "pending":
+            return
+        turns = await tx.turns.all(session_id)
+        participants = await tx.participants.in_session(session_id)
+        bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
+    ctx = NotesContext(
+        bot_name=session.bot_name,
+        backstory=bot.backstory if bot else "",
+        instruction=session.instruction,
+        participants=participants,
+        turns=turns,
+        model=bot.model if bot else "",
+    )
+    try:
+        notes = await ports.brain.write_notes(ctx)
+    except Exception as exc:
+        if ports.fallback_brain is None:
+            raise
+        log.warning("brain failed writing notes (%s); using the fallback", type(exc).__name__)
+        notes = await ports.fallback_brain.write_notes(ctx)
+    async with ports.uow() as tx:
+        await tx.sessions.update(
+            session_id,
+            notes={**notes_to_dict(notes), "createdAt": ports.clock.now_ms()},
+            notes_status="ready",
+        )

@@ -1,0 +1,41 @@
+"""Status polling: the fallback that makes sure a call end is never missed, even when Recall's
+status webhooks are not configured or do not arrive."""
+
+from __future__ import annotations
+
+import logging
+
+from delegate.services.context import MeetingPorts
+from delegate.services.processing import record_polled_status
+from delegate.services.recall_port import RecallError
+
+log = logging.getLogger(__name__)
+
+
+async def poll_active_sessions(ports: MeetingPorts, interval_s: float, limit: int = 50) -> int:
+    """Fetch the bot of each active session not polled for ``interval_s``; a status we have
+    not seen becomes an event of the session. Returns how many sessions were polled."""
+    now = ports.clock.now_ms()
+    async with ports.uow() as tx:
+        due = await tx.sessions.due_for_polling(now - int(interval_s * 1000), limit)
+    for session in due:
+        async with ports.uow() as tx:
+            integration = await tx.integrations.get_by_id(session.integration_id)
+            await tx.sessions.update(session.id, last_polled_at=now)
+        if integration is None or session.recall_bot_id is None:
+            continue
+        try:
+            bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
+        except (RecallError, ValueError) as exc:
+            log.info("polling session %s failed: %s", session.id, exc)
+            continue
+        if bot.status is None or bot.status.code == session.status_code:
+            continue
+        async with ports.uow() as tx:
+            new = await record_polled_status(
+                tx, ports, session, bot.status.code, bot.status.sub_code, bot.status.created_at
+            )
+            await tx.sessions.update(session.id, bot_snapshot=bot.raw)
+        if new:
+            await ports.dispatcher.kick(session.id)
+    return len(due)

@@ -1,0 +1,269 @@
+"""Processing one session's stored events, one at a time and in order.
+
+Phase 1 applies events to the session's state (participants, turns, status) and advances the
+cursor in the same transaction, so a crash repeats at most an uncommitted batch. Then the
+turns that address the delegate get their replies (``services/replies.py``) and, when the call
+has ended, the notes (``services/notes.py``). No network call happens inside a transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import orjson
+
+from delegate.adapters.recall.mapping import PayloadError, meeting_event, status_event
+from delegate.domain.addressing import is_addressed
+from delegate.domain.events import (
+    ChatReceived,
+    MeetingEvent,
+    ParticipantJoined,
+    ParticipantLeft,
+    SessionStatus,
+    Speaker,
+    StatusChanged,
+    TranscriptFinal,
+    next_status,
+)
+from delegate.domain.meeting import Participant, Turn
+from delegate.domain.sessions import EventKind, MeetingSession, NewEvent, StoredEvent
+from delegate.domain.summary import RunningSummary
+from delegate.domain.turns import Fragment, assemble, chat_turn
+from delegate.services.context import MeetingPorts
+from delegate.services.ports import UnitOfWork
+from delegate.services.recall_port import RecallError
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+RECALL_BOT_SPEAKER_ID = 2147483647
+"""Recall labels the bot's own speech with this participant id."""
+
+
+@dataclass
+class _State:
+    session: MeetingSession
+    summary: RunningSummary
+    participants: dict[int, Participant]
+    last_turn: Turn | None
+    previous_turn: Turn | None
+    next_seq: int
+    own_texts: set[str]
+    changes: dict[str, Any] = field(default_factory=dict)
+    confirm_status: bool = False
+
+    @property
+    def status(self) -> SessionStatus:
+        return SessionStatus(self.changes.get("status", self.session.status))
+
+
+async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
+    """Drain everything pending for the session: events, replies, notes."""
+    from delegate.services.notes import write_notes_if_due
+    from delegate.services.replies import respond_to_turns, send_pending_replies
+
+    await send_pending_replies(ports, session_id, after_crash=True)
+    while True:
+        applied, confirm = await _apply_batch(ports, session_id)
+        if confirm:
+            await _confirm_status_with_recall(ports, session_id)
+            continue
+        if applied < BATCH:
+            break
+    await respond_to_turns(ports, session_id)
+    await send_pending_replies(ports, session_id)
+    await write_notes_if_due(ports, session_id)
+
+
+async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool]:
+    async with ports.uow() as tx:
+        session = await tx.sessions.get_by_id(session_id)
+        if session is None:
+            return 0, False
+        events = await tx.events.after(session_id, session.cursor, BATCH)
+        if not events:
+            return 0, False
+        state = await _load_state(tx, session)
+        for ev in events:
+            await _apply(tx, ports, state, ev)
+            if state.confirm_status:
+                # Stop right before the unverified event; it is re-read once confirmed.
+                state.changes["cursor"] = ev.id
+                break
+        else:
+            state.changes["cursor"] = events[-1].id
+        state.changes["next_turn_seq"] = state.next_seq
+        state.changes["summary"] = state.summary.to_dict()
+        state.changes["updated_at"] = ports.clock.now_ms()
+        await tx.sessions.update(session_id, **state.changes)
+    return len(events), state.confirm_status
+
+
+async def _load_state(tx: UnitOfWork, session: MeetingSession) -> _State:
+    last = await tx.turns.last(session.id)
+    previous = await tx.turns.get(session.id, last.seq - 1) if last and last.seq > 1 else None
+    summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
+    return _State(
+        session=session,
+        summary=summary,
+        participants={p.id: p for p in await tx.participants.in_session(session.id)},
+        last_turn=last,
+        previous_turn=previous,
+        next_seq=session.next_turn_seq,
+        own_texts={t.strip() for t in await tx.replies.recent_texts(session.id, 50)},
+    )
+
+
+def _decode(ev: StoredEvent) -> MeetingEvent | None:
+    try:
+        if ev.kind == EventKind.REALTIME:
+            return meeting_event(ev.payload)
+        if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
+            return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
+        if ev.kind == EventKind.POLL:
+            data = orjson.loads(ev.payload)
+            return StatusChanged(str(data["code"]), data.get("sub_code"), True)
+    except (PayloadError, ValueError, KeyError) as exc:
+        # A malformed delivery is skipped, not retried forever; it stays in the events table.
+        log.warning("skipping malformed event %s (%s): %s", ev.id, ev.event, exc)
+    return None
+
+
+def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
+    known = state.participants.get(speaker.id)
+    if speaker.id == RECALL_BOT_SPEAKER_ID or (known is not None and known.is_bot):
+        return True
+    if speaker.name.strip().lower() == state.session.bot_name.strip().lower():
+        return True
+    return text is not None and text.strip() in state.own_texts
+
+
+async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
+    event = _decode(ev)
+    sid = state.session.id
+    if isinstance(event, ParticipantJoined | ParticipantLeft):
+        sp = event.speaker
+        p = Participant(
+            sp.id, sp.name, sp.is_host, _is_bot(state, sp), isinstance(event, ParticipantJoined)
+        )
+        state.participants[sp.id] = p
+        await tx.participants.upsert(sid, p)
+    elif isinstance(event, TranscriptFinal):
+        if event.text.strip():
+            await _note_speaker(tx, state, event.speaker)
+            fragment = Fragment(
+                event.speaker.id,
+                event.speaker.name,
+                event.text,
+                event.start_s,
+                event.end_s,
+                by_bot=_is_bot(state, event.speaker),
+            )
+            turn, is_new = assemble(state.last_turn, fragment, state.next_seq)
+            await _record_turn(tx, state, turn, is_new, piece=fragment.text)
+    elif isinstance(event, ChatReceived):
+        if event.text.strip():
+            await _note_speaker(tx, state, event.speaker)
+            turn = chat_turn(
+                state.next_seq,
+                event.speaker.id,
+                event.speaker.name,
+                event.text,
+                event.at_s,
+                to_bot=event.to_bot,
+                by_bot=_is_bot(state, event.speaker, event.text),
+            )
+            await _record_turn(tx, state, turn, True, piece=turn.text)
+    elif isinstance(event, StatusChanged):
+        if not event.verified:
+            state.confirm_status = True
+            return
+        _apply_status(ports, state, event)
+
+
+async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
+    if sp.id not in state.participants:
+        p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True)
+        state.participants[sp.id] = p
+        await tx.participants.upsert(state.session.id, p)
+
+
+async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
+    previous = state.last_turn if is_new else state.previous_turn
+    reply_state = None
+    if state.status.active and is_addressed(
+        turn, state.session.bot_name, previous, participants=list(state.participants.values())
+    ):
+        reply_state = "pending"
+    await tx.turns.save(state.session.id, turn, is_new, reply_state)
+    state.summary.add(replace(turn, text=piece))
+    if is_new:
+        state.previous_turn, state.next_seq = state.last_turn, turn.seq + 1
+    state.last_turn = turn
+
+
+def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
+    current = state.status
+    ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
+    new = next_status(current, event.code, event.sub_code, ever)
+    state.changes["status_code"] = event.code
+    if event.sub_code or new is not current:
+        state.changes["status_reason"] = event.sub_code
+    if new in (SessionStatus.IN_CALL, SessionStatus.RECORDING):
+        state.changes["ever_in_call"] = True
+    if event.code == "in_call_recording":
+        state.changes["recording_paused"] = False
+    if new is not current:
+        state.changes["status"] = new
+        if not new.active:
+            state.changes["ended_at"] = ports.clock.now_ms()
+            state.changes["notes_status"] = "pending"
+
+
+async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> None:
+    """An unsigned status webhook is only a hint: ask Recall for the bot's real status, store
+    that as a polled event, and step past the hint."""
+    async with ports.uow() as tx:
+        session = await tx.sessions.get_by_id(session_id)
+        integration = await tx.integrations.get_by_id(session.integration_id) if session else None
+    if session is None or integration is None or session.recall_bot_id is None:
+        return
+    try:
+        bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
+    except RecallError as exc:
+        log.warning("could not confirm status of session %s: %s", session_id, exc.detail)
+        bot = None
+    if bot is None or bot.status is None:
+        return
+    async with ports.uow() as tx:
+        status = bot.status
+        await record_polled_status(
+            tx, ports, session, status.code, status.sub_code, status.created_at
+        )
+
+
+async def record_polled_status(
+    tx: UnitOfWork,
+    ports: MeetingPorts,
+    session: MeetingSession,
+    code: str,
+    sub_code: str | None,
+    at: str | None,
+) -> bool:
+    """Store a status read from Recall as an event of the session (deduplicated)."""
+    payload = orjson.dumps({"code": code, "sub_code": sub_code, "at": at})
+    stored = await tx.events.append(
+        [
+            NewEvent(
+                session_id=session.id,
+                delivery_id=f"poll:{session.recall_bot_id}:{code}:{at or ''}",
+                kind=EventKind.POLL,
+                event=f"bot.{code}",
+                payload=payload,
+                received_at=ports.clock.now_ms(),
+            )
+        ]
+    )
+    return stored[0]

@@ -1,0 +1,189 @@
+"""The delegate's answers: ask the brain about each addressed turn, store its actions in an
+outbox, then perform them through Recall.
+
+Outbox rows make replies exactly-once in practice: a turn's actions are stored in the same
+transaction that marks the turn decided, and each send is claimed (``sending``) before the
+Recall call. A process that dies between claim and confirmation leaves the row ``unknown``
+and never sends it again, so a restart cannot post a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from delegate.domain.context import build_context
+from delegate.domain.ids import new_id
+from delegate.domain.meeting import (
+    Action,
+    BrainContext,
+    LeaveMeeting,
+    PauseRecording,
+    ResumeRecording,
+    SendChat,
+    StartScreenshare,
+    StopScreenshare,
+    Turn,
+)
+from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
+from delegate.domain.summary import RunningSummary
+from delegate.services.context import MeetingPorts
+from delegate.services.ports import UnitOfWorkFactory
+from delegate.services.recall_port import RecallError, RecallGateway, RecallUnavailable
+
+log = logging.getLogger(__name__)
+
+RECENT_TURNS = 60
+MAX_SEND_ATTEMPTS = 5
+
+
+class SessionSearch:
+    """Lets the brain look further back than its context, one bounded query at a time."""
+
+    def __init__(self, uow: UnitOfWorkFactory, session_id: str) -> None:
+        self._uow = uow
+        self._session_id = session_id
+
+    async def search(self, speaker: str | None, terms: list[str], limit: int) -> list[Turn]:
+        async with self._uow() as tx:
+            return await tx.turns.search(self._session_id, speaker, terms, limit)
+
+
+def to_reply_payload(action: Action) -> tuple[str, dict[str, Any]]:
+    if isinstance(action, SendChat):
+        return "chat", {"text": action.text, "to": action.to}
+    if isinstance(action, StartScreenshare):
+        return "start_screenshare", {"url": action.url}
+    kinds = {
+        LeaveMeeting: "leave",
+        PauseRecording: "pause_recording",
+        ResumeRecording: "resume_recording",
+        StopScreenshare: "stop_screenshare",
+    }
+    return kinds[type(action)], {}
+
+
+async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> BrainContext:
+    async with ports.uow() as tx:
+        recent = await tx.turns.recent(session.id, turn.seq, RECENT_TURNS)
+        participants = await tx.participants.in_session(session.id)
+        bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
+    summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
+    return build_context(
+        bot_name=session.bot_name,
+        backstory=bot.backstory if bot else "",
+        instruction=session.instruction,
+        participants=[p for p in participants if p.present],
+        summary=summary.text(),
+        recent=recent,
+        trigger=turn,
+        token_budget=ports.context_tokens,
+        model=bot.model if bot else "",
+        search=SessionSearch(ports.uow, session.id),
+    )
+
+
+async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
+    try:
+        return await ports.brain.respond(ctx)
+    except Exception as exc:
+        if ports.fallback_brain is None:
+            raise
+        log.warning("brain failed (%s); answering with the fallback brain", type(exc).__name__)
+        return await ports.fallback_brain.respond(ctx)
+
+
+async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
+    """Ask the brain about every turn waiting for a reply, oldest first."""
+    async with ports.uow() as tx:
+        session = await tx.sessions.get_by_id(session_id)
+        waiting = await tx.turns.awaiting_reply(session_id) if session else []
+    if session is None:
+        return
+    for seq in waiting:
+        async with ports.uow() as tx:
+            turn = await tx.turns.get(session_id, seq)
+        if turn is None:
+            continue
+        actions = (
+            []
+            if not session.status.active
+            else await _decide(ports, await _context(ports, session, turn))
+        )
+        now = ports.clock.now_ms()
+        async with ports.uow() as tx:
+            for position, action in enumerate(actions):
+                kind, payload = to_reply_payload(action)
+                await tx.replies.add(
+                    Reply(
+                        new_id(),
+                        session_id,
+                        seq,
+                        position,
+                        kind,
+                        payload,
+                        ReplyStatus.PENDING,
+                        0,
+                        now,
+                        None,
+                    )
+                )
+            await tx.turns.set_reply_state(session_id, seq, "done")
+
+
+async def _perform(gateway: RecallGateway, bot_id: str, reply: Reply, platform: str | None) -> None:
+    p = reply.payload
+    if reply.kind == "chat":
+        await gateway.send_chat_message(
+            bot_id, str(p["text"]), to=str(p.get("to", "everyone")), platform=platform
+        )
+    elif reply.kind == "start_screenshare":
+        await gateway.start_screenshare(bot_id, str(p["url"]))
+    else:
+        method = {
+            "leave": gateway.leave_call,
+            "pause_recording": gateway.pause_recording,
+            "resume_recording": gateway.resume_recording,
+            "stop_screenshare": gateway.stop_screenshare,
+        }[reply.kind]
+        await method(bot_id)
+
+
+async def send_pending_replies(
+    ports: MeetingPorts, session_id: str, after_crash: bool = False
+) -> None:
+    """Perform stored actions in order. With ``after_crash``, first retire claims that a dead
+    process left behind (never re-sent)."""
+    async with ports.uow() as tx:
+        if after_crash:
+            for stale in await tx.replies.with_status(session_id, ReplyStatus.SENDING):
+                await tx.replies.mark(stale.id, ReplyStatus.UNKNOWN)
+        session = await tx.sessions.get_by_id(session_id)
+        pending = await tx.replies.with_status(session_id, ReplyStatus.PENDING)
+        integration = await tx.integrations.get_by_id(session.integration_id) if session else None
+    if not pending or session is None or integration is None or not session.recall_bot_id:
+        return
+    gateway = await ports.gateway(integration)
+    for reply in pending:
+        async with ports.uow() as tx:
+            await tx.replies.mark(reply.id, ReplyStatus.SENDING, attempts=reply.attempts + 1)
+        try:
+            await _perform(gateway, session.recall_bot_id, reply, session.platform)
+        except RecallError as exc:
+            retry = isinstance(exc, RecallUnavailable) and reply.attempts + 1 < MAX_SEND_ATTEMPTS
+            async with ports.uow() as tx:
+                await tx.replies.mark(
+                    reply.id,
+                    ReplyStatus.PENDING if retry else ReplyStatus.FAILED,
+                    error=exc.detail[:500],
+                )
+            log.warning("reply %s (%s) failed: %s", reply.id, reply.kind, exc.detail)
+            if retry:
+                raise  # the dispatcher backs this session off and drains it again
+            continue
+        async with ports.uow() as tx:
+            await tx.replies.mark(reply.id, ReplyStatus.SENT, sent_at=ports.clock.now_ms())
+            if reply.kind in ("pause_recording", "resume_recording"):
+                await tx.sessions.update(
+                    session_id, recording_paused=reply.kind == "pause_recording"
+                )

@@ -1,0 +1,384 @@
+"""One bot's life in a simulated meeting, driven by an asyncio task.
+
+    (scheduled: wait for join_at) -> joining_call -> [in_waiting_room] -> in_call_not_recording
+    -> in_call_recording -> ... script plays ... -> call_ended(sub_code) -> done
+
+or ``joining_call -> fatal(sub_code)``, or a waiting room that ends in ``call_ended``. The
+meeting clock starts when the bot is set up in the call (recording starts at the same moment
+unless ``recording_config`` is null). Realtime events are produced only while the bot is
+``in_call_recording``; ``done`` comes after every queued realtime delivery has been sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from delegate.sim.bots import IN_CALL, BotState, Recording
+from delegate.sim.clock import SimClock, Stopwatch, utcnow
+from delegate.sim.delivery import (
+    REALTIME_MAX_RETRIES,
+    STATUS_MAX_RETRIES,
+    Courier,
+    Lane,
+    make_delivery,
+)
+from delegate.sim.faults import JoinOutcome
+from delegate.sim.log import MeetingEvent, RecordingCommand
+from delegate.sim.payloads import (
+    bot_participant,
+    participant_event_data,
+    realtime_envelope,
+    status_webhook,
+    transcript_data,
+)
+from delegate.sim.scripts import ScriptParticipant
+from delegate.sim.timeline import Moment, expand
+from delegate.sim.validation import everyone_left_timeout
+
+logger = logging.getLogger(__name__)
+
+DONE_AFTER_S = 2.0
+"""Simulated seconds between call_ended and done (Recall finishing the upload)."""
+SCRIPT_OVER_END_S = 2.0
+"""When a script runs out without an ``end``, the host ends the call this much later."""
+
+
+@dataclass
+class Wiring:
+    """What a running bot needs from its simulator."""
+
+    clock: SimClock
+    courier: Courier
+    webhook_url: str | None
+
+
+class BotRun:
+    """The task and the live state (presence, recording, lanes) of one bot."""
+
+    def __init__(self, wiring: Wiring, bot: BotState, outcome: JoinOutcome) -> None:
+        self.wiring = wiring
+        self.bot = bot
+        self.outcome = outcome
+        self._leave = asyncio.Event()
+        self._rescheduled = asyncio.Event()
+        self._stopwatch: Stopwatch | None = None
+        self._recording_start: datetime = utcnow()
+        self._recording_offset = 0.0
+        self._wants_recording = bot.request.recording_config is not None
+        self.recording_on = False
+        self.paused = False
+        self.present: dict[int, ScriptParticipant] = {}
+        self._lanes: dict[str, Lane] = {}
+        self._status_lane: Lane | None = None
+        self.task = asyncio.get_running_loop().create_task(self._run(), name=f"sim-bot-{bot.id}")
+
+    # commands (called by the API; the bot is known to be dispatched and not finished)
+
+    def leave(self) -> None:
+        self._leave.set()
+
+    def reschedule(self) -> None:
+        self._rescheduled.set()
+
+    def start_recording(self, recording_config: dict[str, Any] | None) -> None:
+        self.bot.record(RecordingCommand(command="start"))
+        if recording_config is not None:
+            self.bot.request = replace(self.bot.request, recording_config=recording_config)
+            self.bot.endpoints = self.bot.endpoints_from(recording_config)
+        self._wants_recording = True
+        if self._stopwatch is not None:
+            self._begin_recording()
+
+    def stop_recording(self) -> None:
+        self.bot.record(RecordingCommand(command="stop"))
+        self._wants_recording = False
+        if self.recording_on:
+            self.recording_on = self.paused = False
+            self._close_recording()
+            self._status("in_call_not_recording")
+
+    def pause_recording(self) -> None:
+        self.bot.record(RecordingCommand(command="pause"))
+        recording = self.bot.current_recording
+        if self.recording_on and not self.paused and recording is not None:
+            self.paused = True
+            recording.set_status("paused")
+            self._status("in_call_not_recording")
+
+    def resume_recording(self) -> None:
+        self.bot.record(RecordingCommand(command="resume"))
+        recording = self.bot.current_recording
+        if self.recording_on and self.paused and recording is not None:
+            self.paused = False
+            recording.set_status("processing")
+            self._status("in_call_recording")
+
+    def echo_chat(self, text: str, to: str) -> None:
+        """The meeting shows the bot's message; a recording bot receives it back."""
+        if self._stopwatch is None or self.bot.status not in IN_CALL:
+            return
+        echo = Moment(
+            self._stopwatch.elapsed(),
+            "participant_events.chat_message",
+            bot_participant(self.bot),
+            text=text,
+            to=to,
+        )
+        self._happen(echo)
+
+    @property
+    def delivering(self) -> bool:
+        return self.recording_on and not self.paused
+
+    # the task
+
+    async def _run(self) -> None:
+        try:
+            await self._wait_for_join_at()
+            self.bot.dispatched = True
+            await self._join_and_play()
+        except asyncio.CancelledError:
+            await self._cancel_lanes()
+            raise
+        except Exception:
+            logger.exception("sim bot task crashed bot=%s", self.bot.id)
+            await self._cancel_lanes()
+            raise
+        if self._status_lane is not None:
+            await self._status_lane.drain()
+
+    async def _wait_for_join_at(self) -> None:
+        while (join_at := self.bot.request.join_at) is not None:
+            remaining = (join_at - utcnow()).total_seconds()
+            if remaining <= 0:
+                return
+            self._rescheduled.clear()
+            try:
+                await asyncio.wait_for(self._rescheduled.wait(), self.wiring.clock.real(remaining))
+            except TimeoutError:
+                return
+
+    async def _join_and_play(self) -> None:
+        timing = self.bot.script.join
+        self._status("joining_call")
+        if await self._wait(timing.joining_s):
+            return await self._finish("bot_received_leave_call")
+        if self.outcome.kind == "fatal":
+            self._status("fatal", self.outcome.sub_code or "bot_errored")
+            return None
+        if timing.waiting_room_s > 0 or self.outcome.kind != "admitted":
+            self._status("in_waiting_room")
+            if self.outcome.kind == "waiting_room_timeout":
+                limit = float(self.bot.request.automatic_leave["waiting_room_timeout"])
+                left = await self._wait(limit)
+                return await self._finish(
+                    "bot_received_leave_call" if left else "timeout_exceeded_waiting_room"
+                )
+            left = await self._wait(timing.waiting_room_s)
+            if left or self.outcome.kind == "denied":
+                return await self._finish(
+                    "bot_received_leave_call" if left else "bot_kicked_from_waiting_room"
+                )
+        self._status("in_call_not_recording")
+        if await self._wait(timing.setup_s):
+            return await self._finish("bot_received_leave_call")
+        self._stopwatch = Stopwatch(self.wiring.clock)
+        if self._wants_recording:
+            self._begin_recording(at=0.0)
+        return await self._finish(await self._play())
+
+    async def _play(self) -> str:
+        """Play the script; return the call_ended sub_code."""
+        assert self._stopwatch is not None
+        stopwatch = self._stopwatch
+        timeline = expand(self.bot.script, self.bot.bot_name)
+        left_timeout = everyone_left_timeout(self.bot.request.automatic_leave)
+        empty_since: float | None = None
+        for moment in timeline:
+            if empty_since is not None and moment.at > empty_since + left_timeout:
+                break
+            if await self._until(stopwatch, moment.at):
+                return "bot_received_leave_call"
+            if moment.event == "meeting.end":
+                return moment.sub_code or "call_ended_by_host"
+            self._happen(moment)
+            if moment.event in ("participant_events.join", "participant_events.leave"):
+                empty_since = None if self.present else moment.at
+        if empty_since is not None:
+            ends_at, sub_code = empty_since + left_timeout, "timeout_exceeded_everyone_left"
+        else:
+            ends_at, sub_code = stopwatch.elapsed() + SCRIPT_OVER_END_S, "call_ended_by_host"
+        if not self.bot.script.participants:
+            sub_code = "timeout_exceeded_noone_joined"
+        if await self._until(stopwatch, ends_at):
+            return "bot_received_leave_call"
+        return sub_code
+
+    async def _finish(self, sub_code: str) -> None:
+        self._status("call_ended", sub_code)
+        self.recording_on = False
+        for lane in list(self._lanes.values()):
+            await lane.drain()
+        for endpoint in self.bot.endpoints:
+            if endpoint.status == "running":
+                endpoint.status = "done"
+        recording = self.bot.current_recording
+        if recording is not None and recording.status != "done":
+            recording.set_status("done")
+        await self.wiring.clock.sleep(DONE_AFTER_S)
+        self._status("done")
+
+    async def _wait(self, sim_seconds: float) -> bool:
+        """Wait; True if the bot was told to leave meanwhile."""
+        try:
+            await asyncio.wait_for(self._leave.wait(), self.wiring.clock.real(sim_seconds))
+        except TimeoutError:
+            return False
+        return True
+
+    async def _until(self, stopwatch: Stopwatch, sim_at: float) -> bool:
+        if self._leave.is_set():
+            return True
+        remaining = sim_at - stopwatch.elapsed()
+        if remaining <= 0:
+            await asyncio.sleep(0)
+            return self._leave.is_set()
+        return await self._wait(remaining)
+
+    # what happens in the meeting
+
+    def _happen(self, moment: Moment) -> None:
+        who = moment.participant
+        if moment.event == "participant_events.join" and who is not None:
+            self.present[who.id] = who
+        elif moment.event == "participant_events.leave" and who is not None:
+            self.present.pop(who.id, None)
+        self._log(moment)
+        if not self.delivering:
+            return
+        recording = self.bot.current_recording
+        inner = self._inner(moment)
+        if recording is None or inner is None:
+            return
+        if moment.event == "transcript.data":
+            recording.transcript.append(inner)
+        for endpoint in self.bot.endpoints:
+            if endpoint.wants(moment.event):
+                body = realtime_envelope(moment.event, inner, endpoint, self.bot, recording)
+                self._lane(endpoint.id, endpoint.url).put(make_delivery(moment.event, body))
+
+    def _inner(self, moment: Moment) -> dict[str, Any] | None:
+        """``data.data`` for the moment, or None if the bot's config does not produce it."""
+        config = self.bot.request.recording_config or {}
+        who = moment.participant
+        if who is None:
+            return None
+        if moment.event.startswith("transcript."):
+            if not config.get("transcript"):
+                return None
+            return transcript_data(who, moment.words, self._recording_offset, self._recording_start)
+        if config.get("participant_events") is None:
+            return None
+        chat = None
+        if moment.event == "participant_events.chat_message":
+            chat = {"text": moment.text or "", "to": moment.to or "everyone"}
+        relative = moment.at - self._recording_offset
+        return participant_event_data(who, relative, self._recording_start, chat)
+
+    def _log(self, moment: Moment) -> None:
+        kinds = {
+            "participant_events.join": "join",
+            "participant_events.leave": "leave",
+            "participant_events.chat_message": "chat",
+            "transcript.data": "say",
+        }
+        kind = kinds.get(moment.event)
+        if kind is None or moment.participant is None:
+            return
+        text = moment.text
+        if kind == "say":
+            text = " ".join(word.text for word in moment.words)
+        self.bot.record(
+            MeetingEvent(
+                kind=kind,
+                participant=moment.participant.name,
+                text=text,
+                to=moment.to,
+                sim_time=moment.at,
+                delivered=self.delivering,
+            )
+        )
+
+    # recording
+
+    def _begin_recording(self, at: float | None = None) -> None:
+        """Start a new recording at script time ``at`` (now by default): its relative
+        timestamps count from there."""
+        assert self._stopwatch is not None
+        if self.recording_on:
+            self._close_recording()
+        if not self.bot.recordings and self.bot.request.meeting.platform == "zoom":
+            # Zoom bots record locally and need the host's permission first.
+            self._status("recording_permission_allowed")
+        config = self.bot.request.recording_config or {}
+        retention = config.get("retention")
+        hours = retention.get("hours") if isinstance(retention, dict) else None
+        self.bot.recordings.append(
+            Recording(
+                metadata=dict(config.get("metadata") or {}),
+                retention_hours=float(hours) if isinstance(hours, int | float) else None,
+            )
+        )
+        self._recording_start = utcnow()
+        self._recording_offset = self._stopwatch.elapsed() if at is None else at
+        self.recording_on, self.paused = True, False
+        self._status("in_call_recording")
+
+    def _close_recording(self) -> None:
+        recording = self.bot.current_recording
+        if recording is not None and recording.status != "done":
+            recording.set_status("done")
+
+    # deliveries
+
+    def _status(self, code: str, sub_code: str | None = None) -> None:
+        change = self.bot.change_status(code, sub_code)
+        url = self.wiring.webhook_url
+        if url is None:
+            return
+        if self._status_lane is None:
+            self._status_lane = Lane(
+                self.wiring.courier, self.bot, url, "status", STATUS_MAX_RETRIES
+            )
+        self._status_lane.put(make_delivery(f"bot.{code}", status_webhook(self.bot, change)))
+
+    def _lane(self, endpoint_id: str, url: str) -> Lane:
+        lane = self._lanes.get(endpoint_id)
+        if lane is None:
+            endpoint = next(ep for ep in self.bot.endpoints if ep.id == endpoint_id)
+
+            def give_up() -> None:
+                endpoint.status = "failed"
+
+            lane = Lane(
+                self.wiring.courier,
+                self.bot,
+                url,
+                "realtime",
+                REALTIME_MAX_RETRIES,
+                on_give_up=give_up,
+                alive=lambda: endpoint.status != "failed",
+            )
+            self._lanes[endpoint_id] = lane
+        return lane
+
+    async def _cancel_lanes(self) -> None:
+        lanes = [*self._lanes.values(), *([self._status_lane] if self._status_lane else [])]
+        for lane in lanes:
+            with contextlib.suppress(Exception):
+                await lane.cancel()
