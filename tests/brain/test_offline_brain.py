@@ -266,12 +266,30 @@ async def test_stop_sharing() -> None:
     assert actions[0] == StopScreenshare()
 
 
+async def test_unknown_direct_chat_gets_an_honest_answer() -> None:
+    message = only_chat(await reply(context("the deadline moved to May", to_bot=True)))
+    assert "I can't answer that" in message.text
+
+
 async def test_unknown_requests_get_an_honest_answer() -> None:
     message = only_chat(await reply(context("Ada, what's the weather in Lisbon?", who="Priya")))
     assert message.text.startswith(
         "Priya, I'm running without a language model, so I can't answer that."
     )
     assert "summary" in message.text
+
+
+async def test_being_named_in_passing_is_not_answered() -> None:
+    assert await reply(context("I brought Ada along to keep notes, I hope that's okay.")) == []
+    message = only_chat(await reply(context("Ada, note that the deadline moved to May")))
+    assert "I can't answer that" in message.text
+
+
+async def test_summarize_what_we_agreed_is_a_summary() -> None:
+    message = only_chat(await reply(context("Ada, can you summarize what we agreed so far?")))
+    assert message.text.startswith("Dana, here's the summary so far:")
+    decisions = only_chat(await reply(context("Ada, what did we agree on?")))
+    assert decisions.text.startswith("Dana, decisions so far:")
 
 
 async def test_direct_chat_is_answered_to_everyone_naming_the_asker() -> None:

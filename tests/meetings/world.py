@@ -54,6 +54,12 @@ class World:
         assert r.status_code == 200, r.text
         return r.json()  # type: ignore[no-any-return]
 
+    async def initiate_raw(self, **body: Any) -> httpx2.Response:
+        return await self.api.post(
+            f"integration/recall/{self.integration_id}/initiate",
+            {"meetingUrl": "https://zoom.us/j/1234567890", "text": "Take notes.", **body},
+        )
+
     async def finish(self, recall_bot_id: str, timeout: float = 30) -> None:
         """Wait until the simulated meeting is over and every event has been processed."""
         await self.sim.wait_until_done(recall_bot_id, timeout=timeout)
@@ -69,7 +75,9 @@ class World:
         return [e.text for e in self.sim.log(recall_bot_id) if isinstance(e, ChatSent)]
 
     async def session(self, session_id: str) -> dict[str, Any]:
-        r = await self.api.get(f"integration/recall/{self.integration_id}/session/{session_id}/fetch")
+        r = await self.api.get(
+            f"integration/recall/{self.integration_id}/session/{session_id}/fetch"
+        )
         return r.json()  # type: ignore[no-any-return]
 
     async def aclose(self) -> None:
@@ -107,7 +115,9 @@ async def make_world(
     http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=PUBLIC)
     api = Api(http, await create_token(container.uow, container.clock, "alice"))
     bot_id = (
-        await api.post("bot/create", {"name": bot_name, "backstory": "You are a helpful note taker."})
+        await api.post(
+            "bot/create", {"name": bot_name, "backstory": "You are a helpful note taker."}
+        )
     ).json()["id"]
     integration = {"name": "sim", "botId": bot_id, "apiKey": "sim-key"}
     if signed:
@@ -123,4 +133,6 @@ async def make_world(
         default_script=script,
     )
     sim_proxy.app = sim.app
-    return World(sim, container, app, api, integration_id, bot_id, secret, [outbound, recall_http, http])
+    return World(
+        sim, container, app, api, integration_id, bot_id, secret, [outbound, recall_http, http]
+    )

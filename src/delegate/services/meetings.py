@@ -150,10 +150,11 @@ async def initiate_meeting(
     async with ports.uow() as tx:
         await tx.sessions.add(session, secret_digest(secret), idempotency_key)
 
+    receiver = f"{ports.public_url}{realtime_path(integration.id, session_id)}"
     spec = BotSpec(
         meeting_url=meeting_url.strip(),
         bot_name=session.bot_name,
-        realtime_url=f"{ports.public_url}{realtime_path(integration.id, session_id)}?token={secret}",
+        realtime_url=f"{receiver}?token={secret}",
         metadata={"integrationId": integration.id, "sessionId": session_id},
         transcript_provider=ports.transcript_provider,
         transcript_language=ports.transcript_language,

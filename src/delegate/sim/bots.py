@@ -26,7 +26,6 @@ from delegate.sim.scripts import Script
 from delegate.sim.validation import BotRequest
 
 FINISHED = frozenset({"call_ended", "done", "fatal"})
-TERMINAL = frozenset({"done", "fatal"})
 IN_CALL = frozenset({"in_call_not_recording", "in_call_recording"})
 
 E = TypeVar("E", bound=Entry)

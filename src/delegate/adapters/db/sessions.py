@@ -266,7 +266,7 @@ class SqlTurnRepository:
         self, session_id: str, turn: Turn, is_new: bool, reply_state: str | None
     ) -> None:
         t = turns
-        values = {
+        values: dict[str, Any] = {
             "speaker_id": turn.speaker_id,
             "speaker": turn.speaker,
             "text": turn.text,

@@ -8,7 +8,6 @@ loses a race. Units of work must not be nested.
 from __future__ import annotations
 
 import asyncio
-
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine

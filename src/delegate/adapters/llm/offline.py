@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from delegate.domain.addressing import name_variants, tokens
+from delegate.domain.addressing import is_question, name_variants, tokens
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -36,7 +36,7 @@ from delegate.domain.summary import RunningSummary, clip, split_sentences, topic
 from delegate.domain.transcript_format import clock
 
 MAX_CHAT_CHARS = 1000
-"""Longest reply sent in one chat message (Google Meet caps messages at about 500 words)."""
+"""Longest reply sent in one chat message: readable in a meeting chat panel."""
 _SEARCH_LIMIT = 40
 _QUOTES = 3
 
@@ -95,7 +95,7 @@ _ANYONE_ABOUT = re.compile(
     re.IGNORECASE,
 )
 _DECISIONS = re.compile(
-    r"\b(?:decisions?|decided|what (?:did|have) we agree|agreed so far)\b", re.IGNORECASE
+    r"\b(?:decisions?|decided|what (?:did|have) we (?:agree|decide)\w*)\b", re.IGNORECASE
 )
 _ACTIONS = re.compile(
     r"\b(?:action items?|to-?dos?|next steps|follow[- ]ups|who(?:'s| is) doing what|tasks)\b",
@@ -117,6 +117,12 @@ _GREETING = re.compile(
 )
 _THANKS = re.compile(r"\b(?:thanks|thank you|cheers|much appreciated)\b", re.IGNORECASE)
 _HELP = re.compile(r"\b(?:what can you do|help|how do you work|what do you do)\b", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"^(?:note|remember|add|write|send|draft|email|translate|book|schedule|find|look|check"
+    r"|keep|make|create|set|record|read|give|tell)\b|\b(?:can|could|would|will) you\b"
+    r"|\bplease\b|\bi (?:need|want|would like) you\b",
+    re.IGNORECASE,
+)
 _EVERYONE_WORDS = "anyone anybody someone somebody everyone everybody we people they"
 _EVERYONE = frozenset(_EVERYONE_WORDS.split())
 _LEAD = re.compile(
@@ -151,6 +157,10 @@ def _request(ctx: BrainContext) -> _Request:
     plain = " ".join(text.split()).strip(" ,:")
     asker = ctx.trigger.speaker.split()[0] if ctx.trigger.speaker.split() else "there"
     return _Request(asker=asker, text=_LEAD.sub("", plain), plain=plain)
+
+
+def _is_request(text: str) -> bool:
+    return "?" in text or is_question(text) or bool(_REQUEST.search(text))
 
 
 def _url_in(text: str) -> str | None:
@@ -304,6 +314,9 @@ class OfflineBrain:
             ]
         if _THANKS.search(request.plain) and len(request.plain.split()) <= 6:
             return [_chat(f"You're welcome, {asker}.")]
+        if not ctx.trigger.to_bot and not _is_request(text):
+            # Named in passing ("I brought Ada along to keep notes"): nothing was asked.
+            return []
         return [
             _chat(
                 f"{asker}, I'm running without a language model, so I can't answer that. "
