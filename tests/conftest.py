@@ -15,14 +15,14 @@ from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
 from delegate.config import Settings
 from delegate.services.accounts import create_token
-from tests.support import Api
+from tests.support import Api, make_settings
 
 PG_URL = os.environ.get("DELEGATE_TEST_PG_URL")
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+    return make_settings(tmp_path)
 
 
 @pytest.fixture

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import httpx2
+
+from delegate.config import Settings
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for one test: its own data directory and database (SQLite file by default)."""
+    return Settings(data_dir=tmp_path / "data", **overrides)
 
 
 class Api:

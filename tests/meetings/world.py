@@ -15,11 +15,11 @@ from delegate.adapters.db.migrate import upgrade
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
-from delegate.config import ApiSettings, RecallSettings, Settings
+from delegate.config import ApiSettings, RecallSettings
 from delegate.domain.meeting import Brain
 from delegate.services.accounts import create_token
 from delegate.sim import ChatSent, Simulator
-from tests.support import Api
+from tests.support import Api, make_settings
 
 PUBLIC = "http://delegate.test"
 
@@ -98,8 +98,8 @@ async def make_world(
     brain: Brain | None = None,
     bot_name: str = "Ada",
 ) -> World:
-    settings = Settings(
-        data_dir=tmp_path / "data",
+    settings = make_settings(
+        tmp_path,
         recall=RecallSettings(base_url="http://sim", max_retry_wait_s=0.05, poll_interval_s=3600),
         api=ApiSettings(public_url=PUBLIC),
     )
