@@ -14,10 +14,14 @@ from delegate.adapters.db.migrate import upgrade
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
 from delegate.config import Settings
+from delegate.logs import configure_logging
 from delegate.services.accounts import create_token
 from tests.support import Api, make_settings
 
 PG_URL = os.environ.get("DELEGATE_TEST_PG_URL")
+
+# Route structlog through stdlib logging so caplog sees every log line (secrets tests).
+configure_logging("DEBUG")
 
 
 @pytest.fixture

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
-from delegate.cli import admin, serve
+from delegate.cli import admin, demo, serve, sim, worker
+from delegate.logs import configure_logging
 
 app = typer.Typer(
     name="delegate",
@@ -16,18 +19,11 @@ app.command("serve")(serve.serve)
 app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.keys_app, name="keys")
-
-
-def _register_optional() -> None:
-    try:
-        from delegate.cli import sim  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # the simulator command arrives with its own module
-        return
-    app.command("sim")(sim.sim)
-
-
-_register_optional()
+app.command("sim")(sim.sim)
+app.command("demo")(demo.demo)
+app.command("worker")(worker.worker)
 
 
 def main() -> None:
+    configure_logging(os.environ.get("DELEGATE_LOG_LEVEL", "WARNING"))
     app()

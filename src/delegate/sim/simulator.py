@@ -68,7 +68,6 @@ class Simulator:
             except SignatureError as exc:
                 raise ValueError(f"workspace_secret: {exc}") from exc
         self.workspace_secret = workspace_secret
-        self.webhook_url = webhook_url
         self.clock = SimClock(speed)
         self.faults = Faults()
         self.idempotency = IdempotencyStore()
@@ -85,6 +84,16 @@ class Simulator:
         self.app = build_app(self)
 
     # configuration
+
+    @property
+    def webhook_url(self) -> str | None:
+        """Where status webhooks go; may be changed at any time (e.g. once an integration
+        id is known)."""
+        return self._wiring.webhook_url
+
+    @webhook_url.setter
+    def webhook_url(self, value: str | None) -> None:
+        self._wiring.webhook_url = value
 
     @property
     def speed(self) -> float:

@@ -1,0 +1,1 @@
+"""``delegate demo``: the whole loop on one machine, with nothing to configure."""

@@ -1,0 +1,194 @@
+"""Runs the demo: the Recall simulator and the delegate server on free loopback ports (real
+HTTP between them), an account, a bot, an integration, and one delegate sent into a scripted
+meeting. The live view polls the public API like any client would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import uvicorn
+
+from delegate.adapters.db.migrate import upgrade
+from delegate.adapters.recall.signatures import new_secret
+from delegate.api.app import create_app
+from delegate.bootstrap import build
+from delegate.config import ApiSettings, LlmSettings, RecallSettings, Settings
+from delegate.demo.view import LiveView
+from delegate.services.accounts import create_token
+from delegate.sim import Simulator
+
+MEETING_URL = "https://zoom.us/j/8675309000"
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    data_dir: Path
+    script: str = "customer-call"
+    speed: float = 10.0
+    bot_name: str = "Ada"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    timeout_s: float = 300.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any, port: int) -> AsyncIterator[None]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                await task  # surfaces the start-up error
+            await asyncio.sleep(0.02)
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+def demo_settings(options: DemoOptions, api_port: int, sim_port: int) -> Settings:
+    llm = LlmSettings(brain="offline")
+    if options.llm_base_url:
+        llm = LlmSettings(
+            brain="llm",
+            base_url=options.llm_base_url,
+            model=options.llm_model or LlmSettings().model,
+            **({"api_key": options.llm_api_key} if options.llm_api_key else {}),
+        )
+    return Settings(
+        data_dir=options.data_dir,
+        api=ApiSettings(port=api_port, public_url=f"http://127.0.0.1:{api_port}"),
+        recall=RecallSettings(base_url=f"http://127.0.0.1:{sim_port}", poll_interval_s=5),
+        llm=llm,
+    )
+
+
+async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
+    """Run one meeting end to end; returns session, transcript and notes as the API gave them."""
+    api_port, sim_port = free_port(), free_port()
+    settings = demo_settings(options, api_port, sim_port)
+    await asyncio.to_thread(upgrade, settings.database_url)
+    secret = new_secret()
+    outbound = httpx2.AsyncClient(timeout=10)
+    sim = Simulator(
+        workspace_secret=secret,
+        outbound=outbound,
+        speed=options.speed,
+        default_script=options.script,
+    )
+    container = build(settings)
+    base = f"http://127.0.0.1:{api_port}/v1"
+    try:
+        async with serving(sim.app, sim_port), serving(create_app(container), api_port):
+            token = await create_token(container.uow, container.clock, "demo")
+            async with httpx2.AsyncClient(
+                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            ) as api:
+                integration_id = await _set_up(api, options, secret)
+                sim.webhook_url = f"{base}/integration/recall/{integration_id}/webhook"
+                view.step(
+                    f"Sending {options.bot_name} into {MEETING_URL} (script {options.script!r}, "
+                    f"speed {options.speed:g}x)"
+                )
+                started = (
+                    await _ok(
+                        api.post(
+                            f"/integration/recall/{integration_id}/initiate",
+                            json={
+                                "meetingUrl": MEETING_URL,
+                                "botName": options.bot_name,
+                                "text": "Keep notes, answer questions from participants briefly.",
+                            },
+                        )
+                    )
+                ).json()
+                session_path = (
+                    f"/integration/recall/{integration_id}/session/{started['sessionId']}"
+                )
+                await _follow(api, session_path, view, options.timeout_s)
+                await sim.wait_until_done(started["bot"]["id"], timeout=options.timeout_s)
+                notes = await _wait_for_notes(api, session_path, options.timeout_s)
+                result = {
+                    "session": (await api.get(f"{session_path}/fetch")).json(),
+                    "transcript": (await api.get(f"{session_path}/transcript")).json(),
+                    "notes": notes,
+                    "token": token,
+                }
+    finally:
+        await sim.aclose()
+        await outbound.aclose()
+        await container.aclose()
+    view.notes(result["notes"])
+    view.where(settings.database_url, settings.data_dir)
+    return result
+
+
+async def _ok(request: Any) -> httpx2.Response:
+    response: httpx2.Response = await request
+    if response.status_code >= 400:
+        raise RuntimeError(f"{response.request.url.path}: {response.json().get('message')}")
+    return response
+
+
+async def _set_up(api: httpx2.AsyncClient, options: DemoOptions, secret: str) -> str:
+    bot_id = (
+        await _ok(
+            api.post(
+                "/bot/create",
+                json={
+                    "name": options.bot_name,
+                    "backstory": "You are a concise, friendly meeting assistant.",
+                    "model": options.llm_model or "",
+                },
+            )
+        )
+    ).json()["id"]
+    integration_id: str = (
+        await _ok(
+            api.post(
+                "/integration/recall/create",
+                json={
+                    "name": "Demo (simulated Recall)",
+                    "botId": bot_id,
+                    "apiKey": "sim-key",
+                    "webhookSecret": secret,
+                },
+            )
+        )
+    ).json()["id"]
+    return integration_id
+
+
+async def _follow(api: httpx2.AsyncClient, path: str, view: LiveView, timeout_s: float) -> None:
+    async with asyncio.timeout(timeout_s):
+        while True:
+            session = (await api.get(f"{path}/fetch")).json()
+            transcript = (await api.get(f"{path}/transcript")).json()
+            view.update(session, transcript["items"])
+            if session["status"] in ("ended", "failed"):
+                return
+            await asyncio.sleep(0.2)
+
+
+async def _wait_for_notes(api: httpx2.AsyncClient, path: str, timeout_s: float) -> dict[str, Any]:
+    async with asyncio.timeout(timeout_s):
+        while True:
+            notes: dict[str, Any] = (await api.get(f"{path}/notes")).json()
+            if notes["status"] == "ready":
+                return notes
+            await asyncio.sleep(0.2)

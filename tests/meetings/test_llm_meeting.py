@@ -1,0 +1,71 @@
+"""A meeting answered by the LLM brain through a local OpenAI-compatible server; when the model
+fails, the offline brain answers instead, so no question goes unanswered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from delegate.adapters.llm.openai_brain import OpenAIBrain
+from delegate.config import LlmSettings
+from delegate.sim import RecordingCommand
+from tests.brain.fake_llm import Fail, FakeLlm, RunningServer, completion
+from tests.meetings.scripts import ASKS
+from tests.meetings.world import make_world
+
+
+async def test_llm_brain_answers_acts_and_writes_notes(tmp_path: Path) -> None:
+    notes = {
+        "summary": "Budget review for the offsite.",
+        "decisions": ["Keep the offsite budget as planned"],
+        "action_items": [{"owner": "Lee Park", "text": "Book the venue by Friday"}],
+    }
+    with RunningServer(FakeLlm()) as fake:
+        fake.reset(
+            completion(tool_calls=[("send_chat_message", json.dumps({"message": "Kim and Lee."}))]),
+            Fail(500),
+            completion(
+                tool_calls=[
+                    ("send_chat_message", json.dumps({"message": "Pausing the recording."})),
+                    ("pause_recording", "{}"),
+                ]
+            ),
+            completion(json.dumps(notes)),
+        )
+        settings = LlmSettings(brain="llm", base_url=fake.base_url, api_key=SecretStr("sk-test"))
+        brain = OpenAIBrain(settings)
+        world = await make_world(tmp_path, speed=40, brain=brain)
+        try:
+            await world.api.post(f"bot/{world.bot_id}/update", {"model": "tiny-model"})
+            world.sim.assign_script("1234567890", ASKS)
+            started = await world.initiate("Answer questions about the budget.")
+            await world.finish(started["bot"]["id"])
+            chats = world.chats(started["bot"]["id"])
+            commands = [
+                e.command
+                for e in world.sim.log(started["bot"]["id"])
+                if isinstance(e, RecordingCommand)
+            ]
+            got_notes = (
+                await world.api.get(
+                    f"integration/recall/{world.integration_id}/session/{started['sessionId']}/notes"
+                )
+            ).json()
+        finally:
+            await world.aclose()
+            await brain.aclose()
+        requests = list(fake.requests)
+
+    assert chats[0] == "Kim and Lee."
+    assert chats[1].startswith("Kim"), "the offline brain answers when the model fails"
+    assert chats[2] == "Pausing the recording."
+    assert commands == ["pause"]
+    assert len(requests) == 4
+    assert {r["model"] for r in requests} == {"tiny-model"}
+    first = requests[0]
+    assert "Answer questions about the budget." in first["messages"][0]["content"]
+    assert {t["function"]["name"] for t in first["tools"]} >= {"send_chat_message", "leave_meeting"}
+    assert got_notes["summary"] == "Budget review for the offsite."
+    assert got_notes["actionItems"] == [{"owner": "Lee Park", "text": "Book the venue by Friday"}]
