@@ -97,10 +97,13 @@ async def make_world(
     status_webhooks: bool = True,
     brain: Brain | None = None,
     bot_name: str = "Ada",
+    poll_interval_s: float = 3600,
 ) -> World:
     settings = make_settings(
         tmp_path,
-        recall=RecallSettings(base_url="http://sim", max_retry_wait_s=0.05, poll_interval_s=3600),
+        recall=RecallSettings(
+            base_url="http://sim", max_retry_wait_s=0.05, poll_interval_s=poll_interval_s
+        ),
         api=ApiSettings(public_url=PUBLIC),
     )
     await asyncio.to_thread(upgrade, settings.database_url)

@@ -1,0 +1,60 @@
+"""Session status: failures keep Recall's reason, polling catches a call end without webhooks,
+and scheduled bots wait."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.meetings.world import World, make_world
+
+
+async def _ends(world: World, url: str) -> dict[str, object]:
+    started = await world.initiate(meetingUrl=url)
+    await world.finish(started["bot"]["id"])
+    return await world.session(started["sessionId"])
+
+
+async def test_failed_joins_keep_recalls_reason(world: World) -> None:
+    not_found = await _ends(world, "https://zoom.us/j/404404404")
+    refused = await _ends(world, "https://zoom.us/j/403403403")
+
+    assert not_found["status"] == "failed"
+    assert not_found["statusReason"] == "meeting_not_found"
+    assert refused["status"] == "failed"
+    assert refused["statusReason"] == "bot_kicked_from_waiting_room"
+    notes = await world.api.get(
+        f"integration/recall/{world.integration_id}/session/{refused['id']}/notes"
+    )
+    assert notes.json()["status"] == "ready"
+
+
+async def test_polling_notices_the_end_of_a_call_without_status_webhooks(tmp_path: Path) -> None:
+    world = await make_world(tmp_path, status_webhooks=False, poll_interval_s=0.2)
+    try:
+        started = await world.initiate()
+        await world.sim.wait_until_done(started["bot"]["id"], timeout=30)
+        async with asyncio.timeout(15):
+            while (session := await world.session(started["sessionId"]))["status"] != "ended":
+                await asyncio.sleep(0.1)
+        notes = await world.api.get(
+            f"integration/recall/{world.integration_id}/session/{started['sessionId']}/notes"
+        )
+    finally:
+        await world.aclose()
+
+    assert session["statusCode"] == "done"
+    assert notes.json()["status"] in ("ready", "pending")
+
+
+async def test_a_scheduled_bot_waits_for_its_time(world: World) -> None:
+    join_at = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+
+    started = await world.initiate(joinAt=join_at)
+    session = await world.session(started["sessionId"])
+
+    assert session["status"] == "scheduled"
+    assert session["joinAt"] is not None
+    assert started["bot"]["join_at"] is not None
+    assert world.sim.bot(started["bot"]["id"]).status_changes == []
