@@ -8,7 +8,7 @@ from typing import Any
 from delegate.domain.errors import NotFound
 from delegate.domain.ids import new_id
 from delegate.domain.records import Bot, ListQuery, Page, merge_meta
-from delegate.services.fields import check_meta, clean_alias, ensure_alias_free
+from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import Clock, UnitOfWorkFactory
 
 BOT_FIELDS = ("name", "description", "backstory", "model", "alias", "meta")
@@ -62,18 +62,13 @@ async def update_bot(
         bot = await tx.bots.get(account_id, ref)
         if bot is None:
             raise NotFound("Bot not found")
-        changes: dict[str, Any] = {
-            k: (v if v is not None else "")
-            for k, v in fields.items()
-            if k in ("name", "description", "backstory", "model")
-        }
-        if "alias" in fields:
-            alias = clean_alias(fields["alias"])
-            if alias:
-                await ensure_alias_free(await tx.bots.alias_taken(account_id, alias, bot.id), alias)
-            changes["alias"] = alias
-        if "meta" in fields:
-            changes["meta"] = merge_meta(fields["meta"], bot.meta)
+        changes = await common_changes(
+            fields,
+            ("name", "description", "backstory", "model"),
+            bot.id,
+            bot.meta,
+            lambda alias, except_id: tx.bots.alias_taken(account_id, alias, except_id),
+        )
         await tx.bots.update(replace(bot, **changes, updated_at=clock.now_ms()))
     return bot.id
 

@@ -16,7 +16,7 @@ from delegate.domain.records import (
     Page,
     merge_meta,
 )
-from delegate.services.fields import check_meta, clean_alias, ensure_alias_free
+from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 
@@ -102,21 +102,17 @@ async def update_integration(
         current = await tx.integrations.get(account_id, ref)
         if current is None:
             raise NotFound("Recall integration not found")
-        changes: dict[str, Any] = {
-            k: (fields[k] or "") for k in ("name", "description") if k in fields
-        }
+        changes = await common_changes(
+            fields,
+            ("name", "description"),
+            current.id,
+            current.meta,
+            lambda alias, except_id: tx.integrations.alias_taken(account_id, alias, except_id),
+        )
         if "region" in fields:
             changes["region"] = clean_region(fields["region"])
-        if "alias" in fields:
-            alias = clean_alias(fields["alias"])
-            if alias:
-                taken = await tx.integrations.alias_taken(account_id, alias, current.id)
-                await ensure_alias_free(taken, alias)
-            changes["alias"] = alias
         if "botId" in fields:
             changes["bot_id"] = await _resolve_bot(tx, account_id, fields["botId"])
-        if "meta" in fields:
-            changes["meta"] = merge_meta(fields["meta"], current.meta)
         secrets = {
             name: _secret(fields[key])
             for key, name in (("apiKey", "api_key"), ("webhookSecret", "webhook_secret"))
