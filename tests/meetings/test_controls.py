@@ -52,6 +52,9 @@ async def test_message_recording_screenshare_and_leave_reach_the_meeting(tmp_pat
     assert any(isinstance(e, LeaveRequested) for e in log)
     assert session["status"] == "ended"
     assert session["statusReason"] == "bot_received_leave_call"
+    api_reply = next(r for r in session["replies"] if r["payload"].get("source") == "api")
+    assert api_reply["status"] == "sent"
+    assert api_reply["sentAt"] is not None
     assert after_leave.status_code == 409
     assert after_leave.json()["code"] == "CONFLICT"
 

@@ -1,0 +1,181 @@
+"""Typed results of the API. Attributes are snake_case; the wire format (and ``to_json()``) is
+the API's camelCase. Unknown fields from a newer server are kept, not rejected."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+Order = Literal["asc", "desc"]
+TranscriptFormat = Literal["json", "text", "markdown", "vtt", "srt"]
+RecordingAction = Literal["start", "stop", "pause", "resume"]
+
+JOINED_STATUSES = frozenset({"in_call", "recording"})
+"""Session statuses in which the delegate is in the call."""
+FINAL_STATUSES = frozenset({"ended", "failed"})
+"""Session statuses after which nothing more happens."""
+
+
+class Model(BaseModel):
+    """Base of every result: snake_case attributes, camelCase on the wire."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the API sends it (camelCase, JSON-ready)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class IdResult(Model):
+    """What create, update and delete answer."""
+
+    id: str
+
+
+class Bot(Model):
+    """A configured bot: a backstory (system prompt) and a model."""
+
+    id: str
+    alias: str | None = None
+    name: str = ""
+    description: str = ""
+    backstory: str = ""
+    model: str = ""
+    meta: dict[str, Any] | None = None
+    created_at: int
+    updated_at: int
+
+
+class RecallIntegration(Model):
+    """A Recall integration. Secrets are write-only: only whether they are set is returned."""
+
+    id: str
+    alias: str | None = None
+    name: str = ""
+    description: str = ""
+    bot_id: str | None = None
+    region: str = "us-east-1"
+    meta: dict[str, Any] | None = None
+    api_key_set: bool = False
+    webhook_secret_set: bool = False
+    created_at: int
+    updated_at: int
+
+
+class InitiateResult(Model):
+    """A delegate on its way into a meeting. ``bot`` is Recall's bot object, untouched."""
+
+    id: str = Field(description="The integration id")
+    bot: dict[str, Any]
+    session_id: str
+
+
+class Participant(Model):
+    id: int
+    name: str
+    is_host: bool = False
+    is_bot: bool = False
+    present: bool = True
+
+
+class Reply(Model):
+    """Something the delegate sent or is about to send (chat message, action)."""
+
+    id: str
+    kind: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+    status: str
+    turn_seq: int | None = None
+    created_at: int
+    sent_at: int | None = None
+
+
+class MeetingSession(Model):
+    """One delegate in one meeting. ``participants`` and ``replies`` come with fetch only."""
+
+    id: str
+    integration_id: str
+    bot_id: str | None = None
+    recall_bot_id: str | None = None
+    status: str
+    status_code: str | None = None
+    status_reason: str | None = None
+    platform: str | None = None
+    meeting_url: str
+    bot_name: str = ""
+    text: str = ""
+    join_at: int | None = None
+    recording_paused: bool = False
+    notes_ready: bool = False
+    created_at: int
+    updated_at: int
+    ended_at: int | None = None
+    participants: list[Participant] | None = None
+    replies: list[Reply] | None = None
+
+    @property
+    def joined(self) -> bool:
+        """The delegate is in the call."""
+        return self.status in JOINED_STATUSES
+
+    @property
+    def finished(self) -> bool:
+        """The session ended or failed."""
+        return self.status in FINAL_STATUSES
+
+
+class TranscriptItem(Model):
+    """One turn: what one speaker said (or wrote in the chat) without interruption."""
+
+    seq: int
+    speaker_id: int | None = None
+    speaker: str
+    text: str
+    source: str
+    start_s: float
+    end_s: float
+    to_bot: bool = False
+    by_bot: bool = False
+
+
+class Transcript(Model):
+    id: str
+    items: list[TranscriptItem]
+
+
+class ActionItem(Model):
+    text: str
+    owner: str | None = None
+
+
+class Notes(Model):
+    """Meeting notes; ``status`` is ``ready``, ``pending`` or ``not_ended``."""
+
+    id: str
+    status: str
+    summary: str | None = None
+    decisions: list[str] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    created_at: int | None = None
+
+
+class ActionResult(Model):
+    """What a session action answers (message sent, recording paused, ...)."""
+
+    id: str
+    action: str | None = None
+    message: str | None = None
+    to: str | None = None
+    url: str | None = None
+
+
+T = TypeVar("T", bound=Model)
+
+
+class Page(Model, Generic[T]):
+    """One page of a list; pass ``cursor`` to the next ``list`` call to continue."""
+
+    items: list[T]
+    cursor: str | None = None
