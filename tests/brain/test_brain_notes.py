@@ -7,6 +7,7 @@ import pytest
 from delegate.domain.meeting import ActionItem
 from delegate.domain.notes import decision_in, extract_action_items, extract_notes
 from tests.brain.meeting_script import PARTICIPANTS, build_turns, chat, speech
+from tests.brain.synthetic import meeting
 
 
 def items(*texts: tuple[str, str]) -> list[ActionItem]:
@@ -131,3 +132,45 @@ def test_empty_meeting() -> None:
 def test_bot_turns_are_ignored() -> None:
     turns = [chat(1, "Ada Notes", "Action item: Sam to update the roadmap.", 1.0, by_bot=True)]
     assert extract_notes(turns, PARTICIPANTS).action_items == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll send the updated proposal by Wednesday, and Sam will check the SAML requirements.",
+        "I'll send the updated proposal by Wednesday; Sam will check the SAML requirements.",
+        "I'll send the updated proposal by Wednesday, Sam will check the SAML requirements.",
+    ],
+)
+def test_two_commitments_in_one_sentence_get_their_own_owners(text: str) -> None:
+    assert items(("Dana", text)) == [
+        ActionItem("Send the updated proposal by Wednesday", "Dana Whitfield"),
+        ActionItem("Check the SAML requirements", "Sam Okafor"),
+    ]
+
+
+def test_a_clause_without_an_owner_stays_in_its_item() -> None:
+    assert items(("Priya", "I'll review the draft, and then send it to legal.")) == [
+        ActionItem("Review the draft, and then send it to legal", "Priya Raman")
+    ]
+
+
+def test_a_commitment_after_a_statement() -> None:
+    text = "SAML is on our roadmap for September. I'll confirm the exact date with product."
+    assert items(("Dana", text)) == [
+        ActionItem("Confirm the exact date with product", "Dana Whitfield")
+    ]
+
+
+def test_request_to_a_person_named_inside_the_sentence() -> None:
+    text = "Before we go, Priya, can you include a quote for two hundred seats as well?"
+    assert items(("Sam", text)) == [
+        ActionItem("Include a quote for two hundred seats as well", "Priya Raman")
+    ]
+
+
+def test_summary_is_bounded_for_a_three_hour_meeting() -> None:
+    summary = extract_notes(meeting(minutes=180), PARTICIPANTS).summary
+    overview = summary.split("Overview:\n", 1)[1].splitlines()
+    assert 2 <= len(overview) <= 4
+    assert len(summary) <= 1500

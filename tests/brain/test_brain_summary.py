@@ -76,3 +76,40 @@ def test_sentence_rules() -> None:
     assert not is_decision("I agreed to the terms yesterday")
     assert salience("Okay.") == 0
     assert salience("We decided to hire two engineers.") > salience("The weather was nice.")
+
+
+def test_numbers_times_and_filler_are_not_topics() -> None:
+    summary = RunningSummary()
+    summary.extend(
+        [
+            chat(1, "Grace", "We're at one hundred and eighty seats today.", 1.0),
+            chat(2, "Grace", "We expect two hundred and fifty seats by the end of the year.", 2.0),
+            chat(3, "Dana", "Forty dollars per seat per month for two years.", 3.0),
+            chat(4, "Dana", "Above two hundred seats the price drops, and the pricing holds.", 4.0),
+            chat(5, "Sam", "We need SAML before October, and SAML by Monday next week.", 5.0),
+        ]
+    )
+    topics = summary.topics()
+    assert topics[0] == "seats"  # "seat" and "seats" are one subject, shown as said most
+    assert "price" in topics or "pricing" in topics
+    assert not {"price", "pricing"} <= set(topics)
+    assert "saml" in topics
+    for filler in ("hundred", "forty", "fifty", "year", "years", "month", "dollars", "today"):
+        assert filler not in topics
+
+
+def test_pleasantries_are_not_points() -> None:
+    assert salience("Hi Sam, hi Grace, thanks for making time.") == 0
+    assert salience("Hi all, Raj from Acme IT, sorry for joining late.") == 0
+    assert salience("Sorry I can't join, but the pricing page copy is ready for review.") > 0
+    assert salience("Thanks, I'll send the deck by Friday.") > 0
+
+
+def test_private_chats_to_the_bot_are_not_points_or_topics() -> None:
+    summary = RunningSummary()
+    text = "Ada, please keep the pricing details out of the shared notes, thanks"
+    summary.add(chat(1, "Sam", text, 1.0, to_bot=True))
+    summary.add(chat(2, "Sam", text, 2.0, to_bot=True))
+    assert summary.points() == []
+    assert summary.topics() == []
+    assert summary.speakers == ["Sam Okafor"]

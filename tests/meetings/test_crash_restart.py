@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import subprocess
 import sys
@@ -18,9 +17,11 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from delegate.adapters.db.migrate import sync_url
 from delegate.adapters.recall.signatures import new_secret
 from delegate.sim import ChatSent, DeliveryAttempt, Simulator, parse_script
 from tests.cli.test_serve import free_port
+from tests.support import make_settings, settings_env
 
 QUESTIONS = 6
 
@@ -78,13 +79,13 @@ async def wait_healthy(base: str, timeout: float = 20) -> None:
 async def test_sigkill_mid_meeting_loses_no_event_and_sends_no_duplicate(tmp_path: Path) -> None:
     sim_port, api_port = free_port(), free_port()
     base = f"http://127.0.0.1:{api_port}"
-    env = {
-        **os.environ,
-        "DELEGATE_DATA_DIR": str(tmp_path / "data"),
-        "DELEGATE_API__PORT": str(api_port),
-        "DELEGATE_API__PUBLIC_URL": base,
-        "DELEGATE_RECALL__BASE_URL": f"http://127.0.0.1:{sim_port}",
-    }
+    settings = make_settings(tmp_path)
+    env = settings_env(
+        settings,
+        DELEGATE_API__PORT=str(api_port),
+        DELEGATE_API__PUBLIC_URL=base,
+        DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}",
+    )
     token = subprocess.run(
         [sys.executable, "-m", "delegate", "token", "create", "--account", "ops"],
         env=env,
@@ -152,7 +153,7 @@ async def test_sigkill_mid_meeting_loses_no_event_and_sends_no_duplicate(tmp_pat
         if isinstance(e, DeliveryAttempt) and e.target == "realtime" and e.status_code == 200
     }
     refused = [e for e in log if isinstance(e, DeliveryAttempt) and e.status_code is None]
-    engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'delegate.db'}")
+    engine = create_engine(sync_url(settings.database_url))
     with engine.connect() as conn:
         stored = {r[0] for r in conn.execute(text("select delivery_id from session_events"))}
     engine.dispose()

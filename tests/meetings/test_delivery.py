@@ -26,8 +26,8 @@ async def _event_count(world: World) -> int:
 async def test_duplicate_and_reordered_deliveries_give_one_transcript_and_one_reply(
     tmp_path: Path,
 ) -> None:
-    clean = await make_world(tmp_path / "clean", speed=40)
-    faulty = await make_world(tmp_path / "faulty", speed=40)
+    clean = await make_world(tmp_path / "clean", speed=12)
+    faulty = await make_world(tmp_path / "faulty", speed=12)
     try:
         results = []
         for world in (clean, faulty):

@@ -36,7 +36,7 @@ async def test_llm_brain_answers_acts_and_writes_notes(tmp_path: Path) -> None:
         )
         settings = LlmSettings(brain="llm", base_url=fake.base_url, api_key=SecretStr("sk-test"))
         brain = OpenAIBrain(settings)
-        world = await make_world(tmp_path, speed=40, brain=brain)
+        world = await make_world(tmp_path, speed=12, brain=brain)
         try:
             await world.api.post(f"bot/{world.bot_id}/update", {"model": "tiny-model"})
             world.sim.assign_script("1234567890", ASKS)

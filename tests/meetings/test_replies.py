@@ -9,7 +9,7 @@ from tests.meetings.world import make_world
 
 
 async def test_answers_chat_voice_and_private_chat_and_ignores_chatter(tmp_path: Path) -> None:
-    world = await make_world(tmp_path, speed=40)
+    world = await make_world(tmp_path, speed=12)
     try:
         world.sim.assign_script("1234567890", ASKS)
         started = await world.initiate()

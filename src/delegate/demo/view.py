@@ -34,11 +34,12 @@ class LiveView:
         if present != self._present:
             self.console.print(f"[dim]present:[/] {escape(', '.join(sorted(present)) or '-')}")
             self._present = present
+        newest = max((t["seq"] for t in turns), default=0)
+        over = status in ("ended", "failed")
         for turn in turns:
-            # A speech turn grows while its speaker talks: print it once it stops growing
-            # (a later turn exists) or when the meeting is over.
-            final = turn is not turns[-1] or status in ("ended", "failed")
-            if self._seen.get(turn["seq"]) == turn["text"] or not final:
+            # Only the newest turn can still grow (its speaker may go on): print each turn
+            # once, when a later one exists or the meeting is over.
+            if turn["seq"] in self._seen or (turn["seq"] == newest and not over):
                 continue
             self._seen[turn["seq"]] = turn["text"]
             self._turn(turn)

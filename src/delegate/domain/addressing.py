@@ -68,6 +68,8 @@ _QUESTION_PAIRS = frozenset(
 
 _QUESTION_OPENERS = frozenset(first for first, _ in _QUESTION_PAIRS)
 
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
 _MAX_PIECES = 3
 """A name split by speech recognition into at most this many extra pieces still matches."""
 
@@ -111,13 +113,19 @@ def mentions(text: str, variants: set[str]) -> bool:
     if not variants:
         return False
     words = tokens(text)
+    if not variants.isdisjoint(words):
+        return True
+    squashed = "".join(words)
+    if not any(v in squashed for v in variants):
+        return False  # the common case, decided at C speed
     longest = max(len(v) for v in variants)
-    for i in range(len(words)):
-        joined = ""
-        for j in range(i, min(len(words), i + 1 + _MAX_PIECES)):
-            piece = words[j]
-            # Single letters glued together ("a da") are noise, not a split name.
-            if j > i and (len(piece) < 2 or len(words[i]) < 2):
+    for i, first in enumerate(words):
+        # Single letters glued together ("a da") are noise, not a split name.
+        if len(first) < 2 or not any(v.startswith(first) for v in variants):
+            continue
+        joined = first
+        for piece in words[i + 1 : i + 1 + _MAX_PIECES]:
+            if len(piece) < 2:
                 break
             joined += piece
             if len(joined) > longest:
@@ -142,8 +150,16 @@ def is_question(text: str) -> bool:
     return len(words) > 1 and (words[0], words[1]) in _QUESTION_PAIRS
 
 
+def _vocative(sentence: str, name: str) -> bool:
+    """Whether ``name`` is set off as the person spoken to: "Priya, ...", "..., Priya, ..."
+    or "..., Priya?". A name inside the sentence ("ask Priya about it") is not."""
+    pattern = r"(?:^|[,;:]|\b(?:hey|hi|so|okay|ok)\b)\s*" + re.escape(name) + r"\s*(?:[,;:?!.]|$)"
+    return re.search(pattern, sentence, re.IGNORECASE) is not None
+
+
 def _speaks_to_someone_else(turn: Turn, participants: Sequence[Participant]) -> bool:
-    """The turn opens or closes with another person's first name ("Priya, can you ...?")."""
+    """The question is put to another person by name ("Priya, can you ...?", "Before we go,
+    Priya, can you ...?", "... right, Sam?")."""
     words = tokens(turn.text)
     if not words:
         return False
@@ -151,11 +167,17 @@ def _speaks_to_someone_else(turn: Turn, participants: Sequence[Participant]) -> 
     # "Will you ...?" and "Mark the date" open with words that are also first names.
     if words[0] not in _QUESTION_WORDS and words[0] not in _QUESTION_OPENERS:
         ends.add(words[0])
+    questions = [s for s in _SENTENCES.split(turn.text.strip()) if is_question(s)]
     for person in participants:
         if person.is_bot or not person.present or person.id == turn.speaker_id:
             continue
         first = tokens(person.name)[:1]
-        if first and first[0] in ends and len(first[0]) > 1:
+        if not first or len(first[0]) < 2:
+            continue
+        if first[0] in ends:
+            return True
+        spoken = (person.name.split()[0], person.name)
+        if any(_vocative(q, name) for q in questions for name in spoken):
             return True
     return False
 

@@ -5,18 +5,24 @@ decided", "let's go with", "agreed: ..."), commitments name an owner ("Priya wil
 draft by Friday", "I'll update the roadmap", "Sam, can you book the room by Monday?") or are
 flagged ("action item: ..."). Pronouns other than "I" are not guessed at: an item without a
 clear owner keeps ``owner=None`` rather than a wrong name.
+
+Only what was said to the meeting counts: the bot's turns, chats sent only to it and
+questions put to it are left out, so asking the bot for the action items never becomes one.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from delegate.domain.addressing import is_question, mentions, name_variants
 from delegate.domain.meeting import ActionItem, MeetingNotes, Participant, Turn
 from delegate.domain.summary import (
     DECISION_CUE,
     RunningSummary,
     clip,
+    highlights,
     is_decision,
     split_sentences,
 )
@@ -24,7 +30,11 @@ from delegate.domain.summary import (
 _MAX_ITEM_CHARS = 200
 _MAX_DECISIONS = 50
 _MAX_ACTIONS = 100
-_MAX_SUMMARY_POINTS = 8
+_NOTES_POINTS = 48
+"""Points the notes choose their overview from; the meeting's most salient ones."""
+_OVERVIEW_POINTS = 4
+_OVERVIEW_POINT_CHARS = 200
+_MAX_ATTENDEES = 30
 
 _LEADING_FILLER = re.compile(
     r"^(?:(?:ok(?:ay)?|so|and|alright|right|great|cool|yes|yeah|sure|fine|well|um|uh)[,.!]?\s+)+",
@@ -43,6 +53,11 @@ _FIRST_PERSON = re.compile(
 _WE = re.compile(r"\bwe(?:'ll| will| need to| have to| must| should)\s+(?P<what>.+)", re.IGNORECASE)
 _REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please)?\s+(?P<what>.+)", re.IGNORECASE)
 _NAMED_WILL = r"\b(?P<who>{name})(?:'ll|\s+will|\s+is going to|\s+is gonna|\s+to)\s+(?P<what>.+)"
+# "I'll send the deck by Friday, and Sam will check the numbers": two commitments, two owners.
+_NEXT_COMMITMENT = (
+    r"(?:,\s*(?:and\s+)?(?:then\s+)?|;\s*(?:and\s+)?)"
+    r"(?=(?:(?i:i|we|{name})|[A-Z][a-z'-]+)(?:'ll|\s+will|\s+is going to)\b)"
+)
 _CAPITALISED_WILL = re.compile(
     r"(?:^|[\s,;])(?P<who>[A-Z][a-z'-]+)(?:'ll|\s+will|\s+is going to)\s+(?P<what>[a-z].+)"
 )
@@ -75,6 +90,11 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def tidy(sentence: str) -> str:
+    """A sentence as a note: leading filler dropped ("So, on pricing" → "On pricing")."""
+    return _capitalise(_LEADING_FILLER.sub("", sentence.strip()))
+
+
 def _is_vague(what: str) -> bool:
     words = re.findall(r"[a-z']+", what.lower())
     return len(words) < 2 or all(w in _VAGUE for w in words)
@@ -95,6 +115,7 @@ class _Names:
             if alternatives
             else None
         )
+        self.next_commitment = re.compile(_NEXT_COMMITMENT.format(name=alternatives or "i"))
 
     def display(self, word: str) -> str | None:
         return self.by_first.get(word.lower().strip(",.'"))
@@ -117,6 +138,16 @@ def decision_in(sentence: str) -> str | None:
     return _capitalise(clip(sentence.rstrip(), _MAX_ITEM_CHARS))
 
 
+def _actions_in(sentence: str, speaker: str, names: _Names) -> list[ActionItem]:
+    """The commitments in one sentence, one per clause that has its own owner."""
+    found = []
+    for clause in names.next_commitment.split(sentence):
+        item = _action_in(clause, speaker, names)
+        if item is not None:
+            found.append(item)
+    return found
+
+
 def _action_in(sentence: str, speaker: str, names: _Names) -> ActionItem | None:
     sentence = _LEADING_FILLER.sub("", sentence.strip())
     explicit = _EXPLICIT.search(sentence)
@@ -136,8 +167,12 @@ def _owned(sentence: str, speaker: str, names: _Names) -> ActionItem | None:
     request = _REQUEST.search(sentence)
     if request:
         words = re.findall(r"[\w'-]+", sentence)
+        before = re.findall(r"[\w'-]+", sentence[: request.start()])
         # Only a request put to a named person is an action item; "can you hear me?" is not.
-        for candidate in (words[0], words[-1]) if words else ():
+        # The name opens or closes the sentence or comes just before the request ("Before
+        # we go, Dana, can you ...").
+        candidates = [words[0], *before[-1:], words[-1]] if words else []
+        for candidate in candidates:
             owner = names.display(candidate)
             if owner:
                 what = re.sub(r",?\s+" + re.escape(candidate) + r"\W*$", "", request.group("what"))
@@ -208,9 +243,9 @@ def extract_action_items(
     kept: list[tuple[str, str, ActionItem]] = []
     for turn in turns:
         for sentence in split_sentences(turn.text):
-            item = _action_in(sentence, turn.speaker, names)
-            if item is not None and len(kept) < _MAX_ACTIONS:
-                _add_item(kept, item)
+            for item in _actions_in(sentence, turn.speaker, names):
+                if len(kept) < _MAX_ACTIONS:
+                    _add_item(kept, item)
     return [item for _, _, item in kept]
 
 
@@ -228,10 +263,68 @@ def _add_item(kept: list[tuple[str, str, ActionItem]], item: ActionItem) -> None
     kept.append((owner, key, item))
 
 
+def bot_names(bot_name: str, participants: Sequence[Participant] = ()) -> set[str]:
+    """The spellings that name the delegate: its configured name and any bot participant's."""
+    names = name_variants(bot_name, participants) if bot_name.strip() else set()
+    for person in participants:
+        if person.is_bot:
+            names |= name_variants(person.name, participants)
+    return names
+
+
+def meeting_content(turns: Iterable[Turn], bot: set[str]) -> list[Turn]:
+    """What was said to the meeting: without the bot's turns, chats sent only to it and
+    sentences that talk to or about it ("Ada, can you summarize?", "I brought Ada along").
+
+    A decision or an explicit action item said to the bot ("Ada, action item for Sam: ...")
+    is still meeting content.
+    """
+    out = []
+    for turn in turns:
+        if turn.by_bot or turn.to_bot:
+            continue
+        if not bot or not mentions(turn.text, bot):
+            out.append(turn)
+            continue
+        kept = [
+            s
+            for s in split_sentences(turn.text)
+            if not mentions(s, bot) or (_states_something(s) and not is_question(s))
+        ]
+        if kept:
+            out.append(replace(turn, text="\n".join(kept)))
+    return out
+
+
+def _says_enough(sentence: str) -> bool:
+    """Long enough to stand alone in a summary ("Sure, I'll do it." does not)."""
+    return len(tidy(sentence).split()) >= 4
+
+
+def _states_something(sentence: str) -> bool:
+    return decision_in(sentence) is not None or _EXPLICIT.search(sentence) is not None
+
+
+def _display(topic: str, texts: Sequence[str]) -> str:
+    """A topic as people wrote it when they capitalise it ("SAML", "Android")."""
+    pattern = re.compile(r"\b" + re.escape(topic) + r"\b", re.IGNORECASE)
+    forms = [m.group(0) for text in texts for m in pattern.finditer(text)][:20]
+    if forms and sum(f != f.lower() for f in forms) * 2 > len(forms):
+        return max(set(forms), key=forms.count)
+    return topic
+
+
 def _summary(
-    turns: Sequence[Turn], participants: Sequence[Participant], decisions: list[str]
+    turns: Sequence[Turn],
+    spoken: Sequence[Turn],
+    participants: Sequence[Participant],
+    decisions: list[str],
+    actions: list[ActionItem],
 ) -> str:
-    running = RunningSummary(max_points=_MAX_SUMMARY_POINTS * 2)
+    """Attendees, length, main topics and a short overview of the main points; decisions and
+    action items are listed on their own, so the overview leaves them out. ``turns`` is the
+    meeting content, ``spoken`` every turn people took (for the length)."""
+    running = RunningSummary(max_points=_NOTES_POINTS)
     running.extend(turns)
     humans = [p.name for p in participants if not p.is_bot]
     known_first = {name.split()[0].lower() for name in humans if name.split()}
@@ -243,31 +336,52 @@ def _summary(
     )
     lines = []
     if attendees:
-        lines.append("Attendees: " + ", ".join(attendees) + ".")
-    spoken = [t for t in turns if not t.by_bot]
+        more = len(attendees) - _MAX_ATTENDEES
+        listed = ", ".join(attendees[:_MAX_ATTENDEES]) + (f" and {more} more" if more > 0 else "")
+        lines.append(f"Attendees: {listed}.")
     if not spoken:
         lines.append("Nothing was said in the meeting.")
         return " ".join(lines)
     minutes = max(0.0, max(t.end_s for t in spoken) - min(t.start_s for t in spoken)) / 60
     lines.append(f"Length: about {max(1, round(minutes))} min, {len(spoken)} turns.")
+    text = " ".join(lines)
     topics = running.topics()
     if topics:
-        lines.append("Main topics: " + ", ".join(topics) + ".")
-    decided = {_norm(d) for d in decisions}
-    points = [p for p in running.points() if _norm(p.text) not in decided]
-    points = sorted(points, key=lambda p: (-p.score, p.order))[:_MAX_SUMMARY_POINTS]
-    points.sort(key=lambda p: p.order)
-    text = " ".join(lines)
-    if points:
-        text += "\nKey points:\n" + "\n".join(f"- {p.speaker}: {p.text}" for p in points)
+        texts = [t.text for t in turns]
+        text += "\nMain topics: " + ", ".join(_display(t, texts) for t in topics) + "."
+    listed_keys = [_norm(d) for d in decisions] + [_norm(a.text) for a in actions]
+    names = _Names(participants, running.speakers)
+    candidates = [
+        p
+        for p in running.points()
+        if _says_enough(p.text)
+        and not decision_in(p.text)
+        and not _actions_in(p.text, p.speaker, names)
+        and not any(key in _norm(p.text) for key in listed_keys)
+    ]
+    overview = highlights(candidates, running.topics(10), _OVERVIEW_POINTS)
+    if overview:
+        text += "\nOverview:\n" + "\n".join(
+            f"- {p.speaker}: {clip(tidy(p.text), _OVERVIEW_POINT_CHARS)}" for p in overview
+        )
     return text
 
 
-def extract_notes(turns: Sequence[Turn], participants: Sequence[Participant] = ()) -> MeetingNotes:
-    """Notes for a whole meeting (or any span of it), computed from the turns alone."""
-    decisions = extract_decisions(turns)
+def extract_notes(
+    turns: Sequence[Turn], participants: Sequence[Participant] = (), *, bot_name: str = ""
+) -> MeetingNotes:
+    """Notes for a whole meeting (or any span of it), computed from the turns alone.
+
+    What was said to the bot (questions, private chats) and what it said are not notes;
+    ``bot_name`` and any bot among ``participants`` say who the bot is.
+    """
+    content = meeting_content(turns, bot_names(bot_name, participants))
+    decisions = extract_decisions(content)
+    actions = extract_action_items(content, participants)
     return MeetingNotes(
-        summary=_summary(turns, participants, decisions),
+        summary=_summary(
+            content, [t for t in turns if not t.by_bot], participants, decisions, actions
+        ),
         decisions=decisions,
-        action_items=extract_action_items(turns, participants),
+        action_items=actions,
     )

@@ -2,8 +2,9 @@
 
 It keeps the most salient sentences (decisions, commitments, questions, topic changes) up to
 a cap, evicting the least salient (oldest first among equals), plus the speakers seen and the
-most frequent topic words. Each update costs O(length of the turn + log cap); the state never
-grows with the meeting, so a 3-hour meeting summarises as cheaply as a 5-minute one.
+most frequent topic words (numbers, dates and filler words are never topics). Each update
+costs O(length of the turn + log cap); the state never grows with the meeting, so a 3-hour
+meeting summarises as cheaply as a 5-minute one.
 
 The state round-trips through ``to_dict``/``from_dict`` (JSON-ready) so a worker can persist
 it between event batches and carry on after a restart.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from delegate.domain.meeting import Turn
@@ -27,6 +28,7 @@ _TOPIC_CAP = 200
 _STATE_VERSION = 1
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_POINT_LINE = re.compile(r"^-\s+(?P<speaker>[^:]{1,80}):\s+(?P<text>.+)$")
 
 DECISION_CUE = re.compile(
     r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? (?:all )?agreed|we(?:'re| are) agreed"
@@ -78,6 +80,42 @@ _STOPWORD_TEXT = """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z][a-z'-]{3,}")
 
+# Words said often in any meeting that name no subject: numbers, dates and times, units and
+# filler. Searching still uses them ("what did Sam say about October?"); topics do not.
+_NOT_TOPIC_TEXT = """
+    zero three four five seven eight nine eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+    hundreds thousand thousands million millions billion billions half dozen percent couple
+    second third fourth fifth once twice double triple single year years yearly annual
+    annually month months monthly weekly days daily hour hours seconds quarter quarters
+    weekend tonight evening night date dates soon later early late earlier end ends
+    beginning january february march april june july august september october november
+    december dollar dollars euro euros cents bucks helpful main concern concerns exact
+    exactly instead around course pretty quite stuff fine nice cool awesome totally
+    basically literally anyway whatever everything anything nothing sorry please welcome
+    hope glad happy okay alright other same whole part parts plus more less least best
+    better worse little bigger smaller number numbers idea ideas note notes hear heard
+    mind guess trying doing makes made added adding include including expect expected
+    updated new old
+    """
+_NOT_TOPICS = frozenset(_NOT_TOPIC_TEXT.split())
+
+_PLEASANTRY = re.compile(
+    r"^(?:hi|hello|hey|hiya|thanks|thank you|sorry|welcome|good (?:morning|afternoon|evening)"
+    r"|bye|goodbye|see you|talk soon|nice to|great to|glad to)\b(?!.*\bbut\b)",
+    re.IGNORECASE,
+)
+"""Greetings, thanks and apologies: polite, not a point (unless a "but" follows)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    order: int
+    score: int
+    speaker: str
+    text: str
+    at_s: float
+
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a turn, whitespace-normalised; empty ones dropped."""
@@ -98,8 +136,11 @@ def salience(sentence: str) -> int:
     words = sentence.split()
     if is_decision(sentence):
         return 6 if len(words) >= 3 else 0
+    commitment = COMMITMENT_CUE.search(sentence)
+    if _PLEASANTRY.search(sentence) and not commitment:
+        return 0
     score = 0
-    if COMMITMENT_CUE.search(sentence):
+    if commitment:
         score += 4
     if _DEADLINE_CUE.search(sentence):
         score += 2
@@ -116,6 +157,84 @@ def topic_words(sentence: str) -> list[str]:
     return [w.strip("'-") for w in _WORD.findall(sentence.lower()) if w not in _STOPWORDS]
 
 
+def is_topic(word: str) -> bool:
+    """Whether a topic word can stand for a subject of the meeting (not "hundred", "year")."""
+    return word not in _STOPWORDS and word not in _NOT_TOPICS and not word.isdigit()
+
+
+def _stem(word: str) -> str:
+    """A crude stem that folds plurals and "-ing" forms ("seats" and "seat", "pricing" and
+    "price") so one subject is not listed twice."""
+    for suffix in ("ing", "es", "s"):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def rank_topics(counts: Counter[str], exclude: Iterable[str] = (), limit: int = 6) -> list[str]:
+    """The most frequent subjects in ``counts``: said at least twice, forms of one word
+    counted together and shown as the most frequent form, ``exclude`` left out."""
+    excluded = set(exclude)
+    totals: Counter[str] = Counter()
+    forms: dict[str, tuple[int, str]] = {}
+    for word, count in counts.items():
+        if word in excluded or not is_topic(word):
+            continue
+        stem = _stem(word)
+        totals[stem] += count
+        if count > forms.get(stem, (0, ""))[0]:
+            forms[stem] = (count, word)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], forms[item[0]][1]))
+    return [forms[stem][1] for stem, count in ranked if count >= 2][:limit]
+
+
+def highlights(points: Iterable[Point], topics: Sequence[str], limit: int) -> list[Point]:
+    """Up to ``limit`` points that say the most about the meeting: each covering the
+    subjects (``topics``, most frequent first) the ones already picked do not, salience
+    and then the number of content words breaking ties. Returned in the order they were said."""
+    weights: dict[str, int] = {}
+    for rank, topic in enumerate(topics):
+        weights.setdefault(_stem(topic), 3 if rank < 3 else 2 if rank < 6 else 1)
+    pool = list(points)
+    covered: set[str] = set()
+    chosen: list[Point] = []
+
+    def subjects(point: Point) -> set[str]:
+        return {_stem(w) for w in topic_words(point.text)} & weights.keys()
+
+    def gain(point: Point) -> tuple[int, int, int]:
+        new = subjects(point) - covered
+        richness = len(set(topic_words(point.text)))
+        return 3 * sum(weights[s] for s in new) + point.score, richness, point.order
+
+    def repeats(point: Point) -> bool:
+        words = set(topic_words(point.text))
+        return any(
+            len(words & other) * 10 >= 7 * max(1, min(len(words), len(other)))
+            for other in (set(topic_words(c.text)) for c in chosen)
+        )
+
+    while pool and len(chosen) < limit:
+        best = max(pool, key=gain)
+        pool.remove(best)
+        if not repeats(best):
+            chosen.append(best)
+            covered |= subjects(best)
+    return sorted(chosen, key=lambda p: p.order)
+
+
+def summary_points(text: str) -> list[Point]:
+    """The "- Speaker: point" lines of a ``RunningSummary.text()``, as points in order."""
+    out: list[Point] = []
+    for line in text.splitlines():
+        match = _POINT_LINE.match(line.strip())
+        if match:
+            said = match["text"]
+            out.append(Point(len(out) + 1, salience(said), match["speaker"], said, 0.0))
+    return out
+
+
 def clip(text: str, max_chars: int) -> str:
     """``text`` cut to ``max_chars`` at a word boundary, marked with an ellipsis."""
     if len(text) <= max_chars:
@@ -128,15 +247,6 @@ def clip(text: str, max_chars: int) -> str:
 
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-@dataclass(frozen=True)
-class Point:
-    order: int
-    score: int
-    speaker: str
-    text: str
-    at_s: float
 
 
 class RunningSummary:
@@ -154,7 +264,8 @@ class RunningSummary:
 
     def add(self, turn: Turn) -> None:
         """Fold one turn into the summary. The bot's own turns are skipped: summarising its
-        answers would feed the summary back into itself."""
+        answers would feed the summary back into itself. Private chats to the bot count
+        their speaker only."""
         if turn.by_bot:
             return
         self.turns_seen += 1
@@ -162,6 +273,10 @@ class RunningSummary:
             if len(self._speakers) >= _MAX_SPEAKERS:
                 self._speakers.pop(next(iter(self._speakers)))
             self._speakers[turn.speaker] = None
+        if turn.to_bot:
+            # A chat sent only to the bot is not said to the meeting: it stays out of
+            # the points and topics everyone else sees.
+            return
         for sentence in split_sentences(turn.text):
             self._topics.update(topic_words(sentence))
             score = salience(sentence)
@@ -198,10 +313,9 @@ class RunningSummary:
         return sorted(self._points.values(), key=lambda p: p.order)
 
     def topics(self, limit: int = 6) -> list[str]:
-        """The most frequent content words said at least twice, people's names excluded."""
+        """The most frequent subjects said at least twice, people's names excluded."""
         names = {w.lower() for s in self._speakers for w in s.split()}
-        common = self._topics.most_common(limit + len(names))
-        return [w for w, count in common if count >= 2 and w not in names][:limit]
+        return rank_topics(self._topics, names, limit)
 
     def text(self, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         """The summary as text of at most ``max_chars``, dropping the least salient points first."""

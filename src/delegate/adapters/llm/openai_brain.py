@@ -102,7 +102,7 @@ class OpenAIBrain:
         Raises BrainUnavailable when the model cannot be reached, so the caller can retry
         later or settle for ``OfflineBrain`` notes.
         """
-        offline = extract_notes(ctx.turns, ctx.participants)
+        offline = extract_notes(ctx.turns, ctx.participants, bot_name=ctx.bot_name)
         draft = json.dumps(
             {
                 "summary": offline.summary,
