@@ -1,10 +1,10 @@
-"""Shared fixtures: a real SQLite file per test, the real app, an HTTP client on it."""
+"""Shared fixtures: a real database per test (a SQLite file, or a fresh PostgreSQL database
+with DELEGATE_TEST_PG_URL), the real app, an HTTP client on it."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx2
@@ -16,12 +16,32 @@ from delegate.bootstrap import Container, build
 from delegate.config import Settings
 from delegate.logs import configure_logging
 from delegate.services.accounts import create_token
-from tests.support import Api, make_settings
-
-PG_URL = os.environ.get("DELEGATE_TEST_PG_URL")
+from tests.support import PG_URL, Api, make_settings, pg_databases
 
 # Route structlog through stdlib logging so caplog sees every log line (secrets tests).
 configure_logging("DEBUG")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if PG_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DELEGATE_TEST_PG_URL (scripts/pg start)")
+    for item in items:
+        if "pg" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if pg_databases is not None:
+        pg_databases.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """The PostgreSQL databases a test created live as long as the test."""
+    yield
+    if pg_databases is not None:
+        pg_databases.drop_created()
 
 
 @pytest.fixture

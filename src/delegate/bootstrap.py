@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 import httpx2
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -53,11 +54,42 @@ def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
     return OfflineBrain()
 
 
+class BackgroundDispatcher(Protocol):
+    """The Dispatcher port plus what the container needs to run it."""
+
+    async def kick(self, session_id: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def sweep_once(self) -> None:
+        """Kick every session with unprocessed events or notes due."""
+        ...
+
+    async def idle(self) -> None:
+        """Wait until this process has no session being drained."""
+        ...
+
+
+DispatcherMode = Literal["inprocess", "procrastinate"]
+
+
+def dispatcher_mode(settings: Settings) -> DispatcherMode:
+    """``auto`` is procrastinate on PostgreSQL and in-process on SQLite."""
+    choice = settings.worker.dispatcher
+    if choice == "auto":
+        return "inprocess" if settings.is_sqlite else "procrastinate"
+    if choice == "procrastinate" and settings.is_sqlite:
+        raise ValueError("the procrastinate dispatcher needs PostgreSQL (DELEGATE_DB__URL)")
+    return choice
+
+
 class _LateDispatcher:
     """Forwards kicks to the dispatcher built after the ports (they need each other)."""
 
     def __init__(self) -> None:
-        self.target: InProcessDispatcher | None = None
+        self.target: BackgroundDispatcher | None = None
 
     async def kick(self, session_id: str) -> None:
         if self.target is not None:
@@ -72,19 +104,23 @@ class Container:
     clock: SystemClock
     ports: MeetingPorts
     receiver: Receiver
-    dispatcher: InProcessDispatcher
+    dispatcher: BackgroundDispatcher
     writer: BatchingEventWriter
+    mode: DispatcherMode = "inprocess"
+    """``inprocess``: this process drains sessions and polls statuses. ``procrastinate``: it
+    only stores and defers; ``delegate worker`` processes do the rest."""
     owned_clients: list[httpx2.AsyncClient] = field(default_factory=list)
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Start background work: the event writer, the dispatcher (which sweeps up events
-        left unprocessed by an earlier run) and status polling."""
+        """Start background work: the event writer and the dispatcher; in-process, also the
+        sweep of events left unprocessed by an earlier run and status polling."""
         await self.writer.start()
         await self.dispatcher.start()
-        self._poller = asyncio.create_task(self._poll_forever(), name="status-poller")
+        if self.mode == "inprocess":
+            self._poller = asyncio.create_task(self._poll_forever(), name="status-poller")
         for hook in self.on_start:
             await hook()
 
@@ -150,12 +186,25 @@ def build(
             notes = await tx.sessions.needing_notes(100)
         return list(dict.fromkeys([*pending, *notes]))
 
-    dispatcher = InProcessDispatcher(
-        drain=lambda session_id: process_session_events(ports, session_id),
-        sweep=sweep,
-        concurrency=settings.worker.concurrency,
-        sweep_interval_s=settings.worker.sweep_interval_s,
-    )
+    mode = dispatcher_mode(settings)
+    dispatcher: BackgroundDispatcher
+    if mode == "procrastinate":
+        from delegate.adapters.queue.procrastinate_queue import (
+            ProcrastinateDispatcher,
+            create_app,
+        )
+
+        queue_connections = max(4, settings.worker.concurrency + 4)
+        dispatcher = ProcrastinateDispatcher(
+            create_app(settings.database_url, queue_connections), sweep
+        )
+    else:
+        dispatcher = InProcessDispatcher(
+            drain=lambda session_id: process_session_events(ports, session_id),
+            sweep=sweep,
+            concurrency=settings.worker.concurrency,
+            sweep_interval_s=settings.worker.sweep_interval_s,
+        )
     late.target = dispatcher
     writer = BatchingEventWriter(uow)
     receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
@@ -168,5 +217,6 @@ def build(
         receiver=receiver,
         dispatcher=dispatcher,
         writer=writer,
+        mode=mode,
         owned_clients=owned,
     )

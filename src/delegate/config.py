@@ -75,6 +75,10 @@ class WorkerSettings(BaseModel):
     """Sessions processed at once per worker process."""
     sweep_interval_s: float = 10.0
     """How often unprocessed events are swept up (safety net for lost signals)."""
+    heartbeat_s: float = 10.0
+    """How often a ``delegate worker`` tells PostgreSQL it is alive."""
+    stalled_after_s: float = 30.0
+    """A worker silent this long counts as dead and its jobs run again elsewhere."""
 
 
 class SecretsSettings(BaseModel):

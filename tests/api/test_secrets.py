@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +12,10 @@ from delegate.adapters.secretbox import add_key_to_file, load_or_create_key_file
 from delegate.bootstrap import build
 from delegate.config import Settings
 from delegate.services.integrations import reencrypt_secrets
-from tests.support import Api
+from tests.support import Api, stored_bytes
 
 API_KEY = "recall-live-4f1d2c3b5a69788e0011"
 WEBHOOK_SECRET = "whsec_dGhpcyBpcyBhIHZlcnkgc2VjcmV0IGtleQ=="
-
-
-def _raw_bytes(data_dir: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in data_dir.glob("delegate.db*"))
 
 
 async def test_secrets_are_not_in_the_database_file_nor_in_responses_nor_logs(
@@ -38,8 +33,8 @@ async def test_secrets_are_not_in_the_database_file_nor_in_responses_nor_logs(
         await api.get("integration/recall/list"),
     ]
 
-    raw = _raw_bytes(settings.data_dir)
-    assert raw, "the database file should exist"
+    raw = stored_bytes(settings)
+    assert raw, "the database should hold something"
     for secret in (API_KEY, WEBHOOK_SECRET, "dGhpcyBpcyBhIHZlcnkgc2VjcmV0IGtleQ"):
         assert secret.encode() not in raw
         assert all(secret not in r.text for r in responses)

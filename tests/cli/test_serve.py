@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -11,6 +10,10 @@ from pathlib import Path
 
 import httpx2
 
+from delegate.adapters.db.migrate import current, head
+from delegate.config import Settings
+from tests.support import make_settings, settings_env
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -18,8 +21,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "DELEGATE_DATA_DIR": str(data_dir), "DELEGATE_API__PORT": str(port)}
+def start_serve(settings: Settings, port: int) -> subprocess.Popen[str]:
+    env = settings_env(settings, DELEGATE_API__PORT=str(port))
     return subprocess.Popen(
         [sys.executable, "-m", "delegate", "serve"],
         env=env,
@@ -41,13 +44,14 @@ def wait_healthy(port: int, timeout: float = 20) -> None:
 
 
 def test_serve_listens_upgrades_the_database_and_refuses_a_second_copy(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
     port = free_port()
-    proc = start_serve(tmp_path, port)
+    proc = start_serve(settings, port)
     try:
         wait_healthy(port)
         r = httpx2.get(f"http://127.0.0.1:{port}/v1/bot/list")
         assert r.status_code == 401
-        second = start_serve(tmp_path, free_port())
+        second = start_serve(settings, free_port())
         out, _ = second.communicate(timeout=20)
         assert second.returncode != 0
         assert "another delegate process" in out
@@ -56,4 +60,4 @@ def test_serve_listens_upgrades_the_database_and_refuses_a_second_copy(tmp_path:
         out, _ = proc.communicate(timeout=20)
     assert f"listening on http://127.0.0.1:{port}" in out
     assert "delegate token create" in out
-    assert (tmp_path / "delegate.db").exists()
+    assert current(settings.database_url) == head()

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from delegate.cli import admin, demo, serve, sim, worker
+from delegate.cli import admin, demo, resources, serve, sessions, sim, worker
 from delegate.logs import configure_logging
 
 app = typer.Typer(
@@ -22,6 +22,10 @@ app.add_typer(admin.keys_app, name="keys")
 app.command("sim")(sim.sim)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)
+app.add_typer(resources.bot_app, name="bot")
+app.add_typer(resources.integration_app, name="integration")
+app.command("initiate")(resources.initiate)
+app.add_typer(sessions.session_app, name="session")
 
 
 def main() -> None:

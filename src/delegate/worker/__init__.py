@@ -1,0 +1,1 @@
+"""The worker entry point: ``delegate worker`` processes sessions from PostgreSQL."""

@@ -2,7 +2,8 @@
 
 SQLite: WAL, foreign keys, busy timeout, and ``BEGIN IMMEDIATE`` for every transaction
 (pysqlite's lazy BEGIN makes read-then-write transactions silently lose updates).
-PostgreSQL: psycopg 3 with a pool.
+PostgreSQL: psycopg 3 with a pool, without pre-ping: a ping costs a round trip per transaction,
+while a connection broken by a server restart fails one transaction and is then discarded.
 """
 
 from __future__ import annotations
@@ -31,9 +32,7 @@ def create_engine(url: str, pool_size: int = 10, echo: bool = False) -> AsyncEng
         )
         _install_sqlite_recipe(engine)
         return engine
-    return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-    )
+    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
 
 
 def _install_sqlite_recipe(engine: AsyncEngine) -> None:

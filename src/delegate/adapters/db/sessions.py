@@ -158,13 +158,12 @@ class SqlEventRepository:
 
     async def append(self, events: list[NewEvent]) -> list[bool]:
         """Insert events; a delivery already stored is skipped. Returns which ones were new."""
+        if self._conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
         new = []
-        dialect = self._conn.dialect.name
         for ev in events:
-            if dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as upsert
-            else:
-                from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
             stmt = (
                 upsert(session_events)
                 .values(
@@ -176,9 +175,12 @@ class SqlEventRepository:
                     received_at=ev.received_at,
                 )
                 .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
+                # RETURNING, not rowcount: psycopg reports no rowcount for the implicit
+                # RETURNING SQLAlchemy adds on PostgreSQL.
+                .returning(session_events.c.id)
             )
             result = await self._conn.execute(stmt)
-            new.append(result.rowcount == 1)
+            new.append(result.first() is not None)
         return new
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
@@ -370,6 +372,7 @@ class SqlReplyRepository:
                 status=reply.status.value,
                 attempts=reply.attempts,
                 created_at=reply.created_at,
+                sent_at=reply.sent_at,
             )
         )
 

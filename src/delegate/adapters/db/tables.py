@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Dialect,
     Float,
     ForeignKey,
     Index,
@@ -14,9 +15,24 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
+from sqlalchemy import Text as _Text
+from sqlalchemy.types import TypeDecorator
+
+
+class Text(TypeDecorator[str]):
+    """TEXT that PostgreSQL accepts whatever a participant typed: it rejects NUL characters
+    (SQLite does not), and one in a chat message would stop its session for good."""
+
+    impl = _Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value and dialect.name == "postgresql" and "\x00" in value:
+            return value.replace("\x00", "\ufffd")
+        return value
+
 
 metadata = MetaData(
     naming_convention={
@@ -132,8 +148,8 @@ session_events = Table(
         "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     ),
     Column("session_id", ID, ForeignKey("meeting_sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("delivery_id", String(128), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("delivery_id", String(255), nullable=False),
+    Column("kind", String(32), nullable=False),
     Column("event", String(64), nullable=False),
     Column("payload", Text, nullable=False),
     Column("received_at", BigInteger, nullable=False),

@@ -1,0 +1,177 @@
+"""Distributed processing on PostgreSQL with procrastinate.
+
+API processes store events and defer one job per session ("process session S"); ``delegate
+worker`` processes, on any number of machines, run the jobs. Every job of a session carries the
+lock ``session:<id>``, so procrastinate runs a session's jobs one at a time, in order, across all
+workers; the queueing lock of the same name keeps at most one *waiting* job per session, so a
+burst of events costs one job (the drain reads everything past the session's cursor). The job
+body is the drain the in-process dispatcher runs.
+
+Periodic tasks (deferred by every worker, run once per tick thanks to procrastinate's periodic
+bookkeeping): the sweep that re-kicks sessions with unprocessed events or pending notes, status
+polling, the recovery of jobs left ``doing`` by a killed worker, and pruning old failed jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from procrastinate import App, PsycopgConnector
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
+
+from delegate.adapters.db.engine import normalise_url
+
+log = logging.getLogger(__name__)
+
+PROCESS_SESSION = "delegate.process_session"
+SWEEP = "delegate.sweep"
+POLL_STATUS = "delegate.poll_status"
+RETRY_STALLED = "delegate.retry_stalled_jobs"
+PRUNE_JOBS = "delegate.prune_jobs"
+KEEP_FINISHED_JOBS_H = 24 * 7
+"""Failed jobs are kept this long for inspection (successful ones are deleted at once)."""
+RETRY_DELAY_S = 1
+"""Pause before a failed session is drained again. Short on purpose: a job scheduled in the
+future holds its session's lock until it runs (procrastinate#1599)."""
+
+Drain = Callable[[str], Awaitable[None]]
+Sweep = Callable[[], Awaitable[list[str]]]
+Poll = Callable[[], Awaitable[object]]
+
+
+def conninfo(url: str) -> str:
+    """The libpq URL for a SQLAlchemy one (``postgresql+psycopg://`` → ``postgresql://``)."""
+    return normalise_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def session_lock(session_id: str) -> str:
+    return f"session:{session_id}"
+
+
+def create_app(url: str, max_connections: int) -> App:
+    """A procrastinate app on the database at ``url``; connects on ``open_async``."""
+    connector = PsycopgConnector(conninfo=conninfo(url), min_size=1, max_size=max_connections)
+    return App(connector=connector)
+
+
+def cron_every(seconds: float) -> str:
+    """A cron line firing about every ``seconds`` (a 6th field counts seconds)."""
+    if seconds < 60:
+        return f"* * * * * */{min(59, max(1, round(seconds)))}"
+    return f"*/{min(59, max(1, round(seconds / 60)))} * * * *"
+
+
+class ProcrastinateDispatcher:
+    """The Dispatcher port on procrastinate: ``kick`` defers a coalesced, session-locked job."""
+
+    def __init__(self, app: App, sweep: Sweep) -> None:
+        self.app = app
+        self._sweep = sweep
+        self._deferring: set[str] = set()
+        self._again: set[str] = set()
+
+    async def start(self) -> None:
+        await self.app.open_async()
+
+    async def stop(self) -> None:
+        await self.app.close_async()
+
+    async def kick(self, session_id: str) -> None:
+        """Make sure a job will drain the session. Never raises: the event is already stored,
+        and a kick lost to a database hiccup is made up by the periodic sweep."""
+        if session_id in self._deferring:
+            # One defer at a time per session from this process; a kick arriving meanwhile
+            # defers once more afterwards, so its event is never left behind a running job.
+            self._again.add(session_id)
+            return
+        self._deferring.add(session_id)
+        try:
+            while True:
+                self._again.discard(session_id)
+                await self.defer(session_id)
+                if session_id not in self._again:
+                    return
+        except Exception:
+            log.warning("could not queue session %s; the sweep will", session_id, exc_info=True)
+        finally:
+            self._deferring.discard(session_id)
+            self._again.discard(session_id)
+
+    async def defer(self, session_id: str, delay_s: int = 0) -> None:
+        """Defer ``process_session``; a job already waiting for the session absorbs this one."""
+        lock = session_lock(session_id)
+        deferrer = self.app.configure_task(
+            PROCESS_SESSION,
+            lock=lock,
+            queueing_lock=lock,
+            schedule_in={"seconds": delay_s} if delay_s else None,
+        )
+        with contextlib.suppress(AlreadyEnqueued):
+            await deferrer.defer_async(session_id=session_id)
+
+    async def sweep_once(self) -> None:
+        for session_id in await self._sweep():
+            await self.kick(session_id)
+
+    async def idle(self) -> None:
+        """Nothing to wait for here: the jobs run in the workers."""
+
+
+def register_tasks(
+    dispatcher: ProcrastinateDispatcher,
+    drain: Drain,
+    poll: Poll,
+    *,
+    sweep_every_s: float,
+    poll_every_s: float,
+    stalled_after_s: float,
+    stalled_check_every_s: float,
+) -> None:
+    """Register the worker's tasks on the dispatcher's app (only workers need them)."""
+    app = dispatcher.app
+
+    @app.task(name=PROCESS_SESSION)
+    async def process_session(session_id: str) -> None:
+        try:
+            await drain(session_id)
+        except Exception:
+            # Not procrastinate's retry: putting this job back in the queue would collide with
+            # a job of the same session already waiting there. A fresh, coalesced job after a
+            # short pause does the same; this one ends as failed, for the record.
+            await dispatcher.defer(session_id, delay_s=RETRY_DELAY_S)
+            raise
+
+    @app.periodic(cron=cron_every(sweep_every_s))
+    @app.task(name=SWEEP, queueing_lock=SWEEP)
+    async def sweep(timestamp: int) -> None:
+        await dispatcher.sweep_once()
+
+    @app.periodic(cron=cron_every(poll_every_s))
+    @app.task(name=POLL_STATUS, queueing_lock=POLL_STATUS)
+    async def poll_status(timestamp: int) -> None:
+        await poll()
+
+    @app.periodic(cron=cron_every(stalled_check_every_s))
+    @app.task(name=RETRY_STALLED, queueing_lock=RETRY_STALLED)
+    async def retry_stalled_jobs(timestamp: int) -> None:
+        # procrastinate's documented recovery: jobs of workers whose heartbeat stopped.
+        manager = app.job_manager
+        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_s):
+            try:
+                await manager.retry_job(job)
+                log.warning("job %s (%s) of a dead worker runs again", job.id, job.task_name)
+            except UniqueViolation:
+                # A newer job with the same queueing lock is already waiting and drains
+                # everything this one would have; retire the stalled one so the lock frees.
+                await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                log.warning("job %s of a dead worker superseded by a waiting job", job.id)
+
+    @app.periodic(cron="17 * * * *")
+    @app.task(name=PRUNE_JOBS, queueing_lock=PRUNE_JOBS)
+    async def prune_jobs(timestamp: int) -> None:
+        await app.job_manager.delete_old_jobs(
+            nb_hours=KEEP_FINISHED_JOBS_H, include_failed=True, include_aborted=True
+        )

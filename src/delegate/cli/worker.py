@@ -1,0 +1,32 @@
+"""``delegate worker``: process meeting sessions from PostgreSQL (scaled-out deployments)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from delegate.cli.serve import check_schema
+from delegate.config import load_settings
+
+
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Sessions processed at once by this worker.")
+    ] = None,
+) -> None:
+    """Process meeting sessions queued in PostgreSQL; run any number, on any machines."""
+    # Imported here: procrastinate is only installed with the ``postgres`` extra.
+    from delegate.worker.run import WorkerUnavailable, run_worker
+
+    settings = load_settings()
+    if concurrency:
+        settings.worker.concurrency = concurrency
+    if not settings.is_sqlite:
+        check_schema(settings)
+    typer.echo(f"delegate worker: concurrency {settings.worker.concurrency}")
+    try:
+        asyncio.run(run_worker(settings))
+    except WorkerUnavailable as exc:
+        raise typer.BadParameter(str(exc)) from None

@@ -1,0 +1,58 @@
+"""Run a procrastinate worker that processes meeting sessions (PostgreSQL deployments).
+
+Any number of workers, on any machines, share the work: each session is drained by one worker
+at a time (its lock), and a worker that dies mid-job has the job run again by another after
+``worker.stalled_after_s`` without a heartbeat.
+"""
+
+from __future__ import annotations
+
+from delegate.adapters.queue.procrastinate_queue import ProcrastinateDispatcher, register_tasks
+from delegate.bootstrap import build
+from delegate.config import Settings
+from delegate.services.polling import poll_active_sessions
+from delegate.services.processing import process_session_events
+
+
+class WorkerUnavailable(Exception):
+    """The configuration runs no worker processes (SQLite, or the in-process dispatcher)."""
+
+
+async def run_worker(settings: Settings) -> None:
+    """Process sessions until SIGINT or SIGTERM (running jobs are finished first)."""
+    container = build(settings)
+    dispatcher = container.dispatcher
+    if not isinstance(dispatcher, ProcrastinateDispatcher):
+        await container.aclose()
+        raise WorkerUnavailable(
+            "delegate worker needs PostgreSQL (DELEGATE_DB__URL) and the procrastinate "
+            "dispatcher; with SQLite or worker.dispatcher=inprocess, delegate serve processes"
+        )
+    worker = settings.worker
+    if worker.stalled_after_s < 2 * worker.heartbeat_s:
+        await container.aclose()
+        raise WorkerUnavailable(
+            "worker.stalled_after_s must be at least twice worker.heartbeat_s, or live workers "
+            "would be taken for dead"
+        )
+    poll_interval = settings.recall.poll_interval_s
+    register_tasks(
+        dispatcher,
+        drain=lambda session_id: process_session_events(container.ports, session_id),
+        poll=lambda: poll_active_sessions(container.ports, poll_interval),
+        sweep_every_s=worker.sweep_interval_s,
+        poll_every_s=min(poll_interval, 5.0),
+        stalled_after_s=worker.stalled_after_s,
+        stalled_check_every_s=worker.heartbeat_s,
+    )
+    await dispatcher.start()
+    try:
+        await dispatcher.app.run_worker_async(
+            concurrency=worker.concurrency,
+            delete_jobs="successful",
+            update_heartbeat_interval=worker.heartbeat_s,
+            stalled_worker_timeout=worker.stalled_after_s,
+        )
+    finally:
+        await dispatcher.stop()
+        await container.aclose()

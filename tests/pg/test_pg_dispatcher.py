@@ -1,0 +1,131 @@
+"""The procrastinate dispatcher: kicks coalesce into one waiting job per session, and a
+session's jobs run one at a time however many workers there are."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from delegate.adapters.queue.procrastinate_queue import (
+    PROCESS_SESSION,
+    ProcrastinateDispatcher,
+    register_tasks,
+)
+from delegate.bootstrap import build
+from delegate.config import Settings, WorkerSettings
+from tests.support import make_settings
+
+pytestmark = pytest.mark.pg
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, worker=WorkerSettings(dispatcher="procrastinate"))
+
+
+@contextlib.asynccontextmanager
+async def dispatcher_for(settings: Settings) -> AsyncIterator[ProcrastinateDispatcher]:
+    container = build(settings)
+    assert isinstance(container.dispatcher, ProcrastinateDispatcher)
+    await container.dispatcher.start()
+    try:
+        yield container.dispatcher
+    finally:
+        await container.dispatcher.stop()
+        await container.aclose()
+
+
+async def jobs(settings: Settings) -> list[tuple[str, str, str, str]]:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from delegate.adapters.db.engine import normalise_url
+
+    engine = create_async_engine(normalise_url(settings.database_url))
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT task_name, lock, queueing_lock, status::text FROM procrastinate_jobs"
+                    " WHERE task_name = :task ORDER BY id"
+                ),
+                {"task": PROCESS_SESSION},
+            )
+            return [tuple(r) for r in rows]  # type: ignore[misc]
+    finally:
+        await engine.dispose()
+
+
+async def test_kicks_coalesce_into_one_waiting_job_per_session(settings: Settings) -> None:
+    async with dispatcher_for(settings) as dispatcher:
+        await asyncio.gather(
+            *(dispatcher.kick("session-a") for _ in range(20)),
+            *(dispatcher.kick("session-b") for _ in range(5)),
+        )
+        await dispatcher.kick("session-a")
+
+    assert await jobs(settings) == [
+        (PROCESS_SESSION, "session:session-a", "session:session-a", "todo"),
+        (PROCESS_SESSION, "session:session-b", "session:session-b", "todo"),
+    ]
+
+
+async def test_a_session_runs_one_job_at_a_time_across_workers(settings: Settings) -> None:
+    running: Counter[str] = Counter()
+    overlaps: list[str] = []
+    busy_sessions: list[int] = []
+    drains: Counter[str] = Counter()
+
+    async def drain(session_id: str) -> None:
+        running[session_id] += 1
+        if running[session_id] > 1:
+            overlaps.append(session_id)
+        busy_sessions.append(sum(1 for n in running.values() if n))
+        await asyncio.sleep(0.05)
+        drains[session_id] += 1
+        running[session_id] -= 1
+
+    async def poll() -> None:
+        pass
+
+    sessions = [f"session-{n}" for n in range(4)]
+    async with dispatcher_for(settings) as dispatcher:
+        register_tasks(
+            dispatcher,
+            drain,
+            poll,
+            sweep_every_s=30,
+            poll_every_s=30,
+            stalled_after_s=30,
+            stalled_check_every_s=30,
+        )
+        workers = [
+            asyncio.create_task(
+                dispatcher.app.run_worker_async(
+                    concurrency=4, install_signal_handlers=False, delete_jobs="successful"
+                )
+            )
+            for _ in range(2)
+        ]
+        try:
+            for _ in range(15):
+                for session_id in sessions:
+                    await dispatcher.kick(session_id)
+                await asyncio.sleep(0.01)
+            async with asyncio.timeout(20):
+                while await jobs(settings):
+                    await asyncio.sleep(0.05)
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    assert not overlaps, f"sessions drained concurrently: {overlaps}"
+    assert set(drains) == set(sessions)
+    assert max(busy_sessions) > 1, "different sessions should run in parallel"
+    assert sum(drains.values()) < 15 * len(sessions), "kicks should have coalesced"
