@@ -162,6 +162,10 @@ class ReplyRepository(Protocol):
 
     async def mark(self, reply_id: str, status: ReplyStatus, **values: Any) -> None: ...
 
+    async def claim(self, reply_id: str) -> bool:
+        """Atomically move a pending reply to ``sending``; False if it was not pending."""
+        ...
+
     async def recent_texts(self, session_id: str, limit: int) -> list[str]: ...
 
 

@@ -166,7 +166,9 @@ async def send_pending_replies(
     gateway = await ports.gateway(integration)
     for reply in pending:
         async with ports.uow() as tx:
-            await tx.replies.mark(reply.id, ReplyStatus.SENDING, attempts=reply.attempts + 1)
+            claimed = await tx.replies.claim(reply.id)
+        if not claimed:
+            continue  # another drain of this session got there first; it sends, we do not
         try:
             await _perform(gateway, session.recall_bot_id, reply, session.platform)
         except RecallError as exc:

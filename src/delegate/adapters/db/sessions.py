@@ -395,6 +395,15 @@ class SqlReplyRepository:
             update(replies).where(replies.c.id == reply_id).values(status=status.value, **values)
         )
 
+    async def claim(self, reply_id: str) -> bool:
+        """Move a pending reply to ``sending``; False when someone else claimed it first."""
+        result = await self._conn.execute(
+            update(replies)
+            .where(replies.c.id == reply_id, replies.c.status == ReplyStatus.PENDING.value)
+            .values(status=ReplyStatus.SENDING.value, attempts=replies.c.attempts + 1)
+        )
+        return result.rowcount == 1
+
     async def recent_texts(self, session_id: str, limit: int) -> list[str]:
         r = replies
         stmt = (
