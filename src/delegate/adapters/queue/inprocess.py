@@ -87,9 +87,16 @@ class InProcessDispatcher:
         while self._running:
             await asyncio.gather(*list(self._running.values()), return_exceptions=True)
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float = 5.0) -> None:
+        """Stop taking work, let running drains finish (up to ``grace_s``), cancel the rest.
+        A cancelled drain loses nothing: its uncommitted batch is read again next start."""
         self._stopping = True
-        tasks = [t for t in [self._sweeper, *self._running.values()] if t is not None]
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        running = list(self._running.values())
+        if running:
+            await asyncio.wait(running, timeout=grace_s)
+        tasks = [t for t in [self._sweeper, *running] if t is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:
