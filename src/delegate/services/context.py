@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
@@ -23,6 +23,8 @@ class MeetingPorts:
     context_tokens: int = 3000
     fallback_brain: Brain | None = None
     """Answers when ``brain`` fails (the offline brain), so a question never goes unanswered."""
+    recovered: set[str] = field(default_factory=set)
+    """Sessions whose stale reply claims this process has already retired."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

@@ -22,6 +22,18 @@ log = logging.getLogger(__name__)
 
 AUTH_TTL_S = 30.0
 
+# Events that can change what the delegate knows or does. The rest (partial transcripts,
+# speech on/off, webcam, screenshare: most of the traffic) are stored and applied by the next
+# drain, without waking the dispatcher for each one.
+ACTIONABLE_EVENTS = frozenset(
+    {
+        "transcript.data",
+        "participant_events.chat_message",
+        "participant_events.join",
+        "participant_events.leave",
+    }
+)
+
 
 @dataclass(frozen=True)
 class SessionAuth:
@@ -112,7 +124,7 @@ class Receiver:
                 received_at=self.clock.now_ms(),
             )
         )
-        if stored:
+        if stored and event in ACTIONABLE_EVENTS:
             await self.dispatcher.kick(session_id)
         return stored
 

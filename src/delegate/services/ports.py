@@ -114,6 +114,10 @@ class SessionRepository(Protocol):
 
     async def needing_notes(self, limit: int) -> list[str]: ...
 
+    async def has_follow_up(self, session_id: str) -> bool:
+        """Turns awaiting a reply, replies to send or notes to write?"""
+        ...
+
 
 class EventRepository(Protocol):
     async def append(self, events: list[NewEvent]) -> list[bool]: ...

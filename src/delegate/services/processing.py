@@ -62,29 +62,38 @@ class _State:
 async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
     """Drain everything pending for the session: events, replies, notes."""
     from delegate.services.notes import write_notes_if_due
-    from delegate.services.replies import respond_to_turns, send_pending_replies
+    from delegate.services.replies import (
+        respond_to_turns,
+        retire_stale_claims,
+        send_pending_replies,
+    )
 
-    await send_pending_replies(ports, session_id, after_crash=True)
+    if session_id not in ports.recovered:
+        await retire_stale_claims(ports, session_id)
+        ports.recovered.add(session_id)
     while True:
-        applied, confirm = await _apply_batch(ports, session_id)
+        applied, confirm, follow_up = await _apply_batch(ports, session_id)
         if confirm:
             await _confirm_status_with_recall(ports, session_id)
             continue
         if applied < BATCH:
             break
-    await respond_to_turns(ports, session_id)
-    await send_pending_replies(ports, session_id)
-    await write_notes_if_due(ports, session_id)
+    # Most events (partials, speech on/off) leave nothing to do: then the drain ends here.
+    if follow_up:
+        await respond_to_turns(ports, session_id)
+        await send_pending_replies(ports, session_id)
+        await write_notes_if_due(ports, session_id)
 
 
-async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool]:
+async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool, bool]:
+    """Apply up to BATCH events; returns (applied, needs a status confirmation, follow-up)."""
     async with ports.uow() as tx:
         session = await tx.sessions.get_by_id(session_id)
         if session is None:
-            return 0, False
+            return 0, False, False
         events = await tx.events.after(session_id, session.cursor, BATCH)
         if not events:
-            return 0, False
+            return 0, False, await tx.sessions.has_follow_up(session_id)
         state = await _load_state(tx, session)
         for ev in events:
             await _apply(tx, ports, state, ev)
@@ -98,7 +107,8 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool]
         state.changes["summary"] = state.summary.to_dict()
         state.changes["updated_at"] = ports.clock.now_ms()
         await tx.sessions.update(session_id, **state.changes)
-    return len(events), state.confirm_status
+        follow_up = await tx.sessions.has_follow_up(session_id)
+    return len(events), state.confirm_status, follow_up
 
 
 async def _load_state(tx: UnitOfWork, session: MeetingSession) -> _State:

@@ -149,15 +149,17 @@ async def _perform(gateway: RecallGateway, bot_id: str, reply: Reply, platform: 
         await method(bot_id)
 
 
-async def send_pending_replies(
-    ports: MeetingPorts, session_id: str, after_crash: bool = False
-) -> None:
-    """Perform stored actions in order. With ``after_crash``, first retire claims that a dead
-    process left behind (never re-sent)."""
+async def retire_stale_claims(ports: MeetingPorts, session_id: str) -> None:
+    """Claims left ``sending`` by a process that died mid-call become ``unknown``: never
+    re-sent, so a restart cannot post a duplicate."""
     async with ports.uow() as tx:
-        if after_crash:
-            for stale in await tx.replies.with_status(session_id, ReplyStatus.SENDING):
-                await tx.replies.mark(stale.id, ReplyStatus.UNKNOWN)
+        for stale in await tx.replies.with_status(session_id, ReplyStatus.SENDING):
+            await tx.replies.mark(stale.id, ReplyStatus.UNKNOWN)
+
+
+async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
+    """Perform stored actions in order; each is claimed before its Recall call."""
+    async with ports.uow() as tx:
         session = await tx.sessions.get_by_id(session_id)
         pending = await tx.replies.with_status(session_id, ReplyStatus.PENDING)
         integration = await tx.integrations.get_by_id(session.integration_id) if session else None

@@ -50,6 +50,9 @@ async def run_worker(settings: Settings) -> None:
         await dispatcher.app.run_worker_async(
             concurrency=worker.concurrency,
             delete_jobs="successful",
+            # A job deferred while its session's lock was held is not announced when the lock
+            # frees; polling bounds how long it waits (procrastinate's default is 5 s).
+            fetch_job_polling_interval=0.5,
             update_heartbeat_interval=worker.heartbeat_s,
             stalled_worker_timeout=worker.stalled_after_s,
         )

@@ -146,6 +146,18 @@ class SqlSessionRepository:
         )
         return [r.id for r in await self._conn.execute(stmt)]
 
+    async def has_follow_up(self, session_id: str) -> bool:
+        """Whether the session has turns awaiting a reply, replies to send, or notes to write."""
+        t, r, s = turns, replies, meeting_sessions
+        stmt = select(
+            or_(
+                exists().where(t.c.session_id == session_id, t.c.reply_state == "pending"),
+                exists().where(r.c.session_id == session_id, r.c.status == "pending"),
+                exists().where(s.c.id == session_id, s.c.notes_status == "pending"),
+            )
+        )
+        return bool((await self._conn.execute(stmt)).scalar())
+
     async def needing_notes(self, limit: int) -> list[str]:
         t = meeting_sessions
         stmt = select(t.c.id).where(t.c.notes_status == "pending").limit(limit)
@@ -162,25 +174,34 @@ class SqlEventRepository:
             from sqlalchemy.dialects.postgresql import insert as upsert
         else:
             from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        if not events:
+            return []
+        stmt = (
+            upsert(session_events)
+            .values(
+                [
+                    {
+                        "session_id": ev.session_id,
+                        "delivery_id": ev.delivery_id,
+                        "kind": ev.kind.value,
+                        "event": ev.event,
+                        "payload": ev.payload.decode("utf-8", "replace"),
+                        "received_at": ev.received_at,
+                    }
+                    for ev in events
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
+            # RETURNING, not rowcount: psycopg reports no rowcount for it, and it names which
+            # rows of a multi-row insert were new.
+            .returning(session_events.c.session_id, session_events.c.delivery_id)
+        )
+        inserted = {(r.session_id, r.delivery_id) for r in await self._conn.execute(stmt)}
         new = []
         for ev in events:
-            stmt = (
-                upsert(session_events)
-                .values(
-                    session_id=ev.session_id,
-                    delivery_id=ev.delivery_id,
-                    kind=ev.kind.value,
-                    event=ev.event,
-                    payload=ev.payload.decode("utf-8", "replace"),
-                    received_at=ev.received_at,
-                )
-                .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
-                # RETURNING, not rowcount: psycopg reports no rowcount for the implicit
-                # RETURNING SQLAlchemy adds on PostgreSQL.
-                .returning(session_events.c.id)
-            )
-            result = await self._conn.execute(stmt)
-            new.append(result.first() is not None)
+            key = (ev.session_id, ev.delivery_id)
+            new.append(key in inserted)
+            inserted.discard(key)  # the same delivery twice in one batch: only the first is new
         return new
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:

@@ -1,0 +1,5 @@
+"""``python -m bench ...``: see ``bench/cli.py`` and docs/benchmarks.md."""
+
+from bench.cli import main
+
+main()
