@@ -18,7 +18,6 @@ from delegate.domain.records import Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
 from delegate.services.context import MeetingPorts
 from delegate.services.recall_port import (
-    BotSnapshot,
     BotSpec,
     RecallError,
     RecallRejected,
@@ -335,7 +334,3 @@ async def start_screenshare(
     except RecallError as exc:
         raise recall_failure(exc, "start the screenshare") from exc
     return {"id": session.id, "action": "screenshare/start", "url": url}
-
-
-def snapshot_status(bot: BotSnapshot) -> str | None:
-    return bot.status.code if bot.status else None

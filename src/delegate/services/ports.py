@@ -124,8 +124,6 @@ class EventRepository(Protocol):
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
 
-    async def count(self, session_id: str) -> int: ...
-
 
 class ParticipantRepository(Protocol):
     async def upsert(

@@ -217,11 +217,6 @@ class SqlEventRepository:
             for r in await self._conn.execute(stmt)
         ]
 
-    async def count(self, session_id: str) -> int:
-        e = session_events
-        stmt = select(func.count()).select_from(e).where(e.c.session_id == session_id)
-        return int((await self._conn.execute(stmt)).scalar_one())
-
 
 def _participant(row: Any) -> Participant:
     return Participant(
