@@ -147,6 +147,7 @@ class Container:
     async def aclose(self) -> None:
         for client in self.owned_clients:
             await client.aclose()
+        self.uow.dispose()
         await self.engine.dispose()
 
 

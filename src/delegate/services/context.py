@@ -8,6 +8,7 @@ from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
 from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
+from delegate.services.session_state import SessionStateCache
 
 
 @dataclass
@@ -25,6 +26,8 @@ class MeetingPorts:
     """Answers when ``brain`` fails (the offline brain), so a question never goes unanswered."""
     recovered: set[str] = field(default_factory=set)
     """Sessions whose stale reply claims this process has already retired."""
+    states: SessionStateCache = field(default_factory=SessionStateCache)
+    """What drains know about each session between batches (see ``session_state.py``)."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

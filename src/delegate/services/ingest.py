@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from delegate.adapters.recall.mapping import STATE_EVENTS
 from delegate.adapters.recall.signatures import SignatureError, message_id, verify
 from delegate.adapters.recall.status_webhooks import parse_status_webhook
 from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
@@ -22,17 +23,9 @@ log = logging.getLogger(__name__)
 
 AUTH_TTL_S = 30.0
 
-# Events that can change what the delegate knows or does. The rest (partial transcripts,
-# speech on/off, webcam, screenshare: most of the traffic) are stored and applied by the next
-# drain, without waking the dispatcher for each one.
-ACTIONABLE_EVENTS = frozenset(
-    {
-        "transcript.data",
-        "participant_events.chat_message",
-        "participant_events.join",
-        "participant_events.leave",
-    }
-)
+# Only events that can change something wake the dispatcher; the rest are stored and stepped
+# over by the next drain.
+ACTIONABLE_EVENTS = STATE_EVENTS
 
 
 @dataclass(frozen=True)

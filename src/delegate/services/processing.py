@@ -14,7 +14,12 @@ from typing import Any
 
 import orjson
 
-from delegate.adapters.recall.mapping import PayloadError, meeting_event, status_event
+from delegate.adapters.recall.mapping import (
+    STATE_EVENTS,
+    PayloadError,
+    meeting_event,
+    status_event,
+)
 from delegate.domain.addressing import is_addressed
 from delegate.domain.events import (
     ChatReceived,
@@ -34,6 +39,7 @@ from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWork
 from delegate.services.recall_port import RecallError
+from delegate.services.session_state import SessionState
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +51,12 @@ RECALL_BOT_SPEAKER_ID = 2147483647
 @dataclass
 class _State:
     session: MeetingSession
-    summary: RunningSummary
-    participants: dict[int, Participant]
-    last_turn: Turn | None
-    previous_turn: Turn | None
-    next_seq: int
-    own_texts: set[str]
+    known: SessionState
+    own_texts: set[str] | None = None
+    """The delegate's recent chat lines, read when the batch holds a chat message."""
     changes: dict[str, Any] = field(default_factory=dict)
     confirm_status: bool = False
+    summary_changed: bool = False
 
     @property
     def status(self) -> SessionStatus:
@@ -90,46 +94,53 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
     async with ports.uow() as tx:
         session = await tx.sessions.get_by_id(session_id)
         if session is None:
+            ports.states.drop(session_id)
             return 0, False, False
         events = await tx.events.after(session_id, session.cursor, BATCH)
         if not events:
             return 0, False, await tx.sessions.has_follow_up(session_id)
-        state = await _load_state(tx, session)
+        known = ports.states.take(session_id, session.cursor, session.next_turn_seq)
+        state = _State(session, known or await _load_state(tx, session))
         for ev in events:
             await _apply(tx, ports, state, ev)
             if state.confirm_status:
                 # Stop right before the unverified event; it is re-read once confirmed.
-                state.changes["cursor"] = ev.id
+                state.known.cursor = ev.id
                 break
         else:
-            state.changes["cursor"] = events[-1].id
-        state.changes["next_turn_seq"] = state.next_seq
-        state.changes["summary"] = state.summary.to_dict()
-        state.changes["updated_at"] = ports.clock.now_ms()
-        await tx.sessions.update(session_id, **state.changes)
+            state.known.cursor = events[-1].id
+        changes = state.changes
+        changes["cursor"] = state.known.cursor
+        if state.known.next_seq != session.next_turn_seq:
+            changes["next_turn_seq"] = state.known.next_seq
+        if state.summary_changed:
+            changes["summary"] = state.known.summary.to_dict()
+        changes["updated_at"] = ports.clock.now_ms()
+        await tx.sessions.update(session_id, **changes)
         follow_up = await tx.sessions.has_follow_up(session_id)
+    ports.states.put(session_id, state.known)  # committed: the next batch starts from here
     return len(events), state.confirm_status, follow_up
 
 
-async def _load_state(tx: UnitOfWork, session: MeetingSession) -> _State:
+async def _load_state(tx: UnitOfWork, session: MeetingSession) -> SessionState:
     last = await tx.turns.last(session.id)
     previous = await tx.turns.get(session.id, last.seq - 1) if last and last.seq > 1 else None
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
-    return _State(
-        session=session,
+    return SessionState(
+        cursor=session.cursor,
+        next_seq=session.next_turn_seq,
         summary=summary,
         participants={p.id: p for p in await tx.participants.in_session(session.id)},
         last_turn=last,
         previous_turn=previous,
-        next_seq=session.next_turn_seq,
-        own_texts={t.strip() for t in await tx.replies.recent_texts(session.id, 50)},
     )
 
 
 def _decode(ev: StoredEvent) -> MeetingEvent | None:
     try:
         if ev.kind == EventKind.REALTIME:
-            return meeting_event(ev.payload)
+            # Most deliveries (partials, speech on/off) change nothing: not even parsed.
+            return meeting_event(ev.payload) if ev.event in STATE_EVENTS else None
         if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
             return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
         if ev.kind == EventKind.POLL:
@@ -142,12 +153,12 @@ def _decode(ev: StoredEvent) -> MeetingEvent | None:
 
 
 def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
-    known = state.participants.get(speaker.id)
+    known = state.known.participants.get(speaker.id)
     if speaker.id == RECALL_BOT_SPEAKER_ID or (known is not None and known.is_bot):
         return True
     if speaker.name.strip().lower() == state.session.bot_name.strip().lower():
         return True
-    return text is not None and text.strip() in state.own_texts
+    return text is not None and state.own_texts is not None and text.strip() in state.own_texts
 
 
 async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
@@ -158,7 +169,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         p = Participant(
             sp.id, sp.name, sp.is_host, _is_bot(state, sp), isinstance(event, ParticipantJoined)
         )
-        state.participants[sp.id] = p
+        state.known.participants[sp.id] = p
         await tx.participants.upsert(sid, p)
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
@@ -171,13 +182,15 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
                 event.end_s,
                 by_bot=_is_bot(state, event.speaker),
             )
-            turn, is_new = assemble(state.last_turn, fragment, state.next_seq)
+            turn, is_new = assemble(state.known.last_turn, fragment, state.known.next_seq)
             await _record_turn(tx, state, turn, is_new, piece=fragment.text)
     elif isinstance(event, ChatReceived):
         if event.text.strip():
+            if state.own_texts is None:
+                state.own_texts = {t.strip() for t in await tx.replies.recent_texts(sid, 50)}
             await _note_speaker(tx, state, event.speaker)
             turn = chat_turn(
-                state.next_seq,
+                state.known.next_seq,
                 event.speaker.id,
                 event.speaker.name,
                 event.text,
@@ -194,24 +207,25 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
 
 
 async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
-    if sp.id not in state.participants:
+    if sp.id not in state.known.participants:
         p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True)
-        state.participants[sp.id] = p
+        state.known.participants[sp.id] = p
         await tx.participants.upsert(state.session.id, p)
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
-    previous = state.last_turn if is_new else state.previous_turn
+    previous = state.known.last_turn if is_new else state.known.previous_turn
     reply_state = None
     if state.status.active and is_addressed(
-        turn, state.session.bot_name, previous, participants=list(state.participants.values())
+        turn, state.session.bot_name, previous, participants=list(state.known.participants.values())
     ):
         reply_state = "pending"
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
-    state.summary.add(replace(turn, text=piece))
+    state.known.summary.add(replace(turn, text=piece))
+    state.summary_changed = True
     if is_new:
-        state.previous_turn, state.next_seq = state.last_turn, turn.seq + 1
-    state.last_turn = turn
+        state.known.previous_turn, state.known.next_seq = state.known.last_turn, turn.seq + 1
+    state.known.last_turn = turn
 
 
 def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:

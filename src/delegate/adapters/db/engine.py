@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
 
 
 def normalise_url(url: str) -> str:
@@ -30,13 +32,27 @@ def create_engine(url: str, pool_size: int = 10, echo: bool = False) -> AsyncEng
         engine = create_async_engine(
             url, echo=echo, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=0
         )
-        _install_sqlite_recipe(engine)
+        _install_sqlite_recipe(engine.sync_engine)
         return engine
     return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
 
 
-def _install_sqlite_recipe(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def create_loop_engine(url: str, echo: bool = False) -> Engine:
+    """The SQLite engine the units of work use on the event loop's thread (see
+    ``connection.py``): one connection, since units of work on SQLite are serialized."""
+    url = normalise_url(url).replace("sqlite+aiosqlite://", "sqlite://")
+    engine = create_sync_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        poolclass=StaticPool,
+    )
+    _install_sqlite_recipe(engine)
+    return engine
+
+
+def _install_sqlite_recipe(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
@@ -46,6 +62,6 @@ def _install_sqlite_recipe(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Table, and_, delete, insert, select, tuple_, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from delegate.adapters.db.connection import Connection
 from delegate.adapters.db.tables import accounts, api_tokens, bots, recall_integrations
 from delegate.domain.ids import new_id
 from delegate.domain.records import (
@@ -24,7 +24,7 @@ from delegate.services.ports import Cipher
 
 
 async def paginate(
-    conn: AsyncConnection, table: Table, account_id: str, query: ListQuery, *where: Any
+    conn: Connection, table: Table, account_id: str, query: ListQuery, *where: Any
 ) -> tuple[list[RowMapping], str | None]:
     """Keyset pagination on (created_at, id) within one account; the cursor is the last id."""
     stmt = select(table).where(table.c.account_id == account_id, *where)
@@ -55,7 +55,7 @@ def _ref_clause(table: Table, account_id: str, ref: str) -> Any:
 
 
 class SqlAccountRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def get_or_create(self, name: str, now_ms: int) -> Account:
@@ -104,7 +104,7 @@ def _bot(row: RowMapping) -> Bot:
 
 
 class SqlBotRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(self, bot: Bot) -> None:
@@ -136,7 +136,7 @@ class SqlBotRepository:
 
 
 async def _alias_taken(
-    conn: AsyncConnection, table: Table, account_id: str, alias: str, except_id: str | None
+    conn: Connection, table: Table, account_id: str, alias: str, except_id: str | None
 ) -> bool:
     stmt = select(table.c.id).where(and_(table.c.account_id == account_id, table.c.alias == alias))
     if except_id:
@@ -170,7 +170,7 @@ def secret_context(integration_id: str, field: str) -> str:
 
 
 class SqlIntegrationRepository:
-    def __init__(self, conn: AsyncConnection, cipher: Cipher) -> None:
+    def __init__(self, conn: Connection, cipher: Cipher) -> None:
         self._conn = conn
         self._cipher = cipher
 

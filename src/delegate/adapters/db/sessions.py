@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from delegate.adapters.db.connection import Connection
 from delegate.adapters.db.repositories import paginate
 from delegate.adapters.db.tables import (
     meeting_sessions,
@@ -32,6 +32,35 @@ _SESSION_FIELDS = [
 ]
 
 
+# The statements a drain runs for every batch, built once: building a statement and its cache
+# key costs more than running it on SQLite.
+_SESSION_BY_ID = select(meeting_sessions).where(meeting_sessions.c.id == bindparam("sid"))
+_UPDATE_SESSION = update(meeting_sessions).where(meeting_sessions.c.id == bindparam("_sid"))
+_FOLLOW_UP = select(
+    or_(
+        exists().where(turns.c.session_id == bindparam("sid"), turns.c.reply_state == "pending"),
+        exists().where(replies.c.session_id == bindparam("sid"), replies.c.status == "pending"),
+        exists().where(
+            meeting_sessions.c.id == bindparam("sid"), meeting_sessions.c.notes_status == "pending"
+        ),
+    )
+)
+_EVENTS_AFTER = (
+    select(
+        session_events.c.id,
+        session_events.c.session_id,
+        session_events.c.kind,
+        session_events.c.event,
+        session_events.c.payload,
+    )
+    .where(
+        session_events.c.session_id == bindparam("sid"), session_events.c.id > bindparam("after")
+    )
+    .order_by(session_events.c.id)
+    .limit(bindparam("take"))
+)
+
+
 def _session(row: RowMapping) -> MeetingSession:
     values = {k: row[k] for k in _SESSION_FIELDS}
     values["status"] = SessionStatus(values["status"])
@@ -39,7 +68,7 @@ def _session(row: RowMapping) -> MeetingSession:
 
 
 class SqlSessionRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(
@@ -66,7 +95,8 @@ class SqlSessionRepository:
         )
 
     async def get_by_id(self, session_id: str) -> MeetingSession | None:
-        return await self._one(meeting_sessions.c.id == session_id)
+        row = (await self._conn.execute(_SESSION_BY_ID, {"sid": session_id})).mappings().first()
+        return _session(row) if row else None
 
     async def find_by_idempotency_key(self, integration_id: str, key: str) -> MeetingSession | None:
         t = meeting_sessions
@@ -106,9 +136,7 @@ class SqlSessionRepository:
     async def update(self, session_id: str, **values: Any) -> None:
         if "status" in values and isinstance(values["status"], SessionStatus):
             values["status"] = values["status"].value
-        await self._conn.execute(
-            update(meeting_sessions).where(meeting_sessions.c.id == session_id).values(**values)
-        )
+        await self._conn.execute(_UPDATE_SESSION, {"_sid": session_id, **values})
 
     async def delete(self, session_id: str) -> None:
         await self._conn.execute(
@@ -148,15 +176,7 @@ class SqlSessionRepository:
 
     async def has_follow_up(self, session_id: str) -> bool:
         """Whether the session has turns awaiting a reply, replies to send, or notes to write."""
-        t, r, s = turns, replies, meeting_sessions
-        stmt = select(
-            or_(
-                exists().where(t.c.session_id == session_id, t.c.reply_state == "pending"),
-                exists().where(r.c.session_id == session_id, r.c.status == "pending"),
-                exists().where(s.c.id == session_id, s.c.notes_status == "pending"),
-            )
-        )
-        return bool((await self._conn.execute(stmt)).scalar())
+        return bool((await self._conn.execute(_FOLLOW_UP, {"sid": session_id})).scalar())
 
     async def needing_notes(self, limit: int) -> list[str]:
         t = meeting_sessions
@@ -165,7 +185,7 @@ class SqlSessionRepository:
 
 
 class SqlEventRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def append(self, events: list[NewEvent]) -> list[bool]:
@@ -205,17 +225,10 @@ class SqlEventRepository:
         return new
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
-        e = session_events
-        stmt = (
-            select(e.c.id, e.c.session_id, e.c.kind, e.c.event, e.c.payload)
-            .where(e.c.session_id == session_id, e.c.id > cursor)
-            .order_by(e.c.id)
-            .limit(limit)
+        rows = await self._conn.execute(
+            _EVENTS_AFTER, {"sid": session_id, "after": cursor, "take": limit}
         )
-        return [
-            StoredEvent(r.id, r.session_id, r.kind, r.event, r.payload.encode())
-            for r in await self._conn.execute(stmt)
-        ]
+        return [StoredEvent(r.id, r.session_id, r.kind, r.event, r.payload.encode()) for r in rows]
 
 
 def _participant(row: Any) -> Participant:
@@ -229,7 +242,7 @@ def _participant(row: Any) -> Participant:
 
 
 class SqlParticipantRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def upsert(self, session_id: str, p: Participant, seen_s: float | None = None) -> None:
@@ -271,7 +284,7 @@ def _turn(row: Any) -> Turn:
 
 
 class SqlTurnRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def last(self, session_id: str) -> Turn | None:
@@ -373,7 +386,7 @@ def _reply(row: Any) -> Reply:
 
 
 class SqlReplyRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(self, reply: Reply) -> None:

@@ -2,7 +2,8 @@
 
 On SQLite one process owns the file, so transactions are serialized by an asyncio lock rather
 than by SQLite's busy handler, whose sleeps (up to 100 ms each) would stall every writer that
-loses a race. Units of work must not be nested.
+loses a race; and they run on the loop's thread through one synchronous connection (see
+``connection.py``). Units of work must not be nested.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from __future__ import annotations
 import asyncio
 from types import TracebackType
 
+from sqlalchemy import Connection as SyncConnection
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from delegate.adapters.db.connection import Connection, LoopConnection
+from delegate.adapters.db.engine import create_loop_engine
 from delegate.adapters.db.repositories import (
     SqlAccountRepository,
     SqlBotRepository,
@@ -48,32 +53,45 @@ class SqlUnitOfWork:
     replies: ReplyRepository
 
     def __init__(
-        self, engine: AsyncEngine, cipher: Cipher, lock: asyncio.Lock | None = None
+        self,
+        engine: AsyncEngine,
+        cipher: Cipher,
+        loop_engine: Engine | None = None,
+        lock: asyncio.Lock | None = None,
     ) -> None:
         self._engine = engine
+        self._loop_engine = loop_engine
         self._cipher = cipher
         self._lock = lock
-        self._conn: AsyncConnection | None = None
+        self._async_conn: AsyncConnection | None = None
+        self._sync_conn: SyncConnection | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._lock is not None:
             await self._lock.acquire()
         try:
-            self._conn = await self._engine.connect()
-            await self._conn.begin()
+            conn = await self._open()
         except BaseException:
-            if self._lock is not None:
-                self._lock.release()
+            await self._close()
             raise
-        self.accounts = SqlAccountRepository(self._conn)
-        self.bots = SqlBotRepository(self._conn)
-        self.integrations = SqlIntegrationRepository(self._conn, self._cipher)
-        self.sessions = SqlSessionRepository(self._conn)
-        self.events = SqlEventRepository(self._conn)
-        self.participants = SqlParticipantRepository(self._conn)
-        self.turns = SqlTurnRepository(self._conn)
-        self.replies = SqlReplyRepository(self._conn)
+        self.accounts = SqlAccountRepository(conn)
+        self.bots = SqlBotRepository(conn)
+        self.integrations = SqlIntegrationRepository(conn, self._cipher)
+        self.sessions = SqlSessionRepository(conn)
+        self.events = SqlEventRepository(conn)
+        self.participants = SqlParticipantRepository(conn)
+        self.turns = SqlTurnRepository(conn)
+        self.replies = SqlReplyRepository(conn)
         return self
+
+    async def _open(self) -> Connection:
+        if self._loop_engine is not None:
+            self._sync_conn = self._loop_engine.connect()
+            self._sync_conn.begin()
+            return LoopConnection(self._sync_conn)
+        self._async_conn = await self._engine.connect()
+        await self._async_conn.begin()
+        return self._async_conn
 
     async def __aexit__(
         self,
@@ -81,15 +99,29 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._conn is not None
         try:
-            if exc_type is None:
-                await self._conn.commit()
-            else:
-                await self._conn.rollback()
+            if self._sync_conn is not None:
+                if exc_type is None:
+                    self._sync_conn.commit()
+                else:
+                    self._sync_conn.rollback()
+            elif self._async_conn is not None:
+                if exc_type is None:
+                    await self._async_conn.commit()
+                else:
+                    await self._async_conn.rollback()
         finally:
-            await self._conn.close()
-            self._conn = None
+            await self._close()
+
+    async def _close(self) -> None:
+        try:
+            if self._sync_conn is not None:
+                self._sync_conn.close()
+            if self._async_conn is not None:
+                await self._async_conn.close()
+        finally:
+            self._sync_conn = None
+            self._async_conn = None
             if self._lock is not None:
                 self._lock.release()
 
@@ -98,7 +130,17 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine, cipher: Cipher) -> None:
         self.engine = engine
         self.cipher = cipher
-        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        sqlite = engine.dialect.name == "sqlite"
+        self._loop_engine = (
+            create_loop_engine(engine.url.render_as_string(hide_password=False), engine.echo)
+            if sqlite
+            else None
+        )
+        self._lock = asyncio.Lock() if sqlite else None
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.cipher, self._lock)
+        return SqlUnitOfWork(self.engine, self.cipher, self._loop_engine, self._lock)
+
+    def dispose(self) -> None:
+        if self._loop_engine is not None:
+            self._loop_engine.dispose()

@@ -26,7 +26,18 @@ from delegate.domain.events import (
     TranscriptPartial,
 )
 
-__all__ = ["PayloadError", "meeting_event", "status_event"]
+__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "status_event"]
+
+STATE_EVENTS = frozenset(
+    {
+        "transcript.data",
+        "participant_events.chat_message",
+        "participant_events.join",
+        "participant_events.leave",
+    }
+)
+"""The realtime events that can change what the delegate knows or does. The rest (partial
+transcripts, speech on/off, webcam, screenshare: most of the traffic) change nothing."""
 
 
 def _speaker(p: RecallParticipant) -> Speaker:
