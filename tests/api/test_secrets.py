@@ -74,3 +74,30 @@ async def test_rotating_the_key_keeps_old_records_readable(settings: Settings) -
     async with third.uow() as tx:
         assert (await tx.integrations.secrets(integration_id)).api_key == API_KEY
     await third.aclose()
+
+
+def test_logged_tracebacks_do_not_show_local_variables() -> None:
+    """A traceback names the failing lines, never the values in play (keys, tokens, headers)."""
+    import sys
+
+    from structlog.stdlib import ProcessorFormatter
+
+    handler = next(
+        h for h in logging.getLogger().handlers if isinstance(h.formatter, ProcessorFormatter)
+    )
+
+    def call_recall(api_key: str) -> None:
+        raise ValueError("Recall refused the request")
+
+    secret = "-".join(["sk", "live", "do", "not", "print"])  # the value is in no source line
+    try:
+        call_recall(secret)
+    except ValueError:
+        record = logging.LogRecord(
+            "delegate.test", logging.ERROR, __file__, 1, "failed", None, sys.exc_info()
+        )
+    text = handler.format(record)
+
+    assert "ValueError: Recall refused the request" in text
+    assert "call_recall" in text
+    assert secret not in text

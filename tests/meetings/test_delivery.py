@@ -130,3 +130,53 @@ async def test_unsigned_status_webhooks_are_confirmed_with_recall(tmp_path: Path
         assert session["statusReason"] == "bot_received_leave_call"
     finally:
         await world.aclose()
+
+
+async def test_realtime_receiver_answers_in_the_api_shape_on_both_prefixes(world: World) -> None:
+    started = await world.initiate()
+    sid = started["sessionId"]
+    await world.finish(started["bot"]["id"])
+    token = world.sim.bot(started["bot"]["id"]).endpoints[0].url.split("token=")[1]
+    path = f"integration/recall/{world.integration_id}/session/{sid}/realtime?token={token}"
+    body = orjson.dumps(
+        {
+            "event": "participant_events.chat_message",
+            "data": {"data": {"participant": {"id": 7, "name": "Sam"}, "data": {"text": "hi"}}},
+        }
+    )
+    headers = sign_headers(world.secret, body)
+    before = await _event_count(world)
+
+    first = await world.api.http.post(f"/v1/{path}", content=body, headers=headers)
+    again = await world.api.http.post(f"/api/v1/{path}", content=body, headers=headers)
+    assert (first.status_code, first.json()) == (200, {"stored": True})
+    assert (again.status_code, again.json()) == (200, {"stored": False})
+    assert await _event_count(world) == before + 1
+
+    wrong_method = await world.api.http.get(f"/v1/{path}")
+    too_big = await world.api.http.post(
+        f"/v1/{path}", content=b'{"event": "x", "pad": "' + b"x" * 2_000_000 + b'"}'
+    )
+    not_json = await world.api.http.post(
+        f"/v1/{path}", content=body, headers={**headers, "content-type": "text/plain"}
+    )
+    long_token = await world.api.http.post(f"/v1/{path}{'x' * 300}", content=body, headers=headers)
+    unknown = await world.api.http.post(
+        f"/v1/integration/recall/{world.integration_id}/session/nope/realtime?token={token}",
+        content=body,
+        headers=headers,
+    )
+    assert [
+        (r.status_code, r.json()["code"])
+        for r in (wrong_method, too_big, not_json, long_token, unknown)
+    ] == [
+        (405, "METHOD_NOT_ALLOWED"),
+        (413, "PAYLOAD_TOO_LARGE"),
+        (400, "BAD_REQUEST"),
+        (400, "BAD_REQUEST"),
+        (404, "NOT_FOUND"),
+    ]
+    assert await _event_count(world) == before + 1
+    spec = (await world.api.http.get("/openapi.json")).json()
+    operation = spec["paths"]["/v1/integration/recall/{integrationId}/session/{sessionId}/realtime"]
+    assert operation["post"]["operationId"] == "recallRealtime"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 
@@ -11,6 +12,7 @@ from delegate import __version__
 from delegate.api import errors
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
+from delegate.api.recall_callbacks import OPENAPI_PATH, RealtimeReceiver, openapi_operation
 from delegate.api.routes import bots, integrations, receivers, sessions
 from delegate.bootstrap import Container
 
@@ -46,11 +48,22 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
-    app.add_middleware(BodyLimit, max_bytes=container.settings.api.max_body_bytes)
+    max_bytes = container.settings.api.max_body_bytes
+    app.add_middleware(BodyLimit, max_bytes=max_bytes)
+    app.add_middleware(RealtimeReceiver, receiver=container.receiver, max_bytes=max_bytes)
     errors.install(app)
     router = api_router()
     app.include_router(router, prefix="/v1")
     app.include_router(router, prefix="/api/v1", include_in_schema=False)
+
+    describe = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = describe()
+        schema["paths"].setdefault(OPENAPI_PATH, openapi_operation())
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

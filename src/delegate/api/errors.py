@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from delegate.domain.errors import (
     Conflict,
@@ -101,6 +102,12 @@ def install(app: FastAPI) -> None:
         if not message or message == "Request Entity Too Large":
             message = HTTP_MESSAGES.get(exc.status_code, "Request failed")
         return error_response(exc.status_code, message)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _: ClientDisconnect) -> JSONResponse:
+        # The caller hung up mid-request: nothing to answer and nothing wrong on our side.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return error_response(400, "Client disconnected")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

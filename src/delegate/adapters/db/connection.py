@@ -9,11 +9,13 @@ for the statement itself; units of work are serialized by the factory's lock any
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Connection as SyncConnection
 from sqlalchemy import CursorResult, Dialect, Executable
+
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
 class Connection(Protocol):
@@ -21,7 +23,7 @@ class Connection(Protocol):
     def dialect(self) -> Dialect: ...
 
     async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None, /
+        self, statement: Executable, parameters: Params | None = None, /
     ) -> CursorResult[Any]: ...
 
 
@@ -36,6 +38,6 @@ class LoopConnection:
         return self._conn.dialect
 
     async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None, /
+        self, statement: Executable, parameters: Params | None = None, /
     ) -> CursorResult[Any]:
         return self._conn.execute(statement, parameters)

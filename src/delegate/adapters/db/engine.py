@@ -39,7 +39,8 @@ def create_engine(url: str, pool_size: int = 10, echo: bool = False) -> AsyncEng
 
 def create_loop_engine(url: str, echo: bool = False) -> Engine:
     """The SQLite engine the units of work use on the event loop's thread (see
-    ``connection.py``): one connection, since units of work on SQLite are serialized."""
+    ``connection.py``): one connection, since units of work on SQLite are serialized. It
+    leaves WAL checkpoints to a ``checkpoint.Checkpointer``."""
     url = normalise_url(url).replace("sqlite+aiosqlite://", "sqlite://")
     engine = create_sync_engine(
         url,
@@ -47,17 +48,25 @@ def create_loop_engine(url: str, echo: bool = False) -> Engine:
         connect_args={"timeout": 30, "check_same_thread": False},
         poolclass=StaticPool,
     )
-    _install_sqlite_recipe(engine)
+    _install_sqlite_recipe(engine, autocheckpoint=False)
     return engine
 
 
-def _install_sqlite_recipe(engine: Engine) -> None:
+def sqlite_path(url: str) -> str | None:
+    """The database file of a SQLite URL (None for an in-memory database)."""
+    path = normalise_url(url).split(":///", 1)[1] if ":///" in url else ""
+    return path if path and path != ":memory:" else None
+
+
+def _install_sqlite_recipe(engine: Engine, autocheckpoint: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

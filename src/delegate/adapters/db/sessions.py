@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
 
 from delegate.adapters.db.connection import Connection
@@ -58,6 +60,18 @@ _EVENTS_AFTER = (
     )
     .order_by(session_events.c.id)
     .limit(bindparam("take"))
+)
+
+
+_APPEND_EVENTS_PG = (
+    pg_insert(session_events)
+    .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
+    .returning(session_events.c.session_id, session_events.c.delivery_id)
+)
+_APPEND_EVENTS_SQLITE = (
+    sqlite_insert(session_events)
+    .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
+    .returning(session_events.c.session_id, session_events.c.delivery_id)
 )
 
 
@@ -190,33 +204,25 @@ class SqlEventRepository:
 
     async def append(self, events: list[NewEvent]) -> list[bool]:
         """Insert events; a delivery already stored is skipped. Returns which ones were new."""
-        if self._conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
         if not events:
             return []
-        stmt = (
-            upsert(session_events)
-            .values(
-                [
-                    {
-                        "session_id": ev.session_id,
-                        "delivery_id": ev.delivery_id,
-                        "kind": ev.kind.value,
-                        "event": ev.event,
-                        "payload": ev.payload.decode("utf-8", "replace"),
-                        "received_at": ev.received_at,
-                    }
-                    for ev in events
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["session_id", "delivery_id"])
-            # RETURNING, not rowcount: psycopg reports no rowcount for it, and it names which
-            # rows of a multi-row insert were new.
-            .returning(session_events.c.session_id, session_events.c.delivery_id)
-        )
-        inserted = {(r.session_id, r.delivery_id) for r in await self._conn.execute(stmt)}
+        postgres = self._conn.dialect.name == "postgresql"
+        rows = [
+            {
+                "session_id": ev.session_id,
+                "delivery_id": ev.delivery_id,
+                "kind": ev.kind.value,
+                "event": ev.event,
+                "payload": ev.payload.decode("utf-8", "replace"),
+                "received_at": ev.received_at,
+            }
+            for ev in events
+        ]
+        # One statement built once; SQLAlchemy sends a list of rows as multi-row INSERTs.
+        # RETURNING, not rowcount: psycopg reports no rowcount for it, and it names which rows
+        # were new.
+        stmt = _APPEND_EVENTS_PG if postgres else _APPEND_EVENTS_SQLITE
+        inserted = {(r.session_id, r.delivery_id) for r in await self._conn.execute(stmt, rows)}
         new = []
         for ev in events:
             key = (ev.session_id, ev.delivery_id)

@@ -15,8 +15,9 @@ from sqlalchemy import Connection as SyncConnection
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from delegate.adapters.db.checkpoint import Checkpointer
 from delegate.adapters.db.connection import Connection, LoopConnection
-from delegate.adapters.db.engine import create_loop_engine
+from delegate.adapters.db.engine import create_loop_engine, sqlite_path
 from delegate.adapters.db.repositories import (
     SqlAccountRepository,
     SqlBotRepository,
@@ -131,11 +132,10 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self.cipher = cipher
         sqlite = engine.dialect.name == "sqlite"
-        self._loop_engine = (
-            create_loop_engine(engine.url.render_as_string(hide_password=False), engine.echo)
-            if sqlite
-            else None
-        )
+        url = engine.url.render_as_string(hide_password=False)
+        self._loop_engine = create_loop_engine(url, engine.echo) if sqlite else None
+        path = sqlite_path(url) if sqlite else None
+        self._checkpointer = Checkpointer(path) if path else None
         self._lock = asyncio.Lock() if sqlite else None
 
     def __call__(self) -> SqlUnitOfWork:
@@ -144,3 +144,5 @@ class SqlUnitOfWorkFactory:
     def dispose(self) -> None:
         if self._loop_engine is not None:
             self._loop_engine.dispose()
+        if self._checkpointer is not None:
+            self._checkpointer.stop()

@@ -1,0 +1,170 @@
+"""The realtime receiver as a plain ASGI handler in front of the FastAPI app.
+
+Recall posts every transcript fragment, chat line and speech on/off of every meeting to this one
+route, so it is the only request whose cost is multiplied by the traffic. FastAPI's routing
+(tried route by route), dependency resolution and response serialization cost several times what
+the receiver itself does; here a request costs one regex match before it reaches the receiver.
+Everything else in the API goes through FastAPI. Answers keep the API's shape: ``{"stored"}``
+on success, ``{"message", "code"}`` with the usual status on failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import parse_qs
+
+import orjson
+from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from delegate.api.errors import HTTP_CODES, STATUS
+from delegate.domain.errors import DelegateError
+from delegate.services.ingest import Receiver
+
+log = logging.getLogger(__name__)
+
+REALTIME_PATH = re.compile(
+    r"^/(?:api/)?v1/integration/recall/(?P<integration>[^/]+)/session/(?P<session>[^/]+)/realtime/?$"
+)
+MAX_TOKEN = 256
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status, self.message = status, message
+
+
+class RealtimeReceiver:
+    """ASGI middleware: serves ``POST …/session/{id}/realtime`` itself, passes the rest on."""
+
+    def __init__(self, app: ASGIApp, receiver: Receiver, max_bytes: int) -> None:
+        self.app = app
+        self.receiver = receiver
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = REALTIME_PATH.match(scope["path"]) if scope["type"] == "http" else None
+        if match is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            if scope["method"] != "POST":
+                raise _Refused(405, "Method not allowed")
+            status, answer = 200, await self._handle(scope, receive, match)
+        except ClientDisconnect:
+            return  # the sender gave up; what was stored stays stored, a retry is deduplicated
+        except _Refused as exc:
+            status, answer = exc.status, _error(exc.status, exc.message)
+        except DelegateError as exc:
+            status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
+            answer = {"message": exc.message, "code": exc.code}
+        except Exception:
+            log.exception("unhandled error on POST %s", scope["path"])
+            status, answer = 500, _error(500, "Internal server error")
+        body = orjson.dumps(answer)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _handle(self, scope: Scope, receive: Receive, match: re.Match[str]) -> object:
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        content_type = headers.get("content-type", "")
+        if content_type and not content_type.split(";")[0].strip().endswith("json"):
+            raise _Refused(400, "Content-Type must be application/json")
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise _Refused(413, "Request body too large")
+        token = _token(scope.get("query_string", b""))
+        body = await self._body(receive)
+        stored = await self.receiver.receive_realtime(
+            match["integration"], match["session"], token, headers, body
+        )
+        return {"stored": stored}
+
+    async def _body(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _Refused(413, "Request body too large")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _token(query_string: bytes) -> str | None:
+    if not query_string:
+        return None
+    values = parse_qs(query_string.decode("latin-1")).get("token")
+    if not values:
+        return None
+    if len(values[-1]) > MAX_TOKEN:
+        raise _Refused(400, f'"token" should have at most {MAX_TOKEN} characters')
+    return values[-1]
+
+
+def _error(status: int, message: str) -> dict[str, str]:
+    return {"message": message, "code": HTTP_CODES.get(status, "ERROR")}
+
+
+OPENAPI_PATH = "/v1/integration/recall/{integrationId}/session/{sessionId}/realtime"
+
+
+def openapi_operation() -> dict[str, object]:
+    """The route's entry in the API description (FastAPI does not see this handler)."""
+    return {
+        "post": {
+            "tags": ["Recall callbacks"],
+            "operationId": "recallRealtime",
+            "summary": "Realtime events from Recall for one meeting session",
+            "description": "Recall posts transcripts, chat messages and participant events "
+            "here. The `token` is the session's own; with the integration's `webhookSecret` "
+            "set, the Standard Webhooks signature is verified too. Answered once the event is "
+            "stored; a delivery seen before answers `stored: false`.",
+            "parameters": [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in ("integrationId", "sessionId")
+            ]
+            + [
+                {
+                    "name": "token",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": MAX_TOKEN},
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "Stored (or already stored)",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"stored": {"type": "boolean"}},
+                            }
+                        }
+                    },
+                },
+                "401": {"description": "Wrong token or signature"},
+                "404": {"description": "No such session"},
+            },
+        }
+    }
