@@ -28,7 +28,7 @@ from delegate.config import Settings
 from delegate.domain.meeting import Brain
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
-from delegate.services.polling import poll_active_sessions
+from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.processing import process_session_events
 
 log = logging.getLogger(__name__)
@@ -126,10 +126,12 @@ class Container:
 
     async def _poll_forever(self) -> None:
         interval = self.settings.recall.poll_interval_s
+        every = min(interval, 5.0)
+        per_round = polls_per_round(self.settings.recall.poll_max_per_minute, every)
         while True:
-            await asyncio.sleep(min(interval, 5.0))
+            await asyncio.sleep(every)
             try:
-                await poll_active_sessions(self.ports, interval)
+                await poll_active_sessions(self.ports, interval, per_round)
             except Exception:
                 log.exception("status polling failed")
 

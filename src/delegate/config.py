@@ -38,6 +38,9 @@ class RecallSettings(BaseModel):
     """Transcript language requested for each bot."""
     poll_interval_s: float = 30.0
     """How often an active session's bot status is fetched as a fallback to webhooks."""
+    poll_max_per_minute: int = Field(default=120, ge=1)
+    """At most this many of those fetches per minute per integration: Recall allows 300 bot
+    retrievals per minute per workspace. With many active bots, each is polled less often."""
 
 
 class LlmSettings(BaseModel):

@@ -58,3 +58,28 @@ async def test_a_scheduled_bot_waits_for_its_time(world: World) -> None:
     assert session["joinAt"] is not None
     assert started["bot"]["join_at"] is not None
     assert world.sim.bot(started["bot"]["id"]).status_changes == []
+
+
+async def test_polling_spreads_its_fetches_within_recalls_rate_limit(world: World) -> None:
+    """Recall limits bot retrievals per workspace: a round fetches at most its share, and the
+    sessions waiting longest go first, so every session gets its turn."""
+    from delegate.services.polling import poll_active_sessions, polls_per_round
+
+    join_at = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    ids = [(await world.initiate(joinAt=join_at))["sessionId"] for _ in range(3)]
+
+    async def polled() -> set[str]:
+        async with world.container.uow() as tx:
+            sessions = [await tx.sessions.get_by_id(sid) for sid in ids]
+        return {s.id for s in sessions if s is not None and s.last_polled_at is not None}
+
+    first = await poll_active_sessions(world.container.ports, interval_s=0, per_integration=2)
+    after_first = await polled()
+    await asyncio.sleep(0.01)
+    await poll_active_sessions(world.container.ports, interval_s=0, per_integration=2)
+
+    assert first == 2
+    assert len(after_first) == 2
+    assert await polled() == set(ids)
+    assert polls_per_round(120, 5.0) == 10
+    assert polls_per_round(1, 5.0) == 1

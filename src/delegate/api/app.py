@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from starlette.types import Receive, Scope, Send
 
 from delegate import __version__
 from delegate.api import errors
@@ -26,7 +27,19 @@ def api_router() -> APIRouter:
     return router
 
 
-def create_app(container: Container, manage_lifecycle: bool = True) -> FastAPI:
+class DelegateApp(FastAPI):
+    """The API, with Recall's realtime deliveries answered before FastAPI's routing and
+    middleware see them (``recall_callbacks.py`` says why)."""
+
+    realtime: RealtimeReceiver | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.realtime is not None and await self.realtime(scope, receive, send):
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateApp:
     """Build the app. With ``manage_lifecycle`` the app starts and stops the container's
     background work (dispatcher, pollers) in its lifespan."""
 
@@ -40,7 +53,7 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> FastAPI:
             if manage_lifecycle:
                 await container.stop()
 
-    app = FastAPI(
+    app = DelegateApp(
         title="delegate",
         version=__version__,
         description="AI delegates for video meetings, through Recall.ai. "
@@ -50,7 +63,7 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> FastAPI:
     app.state.container = container
     max_bytes = container.settings.api.max_body_bytes
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
-    app.add_middleware(RealtimeReceiver, receiver=container.receiver, max_bytes=max_bytes)
+    app.realtime = RealtimeReceiver(container.receiver, max_bytes)
     errors.install(app)
     router = api_router()
     app.include_router(router, prefix="/v1")

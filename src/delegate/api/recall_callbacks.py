@@ -1,4 +1,5 @@
-"""The realtime receiver as a plain ASGI handler in front of the FastAPI app.
+"""The realtime receiver as a plain ASGI handler, in front of the FastAPI app and its
+middleware (``app.DelegateApp``).
 
 Recall posts every transcript fragment, chat line and speech on/off of every meeting to this one
 route, so it is the only request whose cost is multiplied by the traffic. FastAPI's routing
@@ -16,7 +17,7 @@ from urllib.parse import parse_qs
 
 import orjson
 from starlette.requests import ClientDisconnect
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from delegate.api.errors import HTTP_CODES, STATUS
 from delegate.domain.errors import DelegateError
@@ -36,18 +37,23 @@ class _Refused(Exception):
 
 
 class RealtimeReceiver:
-    """ASGI middleware: serves ``POST …/session/{id}/realtime`` itself, passes the rest on."""
+    """Serves ``…/session/{id}/realtime``; any other request is left to the app."""
 
-    def __init__(self, app: ASGIApp, receiver: Receiver, max_bytes: int) -> None:
-        self.app = app
+    def __init__(self, receiver: Receiver, max_bytes: int) -> None:
         self.receiver = receiver
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """Answer the request if it is for the realtime receiver; False when it is not."""
         match = REALTIME_PATH.match(scope["path"]) if scope["type"] == "http" else None
         if match is None:
-            await self.app(scope, receive, send)
-            return
+            return False
+        await self._answer(scope, receive, send, match)
+        return True
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, match: re.Match[str]
+    ) -> None:
         try:
             if scope["method"] != "POST":
                 raise _Refused(405, "Method not allowed")

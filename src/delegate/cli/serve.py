@@ -15,6 +15,7 @@ from delegate.adapters.db.migrate import current, head, upgrade
 from delegate.api.app import create_app
 from delegate.bootstrap import build, dispatcher_mode
 from delegate.config import Settings, load_settings
+from delegate.runtime import settle_heap
 
 INPROCESS_LOCK_KEY = 0x64656C65676174
 """PostgreSQL advisory lock held by the one serve process that drains sessions itself."""
@@ -76,6 +77,7 @@ async def run_server(settings: Settings) -> None:
     config = uvicorn.Config(
         app, host=settings.api.host, port=settings.api.port, log_level="warning", lifespan="on"
     )
+    settle_heap()
     try:
         await uvicorn.Server(config).serve()
     finally:

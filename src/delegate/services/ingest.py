@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import orjson
 
@@ -22,6 +24,8 @@ from delegate.services.ports import Clock, Dispatcher, EventSink, UnitOfWorkFact
 log = logging.getLogger(__name__)
 
 AUTH_TTL_S = 30.0
+K = TypeVar("K")
+V = TypeVar("V")
 
 # Only events that can change something wake the dispatcher; the rest are stored and stepped
 # over by the next drain.
@@ -36,30 +40,44 @@ class SessionAuth:
 
 
 class SessionAuthCache:
-    """Per-session receiver credentials, cached briefly so each event costs no extra reads.
+    """Receiver credentials, cached briefly so an event costs no extra reads: each session's
+    token digest, and each integration's webhook secret (decrypted once for all its sessions).
     A changed ``webhookSecret`` takes effect within ``AUTH_TTL_S`` seconds."""
+
+    MAX_ENTRIES = 20_000
 
     def __init__(self, uow: UnitOfWorkFactory, ttl_s: float = AUTH_TTL_S) -> None:
         self._uow = uow
         self._ttl = ttl_s
-        self._entries: dict[tuple[str, str], tuple[float, SessionAuth]] = {}
+        self._digests: dict[tuple[str, str], tuple[float, str]] = {}
+        self._secrets: dict[str, tuple[float, str | None]] = {}
 
     async def get(self, integration_id: str, session_id: str) -> SessionAuth | None:
-        key = (integration_id, session_id)
-        hit = self._entries.get(key)
         now = time.monotonic()
-        if hit and hit[0] > now:
-            return hit[1]
+        digest = self._digests.get((integration_id, session_id))
+        secret = self._secrets.get(integration_id)
+        if digest and digest[0] > now and secret and secret[0] > now:
+            return SessionAuth(integration_id, digest[1], secret[1])
         async with self._uow() as tx:
-            digest = await tx.sessions.secret_digest(session_id, integration_id)
-            if digest is None:
-                return None
-            secrets = await tx.integrations.secrets(integration_id)
-        auth = SessionAuth(integration_id, digest, secrets.webhook_secret)
-        if len(self._entries) > 10_000:
-            self._entries.clear()
-        self._entries[key] = (now + self._ttl, auth)
-        return auth
+            if not digest or digest[0] <= now:
+                found = await tx.sessions.secret_digest(session_id, integration_id)
+                if found is None:
+                    return None
+                digest = self._keep(self._digests, (integration_id, session_id), found, now)
+            if not secret or secret[0] <= now:
+                webhook_secret = (await tx.integrations.secrets(integration_id)).webhook_secret
+                secret = self._keep(self._secrets, integration_id, webhook_secret, now)
+        return SessionAuth(integration_id, digest[1], secret[1])
+
+    def _keep(
+        self, entries: dict[K, tuple[float, V]], key: K, value: V, now: float
+    ) -> tuple[float, V]:
+        if len(entries) >= self.MAX_ENTRIES:
+            entries.clear()
+        # Spread expiries: sessions cached together must not all be read again together.
+        entry = (now + self._ttl * random.uniform(0.5, 1.0), value)
+        entries[key] = entry
+        return entry
 
 
 def delivery_id(headers: Mapping[str, str], body: bytes) -> str:

@@ -4,6 +4,8 @@ status webhooks are not configured or do not arrive."""
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 
 from delegate.services.context import MeetingPorts
 from delegate.services.processing import record_polled_status
@@ -12,12 +14,29 @@ from delegate.services.recall_port import RecallError
 log = logging.getLogger(__name__)
 
 
-async def poll_active_sessions(ports: MeetingPorts, interval_s: float, limit: int = 50) -> int:
-    """Fetch the bot of each active session not polled for ``interval_s``; a status we have
-    not seen becomes an event of the session. Returns how many sessions were polled."""
+def polls_per_round(max_per_minute: int, round_every_s: float) -> int:
+    """How many sessions of one integration a polling round may fetch."""
+    return max(1, math.ceil(max_per_minute * round_every_s / 60))
+
+
+async def poll_active_sessions(
+    ports: MeetingPorts, interval_s: float, per_integration: int = 50
+) -> int:
+    """Fetch the bot of each active session not polled for ``interval_s`` (those waiting
+    longest first, at most ``per_integration`` per integration: Recall's rate limit is per
+    workspace); a status we have not seen becomes an event of the session. Returns how many
+    sessions were polled."""
     now = ports.clock.now_ms()
     async with ports.uow() as tx:
-        due = await tx.sessions.due_for_polling(now - int(interval_s * 1000), limit)
+        candidates = await tx.sessions.due_for_polling(
+            now - int(interval_s * 1000), 10 * per_integration
+        )
+    taken: Counter[str] = Counter()
+    due = []
+    for session in candidates:
+        if taken[session.integration_id] < per_integration:
+            taken[session.integration_id] += 1
+            due.append(session)
     for session in due:
         async with ports.uow() as tx:
             integration = await tx.integrations.get_by_id(session.integration_id)

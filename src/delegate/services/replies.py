@@ -153,8 +153,7 @@ async def retire_stale_claims(ports: MeetingPorts, session_id: str) -> None:
     """Claims left ``sending`` by a process that died mid-call become ``unknown``: never
     re-sent, so a restart cannot post a duplicate."""
     async with ports.uow() as tx:
-        for stale in await tx.replies.with_status(session_id, ReplyStatus.SENDING):
-            await tx.replies.mark(stale.id, ReplyStatus.UNKNOWN)
+        await tx.replies.retire_claims(session_id)
 
 
 async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from delegate.adapters.queue.procrastinate_queue import ProcrastinateDispatcher, register_tasks
 from delegate.bootstrap import build
 from delegate.config import Settings
-from delegate.services.polling import poll_active_sessions
+from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.processing import process_session_events
 
 
@@ -36,12 +36,14 @@ async def run_worker(settings: Settings) -> None:
             "would be taken for dead"
         )
     poll_interval = settings.recall.poll_interval_s
+    poll_every = min(poll_interval, 5.0)
+    per_round = polls_per_round(settings.recall.poll_max_per_minute, poll_every)
     register_tasks(
         dispatcher,
         drain=lambda session_id: process_session_events(container.ports, session_id),
-        poll=lambda: poll_active_sessions(container.ports, poll_interval),
+        poll=lambda: poll_active_sessions(container.ports, poll_interval, per_round),
         sweep_every_s=worker.sweep_interval_s,
-        poll_every_s=min(poll_interval, 5.0),
+        poll_every_s=poll_every,
         stalled_after_s=worker.stalled_after_s,
         stalled_check_every_s=worker.heartbeat_s,
     )

@@ -75,6 +75,27 @@ _APPEND_EVENTS_SQLITE = (
 )
 
 
+_UPDATE_PARTICIPANT = update(participants).where(
+    participants.c.session_id == bindparam("sid"), participants.c.participant_id == bindparam("pid")
+)
+_INSERT_PARTICIPANT = insert(participants)
+_INSERT_TURN = insert(turns)
+_UPDATE_TURN = update(turns).where(
+    turns.c.session_id == bindparam("sid"), turns.c.seq == bindparam("tseq")
+)
+
+
+_RETIRE_CLAIMS = (
+    update(replies)
+    .where(replies.c.session_id == bindparam("sid"), replies.c.status == ReplyStatus.SENDING.value)
+    .values(status=ReplyStatus.UNKNOWN.value)
+)
+_SECRET_DIGEST = select(meeting_sessions.c.secret_digest).where(
+    meeting_sessions.c.id == bindparam("sid"),
+    meeting_sessions.c.integration_id == bindparam("iid"),
+)
+
+
 def _session(row: RowMapping) -> MeetingSession:
     values = {k: row[k] for k in _SESSION_FIELDS}
     values["status"] = SessionStatus(values["status"])
@@ -125,14 +146,8 @@ class SqlSessionRepository:
         )
 
     async def secret_digest(self, session_id: str, integration_id: str) -> str | None:
-        t = meeting_sessions
-        row = (
-            await self._conn.execute(
-                select(t.c.secret_digest).where(
-                    t.c.id == session_id, t.c.integration_id == integration_id
-                )
-            )
-        ).first()
+        params = {"sid": session_id, "iid": integration_id}
+        row = (await self._conn.execute(_SECRET_DIGEST, params)).first()
         return row.secret_digest if row else None
 
     async def list_page(
@@ -174,7 +189,7 @@ class SqlSessionRepository:
                 t.c.recall_bot_id.is_not(None),
                 or_(t.c.last_polled_at.is_(None), t.c.last_polled_at < polled_before_ms),
             )
-            .order_by(t.c.last_polled_at)
+            .order_by(t.c.last_polled_at.nulls_first(), t.c.created_at)
             .limit(limit)
         )
         return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
@@ -252,17 +267,17 @@ class SqlParticipantRepository:
         self._conn = conn
 
     async def upsert(self, session_id: str, p: Participant, seen_s: float | None = None) -> None:
-        t = participants
-        where = and_(t.c.session_id == session_id, t.c.participant_id == p.id)
-        existing = (await self._conn.execute(select(t.c.participant_id).where(where))).first()
+        key = {"sid": session_id, "pid": p.id}
         values = {"name": p.name, "is_host": p.is_host, "is_bot": p.is_bot, "present": p.present}
-        if existing:
-            await self._conn.execute(update(t).where(where).values(**values))
-        else:
+        if (await self._conn.execute(_UPDATE_PARTICIPANT, {**key, **values})).rowcount == 0:
             await self._conn.execute(
-                insert(t).values(
-                    session_id=session_id, participant_id=p.id, first_seen_s=seen_s, **values
-                )
+                _INSERT_PARTICIPANT,
+                {
+                    "session_id": session_id,
+                    "participant_id": p.id,
+                    "first_seen_s": seen_s,
+                    **values,
+                },
             )
 
     async def in_session(self, session_id: str) -> list[Participant]:
@@ -316,8 +331,10 @@ class SqlTurnRepository:
         if is_new:
             values["reply_state"] = reply_state
             await self._conn.execute(
-                insert(t).values(session_id=session_id, seq=turn.seq, **values)
+                _INSERT_TURN, {"session_id": session_id, "seq": turn.seq, **values}
             )
+        elif reply_state is None:
+            await self._conn.execute(_UPDATE_TURN, {"sid": session_id, "tseq": turn.seq, **values})
         else:
             if reply_state is not None:
                 # A turn triggers at most once: a decided or pending state is never replaced.
@@ -429,6 +446,11 @@ class SqlReplyRepository:
         await self._conn.execute(
             update(replies).where(replies.c.id == reply_id).values(status=status.value, **values)
         )
+
+    async def retire_claims(self, session_id: str) -> int:
+        """Every reply of the session left ``sending`` becomes ``unknown``."""
+        result = await self._conn.execute(_RETIRE_CLAIMS, {"sid": session_id})
+        return result.rowcount
 
     async def claim(self, reply_id: str) -> bool:
         """Move a pending reply to ``sending``; False when someone else claimed it first."""

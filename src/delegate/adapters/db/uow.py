@@ -57,7 +57,7 @@ class SqlUnitOfWork:
         self,
         engine: AsyncEngine,
         cipher: Cipher,
-        loop_engine: Engine | None = None,
+        loop_engine: LoopEngine | None = None,
         lock: asyncio.Lock | None = None,
     ) -> None:
         self._engine = engine
@@ -87,7 +87,7 @@ class SqlUnitOfWork:
 
     async def _open(self) -> Connection:
         if self._loop_engine is not None:
-            self._sync_conn = self._loop_engine.connect()
+            self._sync_conn = self._loop_engine.connection()
             self._sync_conn.begin()
             return LoopConnection(self._sync_conn)
         self._async_conn = await self._engine.connect()
@@ -116,8 +116,8 @@ class SqlUnitOfWork:
 
     async def _close(self) -> None:
         try:
-            if self._sync_conn is not None:
-                self._sync_conn.close()
+            if self._sync_conn is not None and self._loop_engine is not None:
+                self._loop_engine.release(self._sync_conn)
             if self._async_conn is not None:
                 await self._async_conn.close()
         finally:
@@ -127,13 +127,38 @@ class SqlUnitOfWork:
                 self._lock.release()
 
 
+class LoopEngine:
+    """The SQLite connection the units of work share, opened once: checking a connection out
+    of a pool and resetting it on return cost more than a small transaction itself."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: SyncConnection | None = None
+
+    def connection(self) -> SyncConnection:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def release(self, conn: SyncConnection) -> None:
+        if conn.in_transaction():  # a failed commit or rollback: start afresh next time
+            conn.close()
+            self._conn = None
+
+    def dispose(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.engine.dispose()
+
+
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine, cipher: Cipher) -> None:
         self.engine = engine
         self.cipher = cipher
         sqlite = engine.dialect.name == "sqlite"
         url = engine.url.render_as_string(hide_password=False)
-        self._loop_engine = create_loop_engine(url, engine.echo) if sqlite else None
+        self._loop_engine = LoopEngine(create_loop_engine(url, engine.echo)) if sqlite else None
         path = sqlite_path(url) if sqlite else None
         self._checkpointer = Checkpointer(path) if path else None
         self._lock = asyncio.Lock() if sqlite else None
