@@ -27,7 +27,7 @@ from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, pars
 from delegate.config import Settings
 from delegate.domain.meeting import Brain
 from delegate.services.context import MeetingPorts
-from delegate.services.ingest import Receiver, SessionAuthCache
+from delegate.services.ingest import ACTIONABLE_EVENTS, Receiver, SessionAuthCache
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.processing import process_session_events
 
@@ -185,7 +185,9 @@ def build(
 
     async def sweep() -> list[str]:
         async with uow() as tx:
-            pending = await tx.sessions.with_unprocessed_events(500)
+            # Partials and speech on/off alone need no drain: the next event that matters
+            # steps over them.
+            pending = await tx.sessions.with_unprocessed_events(500, ACTIONABLE_EVENTS)
             notes = await tx.sessions.needing_notes(100)
         return list(dict.fromkeys([*pending, *notes]))
 

@@ -180,3 +180,26 @@ async def test_realtime_receiver_answers_in_the_api_shape_on_both_prefixes(world
     spec = (await world.api.http.get("/openapi.json")).json()
     operation = spec["paths"]["/v1/integration/recall/{integrationId}/session/{sessionId}/realtime"]
     assert operation["post"]["operationId"] == "recallRealtime"
+
+
+async def test_the_sweep_wakes_sessions_only_for_events_that_change_something(
+    world: World,
+) -> None:
+    from delegate.domain.sessions import EventKind, NewEvent
+    from delegate.services.ingest import ACTIONABLE_EVENTS
+
+    started = await world.initiate()
+    sid = started["sessionId"]
+    await world.finish(started["bot"]["id"])
+
+    async def add(event: str) -> list[str]:
+        async with world.container.uow() as tx:
+            await tx.events.append(
+                [NewEvent(sid, f"test-{event}", EventKind.REALTIME, event, b"{}", 0)]
+            )
+        async with world.container.uow() as tx:
+            return await tx.sessions.with_unprocessed_events(100, ACTIONABLE_EVENTS)
+
+    assert sid not in await add("participant_events.speech_on")
+    assert sid not in await add("transcript.partial_data")
+    assert sid in await add("participant_events.chat_message")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -110,7 +111,9 @@ class SessionRepository(Protocol):
 
     async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]: ...
 
-    async def with_unprocessed_events(self, limit: int) -> list[str]: ...
+    async def with_unprocessed_events(
+        self, limit: int, realtime_events: Collection[str] | None = None
+    ) -> list[str]: ...
 
     async def needing_notes(self, limit: int) -> list[str]: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
@@ -22,6 +23,7 @@ from delegate.domain.events import SessionStatus
 from delegate.domain.meeting import Participant, Turn, TurnSource
 from delegate.domain.records import ListQuery, Page
 from delegate.domain.sessions import (
+    EventKind,
     MeetingSession,
     NewEvent,
     Reply,
@@ -194,13 +196,19 @@ class SqlSessionRepository:
         )
         return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
 
-    async def with_unprocessed_events(self, limit: int) -> list[str]:
+    async def with_unprocessed_events(
+        self, limit: int, realtime_events: Collection[str] | None = None
+    ) -> list[str]:
+        """Sessions with events past their cursor; with ``realtime_events``, only realtime
+        events of those names count (status and polled events always do)."""
         t, e = meeting_sessions, session_events
-        stmt = (
-            select(t.c.id)
-            .where(exists().where(and_(e.c.session_id == t.c.id, e.c.id > t.c.cursor)))
-            .limit(limit)
-        )
+        pending = and_(e.c.session_id == t.c.id, e.c.id > t.c.cursor)
+        if realtime_events is not None:
+            pending = and_(
+                pending,
+                or_(e.c.kind != EventKind.REALTIME.value, e.c.event.in_(sorted(realtime_events))),
+            )
+        stmt = select(t.c.id).where(exists().where(pending)).limit(limit)
         return [r.id for r in await self._conn.execute(stmt)]
 
     async def has_follow_up(self, session_id: str) -> bool:
