@@ -89,6 +89,11 @@ class SessionRepository(Protocol):
 
     async def get_by_id(self, session_id: str) -> MeetingSession | None: ...
 
+    async def lock(self, session_id: str) -> MeetingSession | None:
+        """The session, locked until the transaction ends (PostgreSQL; SQLite transactions
+        are serialized anyway)."""
+        ...
+
     async def find_by_idempotency_key(
         self, integration_id: str, key: str
     ) -> MeetingSession | None: ...
@@ -151,7 +156,9 @@ class TurnRepository(Protocol):
 
     async def awaiting_reply(self, session_id: str) -> list[int]: ...
 
-    async def set_reply_state(self, session_id: str, seq: int, state: str) -> None: ...
+    async def finish_pending(self, session_id: str, seq: int) -> bool:
+        """Mark a turn awaiting its reply as answered; False when it no longer waits."""
+        ...
 
     async def search(
         self, session_id: str, speaker: str | None, terms: list[str], limit: int

@@ -92,7 +92,9 @@ async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
 async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool, bool]:
     """Apply up to BATCH events; returns (applied, needs a status confirmation, follow-up)."""
     async with ports.uow() as tx:
-        session = await tx.sessions.get_by_id(session_id)
+        # Locked: should two processes ever drain one session at once (a worker taken for
+        # dead while still running), the second waits and starts from the first's cursor.
+        session = await tx.sessions.lock(session_id)
         if session is None:
             ports.states.drop(session_id)
             return 0, False, False

@@ -112,6 +112,8 @@ async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
         )
         now = ports.clock.now_ms()
         async with ports.uow() as tx:
+            if not await tx.turns.finish_pending(session_id, seq):
+                continue  # answered meanwhile by another drain of this session
             for position, action in enumerate(actions):
                 kind, payload = to_reply_payload(action)
                 await tx.replies.add(
@@ -128,7 +130,6 @@ async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
                         None,
                     )
                 )
-            await tx.turns.set_reply_state(session_id, seq, "done")
 
 
 async def _perform(gateway: RecallGateway, bot_id: str, reply: Reply, platform: str | None) -> None:

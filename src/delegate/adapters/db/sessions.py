@@ -39,6 +39,16 @@ _SESSION_FIELDS = [
 # The statements a drain runs for every batch, built once: building a statement and its cache
 # key costs more than running it on SQLite.
 _SESSION_BY_ID = select(meeting_sessions).where(meeting_sessions.c.id == bindparam("sid"))
+_SESSION_FOR_UPDATE = _SESSION_BY_ID.with_for_update()
+_FINISH_PENDING = (
+    update(turns)
+    .where(
+        turns.c.session_id == bindparam("sid"),
+        turns.c.seq == bindparam("tseq"),
+        turns.c.reply_state == "pending",
+    )
+    .values(reply_state="done")
+)
 _UPDATE_SESSION = update(meeting_sessions).where(meeting_sessions.c.id == bindparam("_sid"))
 _FOLLOW_UP = select(
     or_(
@@ -133,6 +143,11 @@ class SqlSessionRepository:
 
     async def get_by_id(self, session_id: str) -> MeetingSession | None:
         row = (await self._conn.execute(_SESSION_BY_ID, {"sid": session_id})).mappings().first()
+        return _session(row) if row else None
+
+    async def lock(self, session_id: str) -> MeetingSession | None:
+        stmt = _SESSION_FOR_UPDATE
+        row = (await self._conn.execute(stmt, {"sid": session_id})).mappings().first()
         return _session(row) if row else None
 
     async def find_by_idempotency_key(self, integration_id: str, key: str) -> MeetingSession | None:
@@ -382,11 +397,9 @@ class SqlTurnRepository:
         )
         return [r.seq for r in await self._conn.execute(stmt)]
 
-    async def set_reply_state(self, session_id: str, seq: int, state: str) -> None:
-        t = turns
-        await self._conn.execute(
-            update(t).where(t.c.session_id == session_id, t.c.seq == seq).values(reply_state=state)
-        )
+    async def finish_pending(self, session_id: str, seq: int) -> bool:
+        result = await self._conn.execute(_FINISH_PENDING, {"sid": session_id, "tseq": seq})
+        return result.rowcount == 1
 
     async def search(
         self, session_id: str, speaker: str | None, terms: list[str], limit: int
