@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import orjson
+import pytest
 from sqlalchemy import func, select
 
 from delegate.adapters.db.tables import session_events
@@ -203,3 +204,26 @@ async def test_the_sweep_wakes_sessions_only_for_events_that_change_something(
     assert sid not in await add("participant_events.speech_on")
     assert sid not in await add("transcript.partial_data")
     assert sid in await add("participant_events.chat_message")
+
+
+async def test_a_failed_wake_after_the_answer_is_logged_not_raised(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The job queue being unreachable once the event is stored and answered costs a log line
+    (the sweep wakes the session later), not an error in the finished request."""
+    from delegate.services.ingest import Received
+
+    class Unreachable:
+        async def kick(self, session_id: str) -> None:
+            raise ConnectionError("job queue unreachable")
+
+    started = await world.initiate()
+    await world.finish(started["bot"]["id"])
+    receiver = world.container.receiver
+    working = receiver.dispatcher
+    receiver.dispatcher = Unreachable()
+    try:
+        await receiver.wake(Received(True, started["sessionId"], wake=True))
+    finally:
+        receiver.dispatcher = working
+    assert "waking session" in caplog.text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from urllib.parse import parse_qs
 
 import orjson
@@ -21,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from delegate.api.errors import HTTP_CODES, STATUS
 from delegate.domain.errors import DelegateError
-from delegate.services.ingest import Receiver
+from delegate.services.ingest import Received, Receiver
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,13 @@ class RealtimeReceiver:
     async def _answer(
         self, scope: Scope, receive: Receive, send: Send, match: re.Match[str]
     ) -> None:
+        received: Received | None = None
+        answer: Mapping[str, object]
         try:
             if scope["method"] != "POST":
                 raise _Refused(405, "Method not allowed")
-            status, answer = 200, await self._handle(scope, receive, match)
+            received = await self._handle(scope, receive, match)
+            status, answer = 200, {"stored": received.stored}
         except ClientDisconnect:
             return  # the sender gave up; what was stored stays stored, a retry is deduplicated
         except _Refused as exc:
@@ -80,8 +84,11 @@ class RealtimeReceiver:
             }
         )
         await send({"type": "http.response.body", "body": body})
+        if received is not None:
+            # After the answer: Recall waits only for the event to be stored.
+            await self.receiver.wake(received)
 
-    async def _handle(self, scope: Scope, receive: Receive, match: re.Match[str]) -> object:
+    async def _handle(self, scope: Scope, receive: Receive, match: re.Match[str]) -> Received:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         content_type = headers.get("content-type", "")
         if content_type and not content_type.split(";")[0].strip().endswith("json"):
@@ -91,10 +98,9 @@ class RealtimeReceiver:
             raise _Refused(413, "Request body too large")
         token = _token(scope.get("query_string", b""))
         body = await self._body(receive)
-        stored = await self.receiver.receive_realtime(
+        return await self.receiver.receive_realtime(
             match["integration"], match["session"], token, headers, body
         )
-        return {"stored": stored}
 
     async def _body(self, receive: Receive) -> bytes:
         chunks: list[bytes] = []

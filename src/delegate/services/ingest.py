@@ -96,6 +96,16 @@ def _event_name(body: bytes) -> str:
     return event[:64]
 
 
+@dataclass(frozen=True)
+class Received:
+    stored: bool
+    """False for a delivery seen before."""
+    session_id: str
+    wake: bool
+    """The event can change something: the dispatcher is to be kicked once Recall has its
+    answer (``Receiver.wake``)."""
+
+
 @dataclass
 class Receiver:
     uow: UnitOfWorkFactory
@@ -111,8 +121,9 @@ class Receiver:
         token: str | None,
         headers: Mapping[str, str],
         body: bytes,
-    ) -> bool:
-        """Store one realtime delivery for the session; returns False for a duplicate."""
+    ) -> Received:
+        """Store one realtime delivery for the session. The caller answers Recall, then calls
+        ``wake`` with the result."""
         auth = await self.auth.get(integration_id, session_id)
         if auth is None:
             raise NotFound("Meeting session not found")
@@ -135,9 +146,17 @@ class Receiver:
                 received_at=self.clock.now_ms(),
             )
         )
-        if stored and event in ACTIONABLE_EVENTS:
-            await self.dispatcher.kick(session_id)
-        return stored
+        return Received(stored, session_id, stored and event in ACTIONABLE_EVENTS)
+
+    async def wake(self, received: Received) -> None:
+        """Kick the dispatcher for a stored event that matters. A failure here loses nothing:
+        the event is stored, and the sweep wakes the session within seconds."""
+        if not received.wake:
+            return
+        try:
+            await self.dispatcher.kick(received.session_id)
+        except Exception:
+            log.exception("waking session %s failed; the sweep will", received.session_id)
 
     async def receive_status(
         self, integration_id: str, headers: Mapping[str, str], body: bytes
