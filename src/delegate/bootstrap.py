@@ -23,11 +23,12 @@ from delegate.adapters.db.uow import SqlUnitOfWorkFactory
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
+from delegate.adapters.recall.mapping import STATE_EVENTS
 from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
 from delegate.config import Settings
 from delegate.domain.meeting import Brain
 from delegate.services.context import MeetingPorts
-from delegate.services.ingest import ACTIONABLE_EVENTS, Receiver, SessionAuthCache
+from delegate.services.ingest import Receiver, SessionAuthCache
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.processing import process_session_events
 
@@ -187,7 +188,7 @@ def build(
         async with uow() as tx:
             # Partials and speech on/off alone need no drain: the next event that matters
             # steps over them.
-            pending = await tx.sessions.with_unprocessed_events(500, ACTIONABLE_EVENTS)
+            pending = await tx.sessions.with_unprocessed_events(500, STATE_EVENTS)
             notes = await tx.sessions.needing_notes(100)
         return list(dict.fromkeys([*pending, *notes]))
 

@@ -54,10 +54,16 @@ HTTP_MESSAGES = {
 }
 
 
+def error_body(status: int, message: str, code: str | None = None) -> dict[str, str]:
+    return {"message": message, "code": code or HTTP_CODES.get(status, "ERROR")}
+
+
 def error_response(status: int, message: str, code: str | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"message": message, "code": code or HTTP_CODES.get(status, "ERROR")}, status_code=status
-    )
+    return JSONResponse(error_body(status, message, code), status_code=status)
+
+
+def status_of(exc: DelegateError) -> int:
+    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -89,8 +95,7 @@ def validation_message(errors: list[Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DelegateError)
     async def _domain(_: Request, exc: DelegateError) -> JSONResponse:
-        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
-        return error_response(status, exc.message, exc.code)
+        return error_response(status_of(exc), exc.message, exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -20,7 +20,7 @@ import orjson
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from delegate.api.errors import HTTP_CODES, STATUS
+from delegate.api.errors import error_body, status_of
 from delegate.domain.errors import DelegateError
 from delegate.services.ingest import Received, Receiver
 
@@ -65,13 +65,13 @@ class RealtimeReceiver:
         except ClientDisconnect:
             return  # the sender gave up; what was stored stays stored, a retry is deduplicated
         except _Refused as exc:
-            status, answer = exc.status, _error(exc.status, exc.message)
+            status, answer = exc.status, error_body(exc.status, exc.message)
         except DelegateError as exc:
-            status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
-            answer = {"message": exc.message, "code": exc.code}
+            status = status_of(exc)
+            answer = error_body(status, exc.message, exc.code)
         except Exception:
             log.exception("unhandled error on POST %s", scope["path"])
-            status, answer = 500, _error(500, "Internal server error")
+            status, answer = 500, error_body(500, "Internal server error")
         body = orjson.dumps(answer)
         await send(
             {
@@ -127,10 +127,6 @@ def _token(query_string: bytes) -> str | None:
     if len(values[-1]) > MAX_TOKEN:
         raise _Refused(400, f'"token" should have at most {MAX_TOKEN} characters')
     return values[-1]
-
-
-def _error(status: int, message: str) -> dict[str, str]:
-    return {"message": message, "code": HTTP_CODES.get(status, "ERROR")}
 
 
 OPENAPI_PATH = "/v1/integration/recall/{integrationId}/session/{sessionId}/realtime"

@@ -27,10 +27,6 @@ AUTH_TTL_S = 30.0
 K = TypeVar("K")
 V = TypeVar("V")
 
-# Only events that can change something wake the dispatcher; the rest are stored and stepped
-# over by the next drain.
-ACTIONABLE_EVENTS = STATE_EVENTS
-
 
 @dataclass(frozen=True)
 class SessionAuth:
@@ -146,7 +142,7 @@ class Receiver:
                 received_at=self.clock.now_ms(),
             )
         )
-        return Received(stored, session_id, stored and event in ACTIONABLE_EVENTS)
+        return Received(stored, session_id, stored and event in STATE_EVENTS)
 
     async def wake(self, received: Received) -> None:
         """Kick the dispatcher for a stored event that matters. A failure here loses nothing:

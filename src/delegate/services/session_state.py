@@ -48,6 +48,3 @@ class SessionStateCache:
 
     def drop(self, session_id: str) -> None:
         self._entries.pop(session_id, None)
-
-    def __len__(self) -> int:
-        return len(self._entries)

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from delegate.adapters.db.engine import normalise_url
+from delegate.adapters.db.engine import normalise_url, sqlite_path
 
 _HERE = Path(__file__).parent
 
@@ -29,10 +29,9 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     Blocking: call it in a thread from async code.
     """
-    if url.startswith("sqlite"):
-        path = sync_url(url).removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(_config(url), revision)
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Executable,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
@@ -130,7 +141,12 @@ class SqlSessionRepository:
         )
 
     async def _one(self, *where: Any) -> MeetingSession | None:
-        row = (await self._conn.execute(select(meeting_sessions).where(*where))).mappings().first()
+        return await self._first(select(meeting_sessions).where(*where))
+
+    async def _first(
+        self, stmt: Executable, params: dict[str, Any] | None = None
+    ) -> MeetingSession | None:
+        row = (await self._conn.execute(stmt, params)).mappings().first()
         return _session(row) if row else None
 
     async def get(
@@ -142,13 +158,10 @@ class SqlSessionRepository:
         )
 
     async def get_by_id(self, session_id: str) -> MeetingSession | None:
-        row = (await self._conn.execute(_SESSION_BY_ID, {"sid": session_id})).mappings().first()
-        return _session(row) if row else None
+        return await self._first(_SESSION_BY_ID, {"sid": session_id})
 
     async def lock(self, session_id: str) -> MeetingSession | None:
-        stmt = _SESSION_FOR_UPDATE
-        row = (await self._conn.execute(stmt, {"sid": session_id})).mappings().first()
-        return _session(row) if row else None
+        return await self._first(_SESSION_FOR_UPDATE, {"sid": session_id})
 
     async def find_by_idempotency_key(self, integration_id: str, key: str) -> MeetingSession | None:
         t = meeting_sessions
@@ -212,17 +225,16 @@ class SqlSessionRepository:
         return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
 
     async def with_unprocessed_events(
-        self, limit: int, realtime_events: Collection[str] | None = None
+        self, limit: int, realtime_events: Collection[str]
     ) -> list[str]:
-        """Sessions with events past their cursor; with ``realtime_events``, only realtime
-        events of those names count (status and polled events always do)."""
+        """Sessions with events past their cursor, counting realtime events only of the names
+        in ``realtime_events`` (status and polled events always count)."""
         t, e = meeting_sessions, session_events
-        pending = and_(e.c.session_id == t.c.id, e.c.id > t.c.cursor)
-        if realtime_events is not None:
-            pending = and_(
-                pending,
-                or_(e.c.kind != EventKind.REALTIME.value, e.c.event.in_(sorted(realtime_events))),
-            )
+        pending = and_(
+            e.c.session_id == t.c.id,
+            e.c.id > t.c.cursor,
+            or_(e.c.kind != EventKind.REALTIME.value, e.c.event.in_(sorted(realtime_events))),
+        )
         stmt = select(t.c.id).where(exists().where(pending)).limit(limit)
         return [r.id for r in await self._conn.execute(stmt)]
 

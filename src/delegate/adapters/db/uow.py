@@ -58,18 +58,16 @@ class SqlUnitOfWork:
         engine: AsyncEngine,
         cipher: Cipher,
         loop_engine: LoopEngine | None = None,
-        lock: asyncio.Lock | None = None,
     ) -> None:
         self._engine = engine
         self._loop_engine = loop_engine
         self._cipher = cipher
-        self._lock = lock
         self._async_conn: AsyncConnection | None = None
         self._sync_conn: SyncConnection | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        if self._lock is not None:
-            await self._lock.acquire()
+        if self._loop_engine is not None:
+            await self._loop_engine.lock.acquire()
         try:
             conn = await self._open()
         except BaseException:
@@ -123,16 +121,18 @@ class SqlUnitOfWork:
         finally:
             self._sync_conn = None
             self._async_conn = None
-            if self._lock is not None:
-                self._lock.release()
+            if self._loop_engine is not None:
+                self._loop_engine.lock.release()
 
 
 class LoopEngine:
-    """The SQLite connection the units of work share, opened once: checking a connection out
-    of a pool and resetting it on return cost more than a small transaction itself."""
+    """The SQLite connection the units of work share, opened once (checking a connection out
+    of a pool and resetting it on return cost more than a small transaction itself), and the
+    lock that gives it to one unit of work at a time."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.lock = asyncio.Lock()
         self._conn: SyncConnection | None = None
 
     def connection(self) -> SyncConnection:
@@ -161,10 +161,9 @@ class SqlUnitOfWorkFactory:
         self._loop_engine = LoopEngine(create_loop_engine(url, engine.echo)) if sqlite else None
         path = sqlite_path(url) if sqlite else None
         self._checkpointer = Checkpointer(path) if path else None
-        self._lock = asyncio.Lock() if sqlite else None
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.cipher, self._loop_engine, self._lock)
+        return SqlUnitOfWork(self.engine, self.cipher, self._loop_engine)
 
     def dispose(self) -> None:
         if self._loop_engine is not None:
