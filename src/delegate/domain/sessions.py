@@ -39,6 +39,19 @@ class MeetingSession:
 
 
 @dataclass(frozen=True)
+class SessionProgress:
+    """What a drain reads of its session for every batch (the rest of the row, such as the
+    running summary, only when its in-memory state has to be rebuilt)."""
+
+    id: str
+    status: SessionStatus
+    bot_name: str
+    ever_in_call: bool
+    cursor: int
+    next_turn_seq: int
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     id: int
     session_id: str

@@ -15,7 +15,14 @@ from delegate.domain.records import (
     ListQuery,
     Page,
 )
-from delegate.domain.sessions import MeetingSession, NewEvent, Reply, ReplyStatus, StoredEvent
+from delegate.domain.sessions import (
+    MeetingSession,
+    NewEvent,
+    Reply,
+    ReplyStatus,
+    SessionProgress,
+    StoredEvent,
+)
 
 
 class Clock(Protocol):
@@ -89,9 +96,13 @@ class SessionRepository(Protocol):
 
     async def get_by_id(self, session_id: str) -> MeetingSession | None: ...
 
-    async def lock(self, session_id: str) -> MeetingSession | None:
-        """The session, locked until the transaction ends (PostgreSQL; SQLite transactions
-        are serialized anyway)."""
+    async def lock(self, session_id: str) -> SessionProgress | None:
+        """The session's progress, its row locked until the transaction ends (PostgreSQL;
+        SQLite transactions are serialized anyway)."""
+        ...
+
+    async def summary(self, session_id: str) -> dict[str, Any] | None:
+        """The stored running summary."""
         ...
 
     async def find_by_idempotency_key(

@@ -33,7 +33,13 @@ from delegate.domain.events import (
     next_status,
 )
 from delegate.domain.meeting import Participant, Turn
-from delegate.domain.sessions import EventKind, MeetingSession, NewEvent, StoredEvent
+from delegate.domain.sessions import (
+    EventKind,
+    MeetingSession,
+    NewEvent,
+    SessionProgress,
+    StoredEvent,
+)
 from delegate.domain.summary import RunningSummary
 from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.services.context import MeetingPorts
@@ -50,7 +56,7 @@ RECALL_BOT_SPEAKER_ID = 2147483647
 
 @dataclass
 class _State:
-    session: MeetingSession
+    session: SessionProgress
     known: SessionState
     own_texts: set[str] | None = None
     """The delegate's recent chat lines, read when the batch holds a chat message."""
@@ -124,10 +130,11 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
     return len(events), state.confirm_status, follow_up
 
 
-async def _load_state(tx: UnitOfWork, session: MeetingSession) -> SessionState:
+async def _load_state(tx: UnitOfWork, session: SessionProgress) -> SessionState:
     last = await tx.turns.last(session.id)
     previous = await tx.turns.get(session.id, last.seq - 1) if last and last.seq > 1 else None
-    summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
+    stored = await tx.sessions.summary(session.id)
+    summary = RunningSummary.from_dict(stored) if stored else RunningSummary()
     return SessionState(
         cursor=session.cursor,
         next_seq=session.next_turn_seq,

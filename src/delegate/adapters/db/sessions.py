@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
 
-from delegate.adapters.db.connection import Connection
+from delegate.adapters.db.connection import Connection, Direct
 from delegate.adapters.db.repositories import paginate
 from delegate.adapters.db.tables import (
     meeting_sessions,
@@ -39,6 +39,7 @@ from delegate.domain.sessions import (
     NewEvent,
     Reply,
     ReplyStatus,
+    SessionProgress,
     StoredEvent,
 )
 
@@ -47,10 +48,16 @@ _SESSION_FIELDS = [
 ]
 
 
-# The statements a drain runs for every batch, built once: building a statement and its cache
-# key costs more than running it on SQLite.
-_SESSION_BY_ID = select(meeting_sessions).where(meeting_sessions.c.id == bindparam("sid"))
-_SESSION_FOR_UPDATE = _SESSION_BY_ID.with_for_update()
+# The statements a drain runs for every batch, built once and run directly on the driver
+# (``connection.Direct``): on SQLite SQLAlchemy's execution layer costs ten times the statement.
+_t = meeting_sessions
+_SESSION_BY_ID = select(_t).where(_t.c.id == bindparam("sid"))
+_PROGRESS = Direct(
+    select(_t.c.id, _t.c.status, _t.c.bot_name, _t.c.ever_in_call, _t.c.cursor, _t.c.next_turn_seq)
+    .where(_t.c.id == bindparam("sid"))
+    .with_for_update()
+)
+_SUMMARY = select(_t.c.summary).where(_t.c.id == bindparam("sid"))
 _FINISH_PENDING = (
     update(turns)
     .where(
@@ -60,17 +67,18 @@ _FINISH_PENDING = (
     )
     .values(reply_state="done")
 )
-_UPDATE_SESSION = update(meeting_sessions).where(meeting_sessions.c.id == bindparam("_sid"))
-_FOLLOW_UP = select(
-    or_(
-        exists().where(turns.c.session_id == bindparam("sid"), turns.c.reply_state == "pending"),
-        exists().where(replies.c.session_id == bindparam("sid"), replies.c.status == "pending"),
-        exists().where(
-            meeting_sessions.c.id == bindparam("sid"), meeting_sessions.c.notes_status == "pending"
-        ),
+_FOLLOW_UP = Direct(
+    select(
+        or_(
+            exists().where(
+                turns.c.session_id == bindparam("sid"), turns.c.reply_state == "pending"
+            ),
+            exists().where(replies.c.session_id == bindparam("sid"), replies.c.status == "pending"),
+            exists().where(_t.c.id == bindparam("sid"), _t.c.notes_status == "pending"),
+        )
     )
 )
-_EVENTS_AFTER = (
+_EVENTS_AFTER = Direct(
     select(
         session_events.c.id,
         session_events.c.session_id,
@@ -84,6 +92,20 @@ _EVENTS_AFTER = (
     .order_by(session_events.c.id)
     .limit(bindparam("take"))
 )
+_UPDATES: dict[tuple[str, ...], Direct] = {}
+"""One ``Direct`` update per set of columns written together (a handful in practice)."""
+
+
+def _session_update(columns: tuple[str, ...]) -> Direct:
+    found = _UPDATES.get(columns)
+    if found is None:
+        stmt = (
+            update(_t)
+            .where(_t.c.id == bindparam("_sid"))
+            .values({c: bindparam(c, type_=_t.c[c].type) for c in columns})
+        )
+        found = _UPDATES[columns] = Direct(stmt)
+    return found
 
 
 _APPEND_EVENTS_PG = (
@@ -98,13 +120,28 @@ _APPEND_EVENTS_SQLITE = (
 )
 
 
-_UPDATE_PARTICIPANT = update(participants).where(
-    participants.c.session_id == bindparam("sid"), participants.c.participant_id == bindparam("pid")
+_PARTICIPANT_VALUES = ("name", "is_host", "is_bot", "present")
+_UPDATE_PARTICIPANT = Direct(
+    update(participants)
+    .where(
+        participants.c.session_id == bindparam("sid"),
+        participants.c.participant_id == bindparam("pid"),
+    )
+    .values({c: bindparam(c) for c in _PARTICIPANT_VALUES})
 )
-_INSERT_PARTICIPANT = insert(participants)
-_INSERT_TURN = insert(turns)
-_UPDATE_TURN = update(turns).where(
-    turns.c.session_id == bindparam("sid"), turns.c.seq == bindparam("tseq")
+_INSERT_PARTICIPANT = Direct(
+    insert(participants).values({c.name: bindparam(c.name) for c in participants.c})
+)
+_TURN_VALUES = ("speaker_id", "speaker", "text", "source", "start_s", "end_s", "to_bot", "by_bot")
+_INSERT_TURN = Direct(
+    insert(turns).values(
+        {c: bindparam(c) for c in ("session_id", "seq", *_TURN_VALUES, "reply_state")}
+    )
+)
+_UPDATE_TURN = Direct(
+    update(turns)
+    .where(turns.c.session_id == bindparam("sid"), turns.c.seq == bindparam("tseq"))
+    .values({c: bindparam(c) for c in _TURN_VALUES})
 )
 
 
@@ -160,8 +197,18 @@ class SqlSessionRepository:
     async def get_by_id(self, session_id: str) -> MeetingSession | None:
         return await self._first(_SESSION_BY_ID, {"sid": session_id})
 
-    async def lock(self, session_id: str) -> MeetingSession | None:
-        return await self._first(_SESSION_FOR_UPDATE, {"sid": session_id})
+    async def lock(self, session_id: str) -> SessionProgress | None:
+        found = await self._conn.rows(_PROGRESS, {"sid": session_id})
+        if not found:
+            return None
+        sid, status, bot_name, ever_in_call, cursor, next_turn_seq = found[0]
+        return SessionProgress(
+            sid, SessionStatus(status), bot_name, bool(ever_in_call), cursor, next_turn_seq
+        )
+
+    async def summary(self, session_id: str) -> dict[str, Any] | None:
+        row = (await self._conn.execute(_SUMMARY, {"sid": session_id})).first()
+        return row.summary if row else None
 
     async def find_by_idempotency_key(self, integration_id: str, key: str) -> MeetingSession | None:
         t = meeting_sessions
@@ -193,9 +240,10 @@ class SqlSessionRepository:
         return Page([_session(r) for r in rows], cursor)
 
     async def update(self, session_id: str, **values: Any) -> None:
-        if "status" in values and isinstance(values["status"], SessionStatus):
+        if isinstance(values.get("status"), SessionStatus):
             values["status"] = values["status"].value
-        await self._conn.execute(_UPDATE_SESSION, {"_sid": session_id, **values})
+        statement = _session_update(tuple(sorted(values)))
+        await self._conn.run(statement, {"_sid": session_id, **values})
 
     async def delete(self, session_id: str) -> None:
         await self._conn.execute(
@@ -240,7 +288,7 @@ class SqlSessionRepository:
 
     async def has_follow_up(self, session_id: str) -> bool:
         """Whether the session has turns awaiting a reply, replies to send, or notes to write."""
-        return bool((await self._conn.execute(_FOLLOW_UP, {"sid": session_id})).scalar())
+        return bool((await self._conn.rows(_FOLLOW_UP, {"sid": session_id}))[0][0])
 
     async def needing_notes(self, limit: int) -> list[str]:
         t = meeting_sessions
@@ -281,10 +329,10 @@ class SqlEventRepository:
         return new
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
-        rows = await self._conn.execute(
+        rows = await self._conn.rows(
             _EVENTS_AFTER, {"sid": session_id, "after": cursor, "take": limit}
         )
-        return [StoredEvent(r.id, r.session_id, r.kind, r.event, r.payload.encode()) for r in rows]
+        return [StoredEvent(i, sid, kind, name, body.encode()) for i, sid, kind, name, body in rows]
 
 
 def _participant(row: Any) -> Participant:
@@ -304,8 +352,8 @@ class SqlParticipantRepository:
     async def upsert(self, session_id: str, p: Participant, seen_s: float | None = None) -> None:
         key = {"sid": session_id, "pid": p.id}
         values = {"name": p.name, "is_host": p.is_host, "is_bot": p.is_bot, "present": p.present}
-        if (await self._conn.execute(_UPDATE_PARTICIPANT, {**key, **values})).rowcount == 0:
-            await self._conn.execute(
+        if await self._conn.run(_UPDATE_PARTICIPANT, {**key, **values}) == 0:
+            await self._conn.run(
                 _INSERT_PARTICIPANT,
                 {
                     "session_id": session_id,
@@ -365,11 +413,11 @@ class SqlTurnRepository:
         }
         if is_new:
             values["reply_state"] = reply_state
-            await self._conn.execute(
+            await self._conn.run(
                 _INSERT_TURN, {"session_id": session_id, "seq": turn.seq, **values}
             )
         elif reply_state is None:
-            await self._conn.execute(_UPDATE_TURN, {"sid": session_id, "tseq": turn.seq, **values})
+            await self._conn.run(_UPDATE_TURN, {"sid": session_id, "tseq": turn.seq, **values})
         else:
             if reply_state is not None:
                 # A turn triggers at most once: a decided or pending state is never replaced.

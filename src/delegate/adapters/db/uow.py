@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from delegate.adapters.db.checkpoint import Checkpointer
-from delegate.adapters.db.connection import Connection, LoopConnection
+from delegate.adapters.db.connection import Connection, LoopConnection, PgConnection
 from delegate.adapters.db.engine import create_loop_engine, sqlite_path
 from delegate.adapters.db.repositories import (
     SqlAccountRepository,
@@ -90,7 +90,7 @@ class SqlUnitOfWork:
             return LoopConnection(self._sync_conn)
         self._async_conn = await self._engine.connect()
         await self._async_conn.begin()
-        return self._async_conn
+        return PgConnection(self._async_conn)
 
     async def __aexit__(
         self,
