@@ -75,6 +75,24 @@ async def test_kicks_coalesce_into_one_waiting_job_per_session(settings: Setting
     ]
 
 
+async def test_a_waiting_job_does_not_stop_other_sessions_kicked_with_it(
+    settings: Settings,
+) -> None:
+    async with dispatcher_for(settings) as dispatcher:
+        await dispatcher.kick("session-a")
+        await dispatcher.flush()
+        # Written together: one session already has its job waiting, 200 have none yet.
+        for n in range(200):
+            await dispatcher.kick(f"session-{n:03}")
+        await dispatcher.kick("session-a")
+
+    queued = await jobs(settings)
+    assert len(queued) == 201
+    assert {lock for _, lock, _, _ in queued} == {"session:session-a"} | {
+        f"session:session-{n:03}" for n in range(200)
+    }
+
+
 async def test_a_session_runs_one_job_at_a_time_across_workers(settings: Settings) -> None:
     running: Counter[str] = Counter()
     overlaps: list[str] = []
