@@ -16,6 +16,7 @@ transaction. Their parameters and rows are plain driver values (see ``Direct``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
@@ -24,6 +25,9 @@ from sqlalchemy import ClauseElement, CursorResult, Dialect, Executable
 from sqlalchemy import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
+
+_PYFORMAT_TEXT = re.compile(r"%\((\w+)\)s")
+"""psycopg's placeholder for a parameter in text format; ``%(name)b`` asks for binary."""
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 Row = tuple[Any, ...]
@@ -35,10 +39,14 @@ class Direct:
     Parameters go through the column types' bind processors, as with SQLAlchemy (JSON is
     serialized, NUL characters are replaced for PostgreSQL); rows come back as the driver's
     tuples, without result processing (SQLite gives booleans as 0/1). Bind parameters must be
-    plain (no ``expanding`` IN lists), and a fixed value in the statement may not be None."""
+    plain (no ``expanding`` IN lists), and a fixed value in the statement may not be None.
 
-    def __init__(self, statement: ClauseElement) -> None:
+    ``binary``: psycopg sends the parameters in PostgreSQL's binary format. For arrays of text
+    that skips quoting and escaping every element into an array literal."""
+
+    def __init__(self, statement: ClauseElement, *, binary: bool = False) -> None:
         self.statement = statement
+        self.binary = binary
         self._compiled: dict[str, _Compiled] = {}
 
     def bind(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, Any]:
@@ -59,8 +67,11 @@ class Direct:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 processors[name] = process
+        sql = c.string
+        if self.binary and dialect.name == "postgresql":
+            sql = _PYFORMAT_TEXT.sub(r"%(\1)b", sql)
         found = self._compiled[dialect.name] = _Compiled(
-            c.string,
+            sql,
             tuple(c.positiontup) if c.positional and c.positiontup else None,
             {k: v for k, v in c.params.items() if v is not None},
             processors,
