@@ -69,3 +69,9 @@ async def test_bot_validation_errors_name_the_field_and_store_nothing(api: Api) 
         assert expected in r.json()["message"], (body, r.json())
 
     assert (await api.get("bot/list")).json()["items"] == []
+
+
+async def test_bot_meta_keeps_any_json_value(api: Api) -> None:
+    meta = {"big": 2**70, "text": "née\u0000", "nested": {"list": [1, 2.5, None, True]}}
+    bot_id = (await api.post("bot/create", {"name": "Ada", "meta": meta})).json()["id"]
+    assert (await api.get(f"bot/{bot_id}/fetch")).json()["meta"] == meta

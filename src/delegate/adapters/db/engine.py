@@ -8,12 +8,24 @@ while a connection broken by a server restart fails one transaction and is then 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+
+def dumps_json(value: Any) -> str:
+    """JSON columns (running summaries, notes, meta) serialized with orjson, several times
+    faster than the standard library; what orjson refuses (integers beyond 64 bits) falls
+    back to it."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
 
 
 def normalise_url(url: str) -> str:
@@ -30,11 +42,18 @@ def create_engine(url: str, pool_size: int = 10, echo: bool = False) -> AsyncEng
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=0
+            url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            pool_size=pool_size,
+            max_overflow=0,
+            json_serializer=dumps_json,
         )
         _install_sqlite_recipe(engine.sync_engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    return create_async_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, json_serializer=dumps_json
+    )
 
 
 def create_loop_engine(url: str, echo: bool = False) -> Engine:
@@ -47,6 +66,7 @@ def create_loop_engine(url: str, echo: bool = False) -> Engine:
         echo=echo,
         connect_args={"timeout": 30, "check_same_thread": False},
         poolclass=StaticPool,
+        json_serializer=dumps_json,
     )
     _install_sqlite_recipe(engine, autocheckpoint=False)
     return engine
@@ -73,4 +93,6 @@ def _install_sqlite_recipe(engine: Engine, autocheckpoint: bool = True) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # On the driver itself: through ``exec_driver_sql`` this one statement cost as much as
+        # the rest of a small transaction (SQLAlchemy's execution context and result set).
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
