@@ -16,6 +16,7 @@ from delegate.adapters.queue.procrastinate_queue import (
     PROCESS_SESSION,
     ProcrastinateDispatcher,
     register_tasks,
+    run_session_worker,
 )
 from delegate.bootstrap import build
 from delegate.config import Settings, WorkerSettings
@@ -147,3 +148,53 @@ async def test_a_session_runs_one_job_at_a_time_across_workers(settings: Setting
     assert set(drains) == set(sessions)
     assert max(busy_sessions) > 1, "different sessions should run in parallel"
     assert sum(drains.values()) < 15 * len(sessions), "kicks should have coalesced"
+
+
+async def test_a_job_queued_while_its_session_runs_starts_when_that_job_ends(
+    settings: Settings,
+) -> None:
+    drained = asyncio.Event()
+    drains: list[str] = []
+
+    async def drain(session_id: str) -> None:
+        drains.append(session_id)
+        if len(drains) == 1:
+            # An event arrives while this job runs: its job waits for the session's lock.
+            await dispatcher.kick(session_id)
+            await dispatcher.flush()
+            await asyncio.sleep(0.2)
+        else:
+            drained.set()
+
+    async def poll() -> None:
+        pass
+
+    async with dispatcher_for(settings) as dispatcher:
+        register_tasks(
+            dispatcher,
+            drain,
+            poll,
+            sweep_every_s=300,
+            poll_every_s=300,
+            stalled_after_s=300,
+            stalled_check_every_s=300,
+        )
+        worker = asyncio.create_task(
+            run_session_worker(
+                dispatcher.app,
+                concurrency=4,
+                install_signal_handlers=False,
+                delete_jobs="successful",
+                # Far longer than the wait below: the second job may not be found by polling.
+                fetch_job_polling_interval=60,
+            )
+        )
+        try:
+            await dispatcher.kick("session-a")
+            async with asyncio.timeout(15):
+                await drained.wait()
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+
+    assert drains == ["session-a", "session-a"]

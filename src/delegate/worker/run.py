@@ -7,7 +7,11 @@ at a time (its lock), and a worker that dies mid-job has the job run again by an
 
 from __future__ import annotations
 
-from delegate.adapters.queue.procrastinate_queue import ProcrastinateDispatcher, register_tasks
+from delegate.adapters.queue.procrastinate_queue import (
+    ProcrastinateDispatcher,
+    register_tasks,
+    run_session_worker,
+)
 from delegate.bootstrap import build
 from delegate.config import Settings
 from delegate.services.polling import poll_active_sessions, polls_per_round
@@ -49,11 +53,12 @@ async def run_worker(settings: Settings) -> None:
     )
     await dispatcher.start()
     try:
-        await dispatcher.app.run_worker_async(
+        await run_session_worker(
+            dispatcher.app,
             concurrency=worker.concurrency,
             delete_jobs="successful",
-            # A job deferred while its session's lock was held is not announced when the lock
-            # frees; polling bounds how long it waits (procrastinate's default is 5 s).
+            # Jobs are announced when deferred and, by SessionWorker, when a job ends; polling
+            # is the fallback for a missed notification (procrastinate's default is 5 s).
             fetch_job_polling_interval=0.5,
             update_heartbeat_interval=worker.heartbeat_s,
             stalled_worker_timeout=worker.stalled_after_s,

@@ -18,10 +18,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from procrastinate import App, PsycopgConnector, jobs
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.job_context import JobContext
 from procrastinate.jobs import Status
+from procrastinate.worker import Worker
 
 from delegate.adapters.db.engine import normalise_url
 
@@ -141,6 +144,28 @@ class ProcrastinateDispatcher:
 
     async def idle(self) -> None:
         """Nothing to wait for here: the jobs run in the workers."""
+
+
+class SessionWorker(Worker):
+    """procrastinate's worker, which also looks for work whenever one of its jobs has ended.
+
+    A job deferred while another job of its session runs (same lock) cannot be fetched then;
+    procrastinate's worker fetches on a new-job notification or on its polling interval, so
+    that job, typically the answer to a question asked while the previous event was being
+    processed, would wait up to a whole interval once the lock frees."""
+
+    async def _process_job(self, context: JobContext) -> None:
+        try:
+            await super()._process_job(context)
+        finally:
+            # The job's end is recorded by now, so its lock is free.
+            self._new_job_event.set()
+
+
+async def run_session_worker(app: App, **options: Any) -> None:
+    """Run a ``SessionWorker`` until it is stopped (``App.run_worker_async`` runs the plain
+    worker; the options are the same)."""
+    await SessionWorker(app=app, **options).run()  # type: ignore[no-untyped-call]  # procrastinate leaves it unannotated
 
 
 def register_tasks(
