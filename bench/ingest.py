@@ -189,9 +189,12 @@ async def _delegate(
         finally:
             # SIGKILL: whatever was acknowledged must already be on disk.
             server.stop(kill=True)
-        check = await asyncio.to_thread(
-            check_storage, db, [m.session_id for m in fixture.meetings], ledgers
-        )
+        try:
+            check = await asyncio.to_thread(
+                check_storage, db, [m.session_id for m in fixture.meetings], ledgers
+            )
+        finally:
+            db.close()
     return {
         "paced": describe(paced_result),
         "flood": describe(flood_result),

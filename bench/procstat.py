@@ -33,6 +33,47 @@ def cpu_percent(before: CpuSample, after: CpuSample) -> float:
     return 100.0 * (after.cpu_s - before.cpu_s) / wall if wall > 0 else 0.0
 
 
+def pids_named(command: str) -> list[int]:
+    """Processes whose command name is ``command`` (PostgreSQL's server and backends are all
+    ``postgres``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == command:
+                    found.append(int(entry.name))
+            except OSError:  # it exited meanwhile
+                continue
+    return found
+
+
+class GroupCpu:
+    """CPU of a set of processes that may change while it is watched (PostgreSQL starts a
+    backend per connection): a process seen only at the end counts all its CPU time, one that
+    exited meanwhile counts nothing after its last sample."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.started = time.monotonic()
+        self.before = {pid: s for pid in pids if (s := _try_cpu(pid)) is not None}
+
+    def percent(self, pids: list[int]) -> float:
+        wall = time.monotonic() - self.started
+        used = 0.0
+        for pid in pids:
+            now = _try_cpu(pid)
+            if now is not None:
+                earlier = self.before.get(pid)
+                used += now.cpu_s - (earlier.cpu_s if earlier else 0.0)
+        return 100.0 * used / wall if wall > 0 else 0.0
+
+
+def _try_cpu(pid: int) -> CpuSample | None:
+    try:
+        return cpu(pid)
+    except OSError:
+        return None
+
+
 def memory_kib(pid: int | None = None) -> dict[str, int]:
     """``VmRSS`` (resident now) and ``VmHWM`` (peak resident) in KiB."""
     out: dict[str, int] = {}

@@ -352,7 +352,7 @@ def _scale(sca: dict[str, Any]) -> list[str]:
         f"### Scale-out (PostgreSQL, {sca['meetings']} meetings, flood for {sca['seconds']:g} s)",
         "",
         "| workers | stored/s | processed/s during load | backlog at end | drained after "
-        "| CPU: server / workers / whole machine (% of a core) |",
+        "| CPU: server / workers / PostgreSQL / whole machine (% of a core) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for run in sca["runs"].values():
@@ -361,20 +361,23 @@ def _scale(sca: dict[str, Any]) -> list[str]:
             f"| {run['workers']} | {_num(run['stored_per_s'])} | {_num(run['processed_per_s'])} "
             f"| {run['backlog_at_end_of_load']:,} | {_num(run['drain_s'], ' s', 2)} "
             f"| {_num(cpu.get('server'))} / {_num(cpu.get('workers'))} / "
-            f"{_num(cpu.get('machine'))} |"
+            f"{_num(cpu.get('postgres'))} / {_num(cpu.get('machine'))} |"
         )
     if "backlog" in sca:
         lines += [
             "",
             "Workers alone (a backlog stored with no worker running, the API stopped):",
             "",
-            "| workers | backlog | drained in | processed/s |",
-            "| --- | --- | --- | --- |",
+            "| workers | backlog | drained in | processed/s "
+            "| CPU: workers / PostgreSQL / whole machine (% of a core) |",
+            "| --- | --- | --- | --- | --- |",
         ]
         for run in sca["backlog"].values():
+            cpu = run.get("cpu_percent", {})
             lines.append(
                 f"| {run['workers']} | {run['backlog']:,} | {_num(run['drain_s'], ' s', 2)} "
-                f"| {_num(run['processed_per_s'])} |"
+                f"| {_num(run['processed_per_s'])} | {_num(cpu.get('workers'))} / "
+                f"{_num(cpu.get('postgres'))} / {_num(cpu.get('machine'))} |"
             )
     return [*lines, ""]
 

@@ -108,10 +108,13 @@ async def _backlog(opts: Options, workers: int, meetings: int) -> dict[str, Any]
             for i in range(workers)
         ]
         try:
-            began, ended, left = await _drain_times(db, backlog, DRAIN_LIMIT_S * 2)
+            window = _Window([w.pid for w in pool])
+            began, ended, left = await _drain_times(db, backlog, DRAIN_LIMIT_S * 2, window)
+            shares = window.shares()
         finally:
             for worker in pool:
                 worker.stop()
+            db.close()
     done = backlog - left
     return {
         "workers": workers,
@@ -123,14 +126,47 @@ async def _backlog(opts: Options, workers: int, meetings: int) -> dict[str, Any]
             if began is not None and ended is not None and ended > began
             else None
         ),
+        "cpu_percent": shares,
     }
 
 
+class _Window:
+    """Where the cores go while the workers drain: the workers together, PostgreSQL (every
+    ``postgres`` process on the machine) and the whole machine, in percent of one core."""
+
+    def __init__(self, worker_pids: list[int]) -> None:
+        self._workers = worker_pids
+        self._started: tuple[procstat.GroupCpu, procstat.GroupCpu, procstat.MachineSample] | None
+        self._started = None
+        self._shares: dict[str, float] = {}
+
+    def start(self) -> None:
+        self._started = (
+            procstat.GroupCpu(self._workers),
+            procstat.GroupCpu(procstat.pids_named("postgres")),
+            procstat.machine(),
+        )
+
+    def stop(self) -> None:
+        if self._started is None or self._shares:
+            return
+        workers, postgres, machine = self._started
+        self._shares = {
+            "workers": round(workers.percent(self._workers), 1),
+            "postgres": round(postgres.percent(procstat.pids_named("postgres")), 1),
+            "machine": round(procstat.machine_percent(machine, procstat.machine()), 1),
+        }
+
+    def shares(self) -> dict[str, float]:
+        return self._shares
+
+
 async def _drain_times(
-    db: Database, backlog: int, limit_s: float
+    db: Database, backlog: int, limit_s: float, window: _Window
 ) -> tuple[float | None, float | None, int]:
     """When the backlog first shrank (the workers are up) and when it was gone (or the last
-    sample, if the limit came first); and what was left."""
+    sample, if the limit came first); and what was left. ``window`` is started and stopped
+    with the measurement."""
     started = time.perf_counter()
     began: float | None = None
     left = backlog
@@ -139,9 +175,12 @@ async def _drain_times(
         now = time.perf_counter()
         if began is None and left < backlog:
             began = now
+            window.start()
         if left == 0:
+            window.stop()
             return began, now, 0
         await asyncio.sleep(0.1)
+    window.stop()
     return began, time.perf_counter(), left
 
 
@@ -202,6 +241,7 @@ async def _one(opts: Options, workers: int, meetings: int) -> dict[str, Any]:
             server.stop()
             for worker in pool:
                 worker.stop()
+            db.close()
     return {
         "workers": workers,
         "stored_per_s": round(result.events_per_s, 1),
@@ -224,11 +264,12 @@ async def _cpu_shares(
     server: processes.Server, pool: list[processes.Server], warmup: float, seconds: float
 ) -> dict[str, float]:
     """Where the two cores went during the measured window, in percent of one core: the API
-    server, the workers together, and the whole machine (the rest is PostgreSQL, this
-    harness and whatever else runs on the machine)."""
+    server, the workers together, PostgreSQL, and the whole machine (the rest is the load
+    generator, this harness and whatever else runs on the machine)."""
     await asyncio.sleep(warmup)
     pids = [server.pid, *(w.pid for w in pool)]
     before = [procstat.cpu(pid) for pid in pids]
+    postgres = procstat.GroupCpu(procstat.pids_named("postgres"))
     machine_before = procstat.machine()
     await asyncio.sleep(max(0.1, seconds - warmup))
     after = [procstat.cpu(pid) for pid in pids]
@@ -236,5 +277,6 @@ async def _cpu_shares(
     return {
         "server": round(shares[0], 1),
         "workers": round(sum(shares[1:]), 1),
+        "postgres": round(postgres.percent(procstat.pids_named("postgres")), 1),
         "machine": round(procstat.machine_percent(machine_before, procstat.machine()), 1),
     }

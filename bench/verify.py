@@ -8,6 +8,7 @@ PostgreSQL through psycopg. Both are blocking and meant for ``asyncio.to_thread`
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class Database:
 
     def __init__(self, sqlalchemy_url: str) -> None:
         self.url = make_url(sqlalchemy_url)
+        self._pg: Any = None
+        self._pg_lock = threading.Lock()
 
     def rows(self, sql: str, read_only: bool = True) -> list[tuple[Any, ...]]:
         """``read_only=False`` after the server died: a read-only connection cannot recover
@@ -53,11 +56,21 @@ class Database:
         return self._postgres_rows(sql)
 
     def _postgres_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        # One connection, kept: the harness polls every 100 ms, and a new connection each time
+        # (a forked backend) cost PostgreSQL more CPU than the workers being measured.
         import psycopg
 
-        libpq = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(libpq) as pg:
-            return list(pg.execute(sql.encode()))
+        with self._pg_lock:
+            if self._pg is None or self._pg.closed:
+                libpq = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+                self._pg = psycopg.connect(libpq, autocommit=True)
+            return list(self._pg.execute(sql.encode()))
+
+    def close(self) -> None:
+        with self._pg_lock:
+            if self._pg is not None:
+                self._pg.close()
+                self._pg = None
 
     def scalar(self, sql: str) -> int:
         return int(self.rows(sql)[0][0])
