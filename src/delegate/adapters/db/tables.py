@@ -193,6 +193,9 @@ turns = Table(
     Column("reply_state", String(16)),
     UniqueConstraint("session_id", "seq", name="uq_turns_session_seq"),
     Index("ix_turns_session_start", "session_id", "start_s"),
+    # Every drain asks whether a turn is waiting for an answer: without this, a scan of all
+    # the session's turns, which grows with the meeting.
+    Index("ix_turns_session_reply_state", "session_id", "reply_state"),
 )
 
 replies = Table(
