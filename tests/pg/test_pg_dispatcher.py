@@ -62,6 +62,26 @@ async def jobs(settings: Settings) -> list[tuple[str, str, str, str]]:
         await engine.dispose()
 
 
+async def listening(settings: Settings) -> None:
+    """Wait until a worker listens for job notifications (procrastinate does not say when)."""
+    import psycopg
+
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    async with await psycopg.AsyncConnection.connect(
+        conninfo(settings.database_url), autocommit=True
+    ) as conn:
+        while True:
+            cursor = await conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+            )
+            row = await cursor.fetchone()
+            if row and row[0]:
+                return
+            await asyncio.sleep(0.02)
+
+
 async def test_kicks_coalesce_into_one_waiting_job_per_session(settings: Settings) -> None:
     async with dispatcher_for(settings) as dispatcher:
         await asyncio.gather(
@@ -166,19 +186,11 @@ async def test_a_job_queued_while_its_session_runs_starts_when_that_job_ends(
         else:
             drained.set()
 
-    async def poll() -> None:
-        pass
-
     async with dispatcher_for(settings) as dispatcher:
-        register_tasks(
-            dispatcher,
-            drain,
-            poll,
-            sweep_every_s=300,
-            poll_every_s=300,
-            stalled_after_s=300,
-            stalled_check_every_s=300,
-        )
+        # The session task alone: periodic tasks would run at start-up and wake the worker.
+        dispatcher.app.task(name=PROCESS_SESSION)(drain)
+        await dispatcher.kick("session-a")  # found by the worker's first look
+        await dispatcher.flush()
         worker = asyncio.create_task(
             run_session_worker(
                 dispatcher.app,
@@ -190,7 +202,6 @@ async def test_a_job_queued_while_its_session_runs_starts_when_that_job_ends(
             )
         )
         try:
-            await dispatcher.kick("session-a")
             async with asyncio.timeout(15):
                 await drained.wait()
         finally:
@@ -198,3 +209,52 @@ async def test_a_job_queued_while_its_session_runs_starts_when_that_job_ends(
             await asyncio.gather(worker, return_exceptions=True)
 
     assert drains == ["session-a", "session-a"]
+
+
+async def test_a_job_queued_while_the_worker_is_fetching_is_not_left_for_the_poll(
+    settings: Settings,
+) -> None:
+    drained = asyncio.Event()
+    fetch_returned_empty = asyncio.Event()
+    announced = asyncio.Event()
+
+    async with dispatcher_for(settings) as dispatcher:
+        # The session task alone: periodic tasks would run at start-up and wake the worker.
+        @dispatcher.app.task(name=PROCESS_SESSION)
+        async def process_session(session_id: str) -> None:
+            drained.set()
+
+        # The worker's first fetch finds nothing and is held back until the job has been queued
+        # and announced: a wrapper on procrastinate's own method, not our code.
+        manager = dispatcher.app.job_manager
+        fetch = manager.fetch_job
+
+        async def slow_empty_fetch(**kwargs: object) -> object:
+            job = await fetch(**kwargs)  # type: ignore[arg-type]
+            if job is None and not fetch_returned_empty.is_set():
+                fetch_returned_empty.set()
+                await announced.wait()
+            return job
+
+        manager.fetch_job = slow_empty_fetch  # type: ignore[method-assign]
+        worker = asyncio.create_task(
+            run_session_worker(
+                dispatcher.app,
+                concurrency=4,
+                install_signal_handlers=False,
+                delete_jobs="successful",
+                fetch_job_polling_interval=60,
+            )
+        )
+        try:
+            async with asyncio.timeout(15):
+                await fetch_returned_empty.wait()
+                await listening(settings)
+                await dispatcher.kick("session-a")
+                await dispatcher.flush()
+                await asyncio.sleep(0.3)  # the notification reaches the worker
+                announced.set()
+                await drained.wait()
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
