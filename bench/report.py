@@ -256,10 +256,13 @@ def _breakdown(bd: dict[str, Any]) -> list[str]:
     ]
     if "kick_ms" in bd:
         kick = bd["kick_ms"]
-        lines.append(
-            f"| kick = defer the session's procrastinate job | {kick['job_inserted']} ms (new "
-            f"job), {kick['job_already_waiting']} ms (one already waiting) |"
-        )
+        lines += [
+            f"| kick = queue the session's procrastinate job, written alone | "
+            f"{kick['job_inserted']} ms (new job), {kick['job_already_waiting']} ms (one already "
+            f"waiting) |",
+            f"| kicks of {kick.get('batch', '?')} sessions written together | "
+            f"{kick.get('per_session_in_batch', '-')} ms per session |",
+        ]
     for kind, value in drains.items():
         if kind.startswith(("transcript.", "participant_events.")):
             lines.append(f"| drain after one `{kind}` | {value} ms |")
@@ -327,7 +330,8 @@ def _meeting(mee: dict[str, Any]) -> list[str]:
         row(
             "reference drain, first → last 10%",
             lambda r: (
-                f"{_num(r['reference_first_ms'], ' ms')} → {_num(r['reference_last_ms'], ' ms')}"
+                f"{_num(r['reference_first_ms'], ' ms', 3)} → "
+                f"{_num(r['reference_last_ms'], ' ms', 3)}"
             ),
         ),
         row(
