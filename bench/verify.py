@@ -57,7 +57,7 @@ class Database:
 
     def _postgres_rows(self, sql: str) -> list[tuple[Any, ...]]:
         # One connection, kept: the harness polls every 100 ms, and a new connection each time
-        # (a forked backend) cost PostgreSQL more CPU than the workers being measured.
+        # forks a PostgreSQL backend on the cores being measured.
         import psycopg
 
         with self._pg_lock:
