@@ -62,6 +62,26 @@ async def jobs(settings: Settings) -> list[tuple[str, str, str, str]]:
         await engine.dispose()
 
 
+@contextlib.asynccontextmanager
+async def session_worker(dispatcher: ProcrastinateDispatcher) -> AsyncIterator[None]:
+    """delegate's worker on the dispatcher's app, polling far less often than any test waits:
+    a job these tests expect may not be found by polling."""
+    worker = asyncio.create_task(
+        run_session_worker(
+            dispatcher.app,
+            concurrency=4,
+            install_signal_handlers=False,
+            delete_jobs="successful",
+            fetch_job_polling_interval=60,
+        )
+    )
+    try:
+        yield
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+
 async def listening(settings: Settings) -> None:
     """Wait until a worker listens for job notifications (procrastinate does not say when)."""
     import psycopg
@@ -191,22 +211,8 @@ async def test_a_job_queued_while_its_session_runs_starts_when_that_job_ends(
         dispatcher.app.task(name=PROCESS_SESSION)(drain)
         await dispatcher.kick("session-a")  # found by the worker's first look
         await dispatcher.flush()
-        worker = asyncio.create_task(
-            run_session_worker(
-                dispatcher.app,
-                concurrency=4,
-                install_signal_handlers=False,
-                delete_jobs="successful",
-                # Far longer than the wait below: the second job may not be found by polling.
-                fetch_job_polling_interval=60,
-            )
-        )
-        try:
-            async with asyncio.timeout(15):
-                await drained.wait()
-        finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+        async with session_worker(dispatcher), asyncio.timeout(15):
+            await drained.wait()
 
     assert drains == ["session-a", "session-a"]
 
@@ -237,24 +243,11 @@ async def test_a_job_queued_while_the_worker_is_fetching_is_not_left_for_the_pol
             return job
 
         manager.fetch_job = slow_empty_fetch  # type: ignore[method-assign]
-        worker = asyncio.create_task(
-            run_session_worker(
-                dispatcher.app,
-                concurrency=4,
-                install_signal_handlers=False,
-                delete_jobs="successful",
-                fetch_job_polling_interval=60,
-            )
-        )
-        try:
-            async with asyncio.timeout(15):
-                await fetch_returned_empty.wait()
-                await listening(settings)
-                await dispatcher.kick("session-a")
-                await dispatcher.flush()
-                await asyncio.sleep(0.3)  # the notification reaches the worker
-                announced.set()
-                await drained.wait()
-        finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+        async with session_worker(dispatcher), asyncio.timeout(15):
+            await fetch_returned_empty.wait()
+            await listening(settings)
+            await dispatcher.kick("session-a")
+            await dispatcher.flush()
+            await asyncio.sleep(0.3)  # the notification reaches the worker
+            announced.set()
+            await drained.wait()
