@@ -72,8 +72,8 @@ def cron_every(seconds: float) -> str:
 
 _ENQUEUE_SESSIONS = """
 INSERT INTO procrastinate_jobs (queue_name, task_name, lock, queueing_lock, args)
-SELECT %(queue)s, %(task)s, 'session:' || s, 'session:' || s, jsonb_build_object('session_id', s)
-  FROM unnest(%(sessions)s::text[]) AS s
+SELECT %(queue)s, %(task)s, lock, lock, jsonb_build_object('session_id', s)
+  FROM unnest(%(sessions)s::text[], %(locks)s::text[]) AS kicked (s, lock)
     ON CONFLICT (queueing_lock) WHERE status = 'todo' DO NOTHING
 """
 """What ``defer`` does for one session (``procrastinate_defer_jobs_v1`` inserts the same row),
@@ -119,7 +119,11 @@ class ProcrastinateDispatcher:
             sessions, self._pending = sorted(self._pending), set()
             try:
                 await self.app.connector.execute_query_async(
-                    _ENQUEUE_SESSIONS, queue=QUEUE, task=PROCESS_SESSION, sessions=sessions
+                    _ENQUEUE_SESSIONS,
+                    queue=QUEUE,
+                    task=PROCESS_SESSION,
+                    sessions=sessions,
+                    locks=[session_lock(sid) for sid in sessions],
                 )
             except Exception:
                 log.warning(
