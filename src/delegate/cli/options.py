@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
+from typer.core import TyperArgument
+
+# Typer 0.29 prints an argument's Python type beside it (``INTEGRATION <str>``) and, unlike
+# for options, ignores the metavar that names it. Every argument here is named by its
+# metavar and described by its help, so the type is left out (Typer is pinned below 0.30).
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 """The SDK's default server; a test checks that both agree."""

@@ -80,6 +80,12 @@ def check_schema(settings: Settings) -> None:
         )
 
 
+def given(ctx: typer.Context, option: str) -> bool:
+    """Whether ``option`` was typed on the command line (not its default)."""
+    source = ctx.get_parameter_source(option)
+    return source is not None and source.name == "COMMANDLINE"
+
+
 def where_data_lives(settings: Settings) -> str:
     """The data directory, or the database URL (password hidden) when it is elsewhere."""
     if settings.db.url is None:
@@ -114,24 +120,16 @@ async def run_server(settings: Settings, banner: list[str]) -> None:
 
 
 def serve(
+    ctx: typer.Context,
     host: Annotated[
-        str | None,
-        typer.Option(
-            metavar="HOST",
-            help="Interface to listen on.",
-            show_default="127.0.0.1, or DELEGATE_API__HOST",
-        ),
-    ] = None,
+        str, typer.Option(metavar="HOST", help="Interface to listen on (else DELEGATE_API__HOST).")
+    ] = "127.0.0.1",
     port: Annotated[
-        int | None,
+        int,
         typer.Option(
-            min=1,
-            max=65535,
-            metavar="PORT",
-            help="Port to listen on.",
-            show_default="8000, or DELEGATE_API__PORT",
+            min=1, max=65535, metavar="PORT", help="Port to listen on (else DELEGATE_API__PORT)."
         ),
-    ] = None,
+    ] = 8000,
 ) -> None:
     """Run the API server (SQLite and the in-process worker by default)."""
     import asyncio
@@ -141,9 +139,11 @@ def serve(
     from delegate.config import load_settings
 
     settings = load_settings()
-    if host:
+    # The defaults shown in --help are the settings' defaults (a test checks they agree);
+    # only values given on the command line override DELEGATE_API__HOST/PORT.
+    if given(ctx, "host"):
         settings.api.host = host
-    if port:
+    if given(ctx, "port"):
         settings.api.port = port
     mode = dispatcher_mode(settings)
     _lock: object

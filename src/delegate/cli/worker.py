@@ -13,8 +13,8 @@ def worker(
         typer.Option(
             min=1,
             metavar="N",
-            help="Sessions processed at once by this worker.",
-            show_default="8, or DELEGATE_WORKER__CONCURRENCY",
+            help="Sessions processed at once by this worker (else DELEGATE_WORKER__CONCURRENCY).",
+            show_default="8",
         ),
     ] = None,
 ) -> None:
