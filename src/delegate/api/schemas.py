@@ -24,6 +24,16 @@ class IdOut(Out):
     id: str
 
 
+class SavedOut(IdOut):
+    warning: str | None = Field(
+        default=None, description="What the record still lacks (absent when nothing)"
+    )
+
+
+class SetupOut(IdOut):
+    webhookUrl: str = Field(description="Where Recall now sends bot status webhooks")
+
+
 class BotIn(Body):
     name: str | None = Field(default=None, max_length=256)
     description: str | None = Field(default=None, max_length=4096)
