@@ -4,6 +4,7 @@ python -m bench run [--quick] [--db sqlite|postgres] [--pg-url URL] [--out bench
                     [--only ingest,reaction,meeting,scale] [--meetings N] [--seconds S] ...
 python -m bench bare --port P                 # the bare ASGI endpoint (used by ``run``)
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
+python -m bench cli-startup [--runs N]        # ``delegate --help`` against ``python -c pass``
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     length.add_argument("--data-dir", type=Path, required=True)
     length.add_argument("--db-url")
     length.add_argument("--budget-s", type=float, default=300.0)
+    startup = sub.add_parser("cli-startup", help="time delegate --help against python -c pass")
+    startup.add_argument("--runs", type=int, default=15)
     again = sub.add_parser("report", help="print the markdown of a results JSON file again")
     again.add_argument("json", type=Path)
     args = parser.parse_args(argv)
@@ -85,6 +88,10 @@ def main(argv: list[str] | None = None) -> None:
         import orjson
 
         print(report.markdown(orjson.loads(args.json.read_bytes())))
+    elif args.command == "cli-startup":
+        from bench import cli_startup
+
+        cli_startup.main(args.runs)
     elif args.command == "meeting-length":
         from bench import meeting_length
 

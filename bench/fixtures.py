@@ -112,12 +112,14 @@ async def populate(container: Container, meetings: int, chunk: int = 25) -> Fixt
         uow, clock, account.id, {"name": BOT_NAME, "backstory": "You take notes in meetings."}
     )
     secret = new_secret()
-    integration_id = await create_integration(
-        uow,
-        clock,
-        account.id,
-        {"name": "bench", "botId": bot_id, "apiKey": "sim-key", "webhookSecret": secret},
-    )
+    integration_id = (
+        await create_integration(
+            uow,
+            clock,
+            account.id,
+            {"name": "bench", "botId": bot_id, "apiKey": "sim-key", "webhookSecret": secret},
+        )
+    ).id
     recall = RecordingRecall()
     made = await _sessions(container, recall, account.id, integration_id, meetings, chunk)
     return Fixture(account.id, token, bot_id, integration_id, secret, made)

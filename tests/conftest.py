@@ -4,6 +4,9 @@ with DELEGATE_TEST_PG_URL), the real app, an HTTP client on it."""
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -21,6 +24,12 @@ from tests.support import PG_URL, Api, make_settings, pg_databases
 # Route structlog through stdlib logging so caplog sees every log line (secrets tests).
 configure_logging("DEBUG")
 
+# The default data directory is the user's (XDG_DATA_HOME/delegate): tests, and the CLI
+# processes they start, must never touch the real one.
+USER_DATA_HOME = tempfile.mkdtemp(prefix="delegate-tests-data-home-")
+os.environ["XDG_DATA_HOME"] = USER_DATA_HOME
+os.environ.pop("DELEGATE_DATA_DIR", None)
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if PG_URL:
@@ -34,6 +43,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if pg_databases is not None:
         pg_databases.close()
+    shutil.rmtree(USER_DATA_HOME, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

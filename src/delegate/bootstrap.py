@@ -46,9 +46,14 @@ def build_secret_box(settings: Settings) -> SecretBox:
     return SecretBox(load_or_create_key_file(settings.key_file))
 
 
-def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
+def uses_llm(settings: Settings) -> bool:
+    """Whether replies come from a model (``llm``, or ``auto`` with a base URL)."""
     mode = settings.llm.brain
-    if mode == "llm" or (mode == "auto" and settings.llm.base_url):
+    return mode == "llm" or (mode == "auto" and bool(settings.llm.base_url))
+
+
+def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
+    if uses_llm(settings):
         from delegate.adapters.llm.openai_brain import OpenAIBrain
 
         return OpenAIBrain(settings.llm, http)

@@ -10,8 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_data_path
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """One data directory per user, so ``token create`` and ``serve`` started from different
+    working directories share a database: ``$XDG_DATA_HOME/delegate`` (``~/.local/share/delegate``)
+    on Linux, the platform's user data directory elsewhere."""
+    return user_data_path("delegate", appauthor=False)
 
 
 class DbSettings(BaseModel):
@@ -96,8 +104,8 @@ class Settings(BaseSettings):
         env_prefix="DELEGATE_", env_nested_delimiter="__", extra="ignore"
     )
 
-    data_dir: Path = Path(".delegate")
-    """Where the embedded database and the generated key file live."""
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Where the embedded database and the generated key file live (created 0700)."""
     log_level: str = "INFO"
     """Log level of the service."""
     db: DbSettings = Field(default_factory=DbSettings)

@@ -31,7 +31,7 @@ async def test_no_operation_documents_422_and_every_error_is_the_error_shape(
     spec = await _spec(http)
     operations = _operations(spec)
 
-    assert len(operations) == 25
+    assert len(operations) == 26
     for name, op in operations.items():
         statuses = set(op["responses"])
         assert "422" not in statuses, name
@@ -57,6 +57,7 @@ async def test_each_operation_lists_the_statuses_it_can_answer(http: httpx2.Asyn
     assert statuses("initiateRecall") == {"400", "401", "404", "409", "413", "502"}
     assert statuses("sendRecallSessionMessage") == {"400", "401", "404", "409", "413", "502"}
     assert statuses("recallSession_leave") == {"400", "401", "404", "409", "413", "502"}
+    assert statuses("setupRecallIntegration") == {"400", "401", "404", "409", "413", "502"}
     assert statuses("recallWebhook") == {"400", "401", "404", "413"}
     # Unknown session and wrong token answer alike: the document does not promise a 404.
     assert statuses("recallRealtime") == {"400", "401", "413"}

@@ -55,9 +55,9 @@ async def test_rotating_the_key_keeps_old_records_readable(settings: Settings) -
         account = await tx.accounts.get_or_create("alice", 1)
     from delegate.services.integrations import create_integration
 
-    integration_id = await create_integration(
-        first.uow, first.clock, account.id, {"apiKey": API_KEY}
-    )
+    integration_id = (
+        await create_integration(first.uow, first.clock, account.id, {"apiKey": API_KEY})
+    ).id
     await first.aclose()
 
     add_key_to_file(settings.key_file)

@@ -62,6 +62,8 @@ class FakeLlm:
     requests: list[dict[str, Any]] = field(default_factory=list)
     script: list[Scripted] = field(default_factory=list)
     port: int = 0
+    models: tuple[str, ...] = ("default-model", "bot-model")
+    """What ``GET /v1/models`` lists."""
 
     @property
     def base_url(self) -> str:
@@ -73,6 +75,13 @@ class FakeLlm:
 
     def app(self) -> FastAPI:
         app = FastAPI()
+
+        @app.get("/v1/models")
+        async def models() -> JSONResponse:
+            served = [
+                {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models
+            ]
+            return JSONResponse({"object": "list", "data": served})
 
         @app.post("/v1/chat/completions")
         async def chat_completions(request: Request) -> JSONResponse:

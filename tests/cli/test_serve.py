@@ -53,11 +53,35 @@ def test_serve_listens_upgrades_the_database_and_refuses_a_second_copy(tmp_path:
         assert r.status_code == 401
         second = start_serve(settings, free_port())
         out, _ = second.communicate(timeout=20)
-        assert second.returncode != 0
-        assert "another delegate process" in out
+        if settings.is_sqlite:
+            # What it is, not a usage error: which process owns which directory.
+            assert second.returncode == 3
+            assert f"another delegate serve (pid {proc.pid}) owns the data directory" in out
+            assert str(settings.data_dir) in out
+            assert "Invalid value" not in out and "Usage" not in out
+        else:
+            assert second.returncode == 3 and "another delegate serve" in out
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert f"listening on http://127.0.0.1:{port}" in out
     assert "delegate token create" in out
+    if settings.is_sqlite:
+        assert f"data: {settings.data_dir}" in out
+        assert "sqlite" not in out
     assert current(settings.database_url) == head()
+
+
+def test_a_busy_port_is_one_clear_error_and_exit_code_3(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = start_serve(make_settings(tmp_path), port)
+        out, _ = proc.communicate(timeout=60)
+
+    assert proc.returncode == 3
+    assert out.strip() == (
+        f"Error: cannot listen on 127.0.0.1:{port}: the port is in use (another delegate "
+        "serve or sim?); choose another with --port"
+    )

@@ -15,6 +15,7 @@ RULES_BEYOND_THE_SCHEMA = (
     "sendRecallSessionMessage",
     "startRecallSessionScreenshare",
     "recallWebhook",
+    "setupRecallIntegration",
     *(
         f"recallSession_{action}"
         for action in (
@@ -125,7 +126,8 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
         # Input the schema allows but a rule it cannot express refuses with 400 naming the
         # field: a cursor naming no item, a link of no supported meeting platform, a joinAt
         # outside the window, a recipient or page not allowed on this platform, a payload that
-        # is no Recall status webhook, or an integration left without its apiKey.
+        # is no Recall status webhook, or an integration left without its apiKey (which setup
+        # needs too).
         "[[operations]]",
         f"include-operation-id = {_toml(list(RULES_BEYOND_THE_SCHEMA))}",
         "[operations.checks.positive_data_acceptance]",

@@ -18,6 +18,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from delegate.adapters.private_files import private_dir
+
 
 class SecretBoxError(Exception):
     """A key is malformed or a ciphertext cannot be decrypted with the known keys."""
@@ -60,7 +62,7 @@ def parse_keys(text: str) -> list[Key]:
 def load_or_create_key_file(path: Path) -> list[Key]:
     """Read the key file, creating it (mode 0600) with one fresh key on first run."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(format_key(new_key()) + "\n")

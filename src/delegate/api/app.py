@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import Receive, Scope, Send
 
 from delegate import __version__
-from delegate.api import errors, openapi
+from delegate.api import docs_pages, errors, openapi
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
@@ -58,6 +58,8 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
         description="AI delegates for video meetings, through Recall.ai. "
         "ChatBotKit-compatible API: every route is served under /v1 and /api/v1.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container
     max_bytes = container.settings.api.max_body_bytes
@@ -67,6 +69,7 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
     router = api_router()
     app.include_router(router, prefix="/v1")
     app.include_router(router, prefix="/api/v1", include_in_schema=False)
+    docs_pages.install(app)
 
     app.openapi = openapi.truthful(app.openapi)  # type: ignore[method-assign]
 

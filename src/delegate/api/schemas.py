@@ -58,6 +58,11 @@ class ErrorOut(Out):
 
 
 # Rules the services check (with messages of their own), told to clients in the schema too.
+NOT_BLANK: JsonDict = {"pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}
+BOT_NAME_RULE: JsonDict = {
+    # Optional, but when given it must say something (null included).
+    "anyOf": [{"type": "string", "maxLength": 256, **NOT_BLANK}],
+}
 ALIAS_RULE: JsonDict = {"pattern": f"^({ALIAS_PATTERN.pattern[1:-1]})?$"}
 REGION_RULE: JsonDict = {"enum": [*REGIONS, "", None]}
 SECRET_RULE: JsonDict = {"pattern": "^[\\x21-\\x7e]*$"}
@@ -79,8 +84,18 @@ META_RULE: JsonDict = {
 }
 
 
+class SavedOut(IdOut):
+    warning: str | None = Field(
+        default=None, description="What the record still lacks (absent when nothing)"
+    )
+
+
+class SetupOut(IdOut):
+    webhookUrl: str = Field(description="Where Recall now sends bot status webhooks")
+
+
 class BotIn(Body):
-    name: str | None = Field(default=None, max_length=256)
+    name: str | None = Field(default=None, max_length=256, json_schema_extra=BOT_NAME_RULE)
     description: str | None = Field(default=None, max_length=4096)
     backstory: str | None = Field(default=None, max_length=65536)
     model: str | None = Field(default=None, max_length=512)

@@ -8,12 +8,11 @@ from typing import Any, Literal
 from pydantic import Field
 from pydantic.config import JsonDict
 
-from delegate.api.schemas import Body, Out
+from delegate.api.schemas import NOT_BLANK, Body, Out
 from delegate.domain.meeting import Participant
 from delegate.domain.sessions import MeetingSession, Reply
 from delegate.domain.validation import CHAT_RECIPIENTS, JOIN_AT_HORIZON
 
-NOT_BLANK: JsonDict = {"pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}
 HTTPS: JsonDict = {"pattern": "^\\s*https://[^\\u0000]*$"}
 RECIPIENT: JsonDict = {"pattern": f"^({'|'.join(CHAT_RECIPIENTS)}|[0-9]+)$"}
 

@@ -2,51 +2,74 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from delegate.demo.runner import DemoOptions, run_demo
-from delegate.demo.view import LiveView
-from delegate.sim import shipped_scripts
+from delegate.cli.options import Script, Speed
 
 
 def demo(
-    script: Annotated[str, typer.Option(help="Meeting script: a shipped name or a .toml path.")] = (
-        "customer-call"
-    ),
-    speed: Annotated[float, typer.Option(help="Play the meeting this many times faster.")] = 10.0,
-    bot_name: Annotated[str, typer.Option(help="The delegate's name in the meeting.")] = "Ada",
+    script: Script = "customer-call",
+    speed: Speed = 10.0,
+    bot_name: Annotated[
+        str, typer.Option(metavar="NAME", help="The delegate's name in the meeting.")
+    ] = "Ada",
     llm_base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible base URL; default: the offline brain.")
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="OpenAI-compatible base URL; default: the offline brain.",
+            show_default=False,
+        ),
     ] = None,
-    llm_model: Annotated[str | None, typer.Option(help="Model name for --llm-base-url.")] = None,
+    llm_model: Annotated[
+        str | None, typer.Option(metavar="MODEL", help="Model name for --llm-base-url.")
+    ] = None,
     llm_api_key: Annotated[
-        str | None, typer.Option(help="API key for --llm-base-url.", envvar="DELEGATE_LLM__API_KEY")
+        str | None,
+        typer.Option(
+            metavar="KEY", help="API key for --llm-base-url.", envvar="DELEGATE_LLM__API_KEY"
+        ),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Keep the demo's database here (default: a new temp dir).")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Keep the demo's database here (default: a temporary directory, removed at exit).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Run a simulated meeting end to end: simulator, server, a delegate, live view, notes."""
+    import asyncio
+
+    from delegate.cli import output
+    from delegate.demo.runner import DemoOptions, run_demo
+    from delegate.demo.view import LiveView
+    from delegate.sim import shipped_scripts
+
     if not Path(script).suffix and script not in shipped_scripts():
         raise typer.BadParameter(
             f"unknown script {script!r}; shipped: {', '.join(sorted(shipped_scripts()))}",
             param_hint="--script",
         )
-    directory = data_dir or Path(tempfile.mkdtemp(prefix="delegate-demo-"))
-    view = LiveView()
-    view.step(f"delegate demo: simulator + server on loopback, data in {directory}")
-    options = DemoOptions(
-        data_dir=directory,
-        script=script,
-        speed=speed,
-        bot_name=bot_name,
-        llm_base_url=llm_base_url,
-        llm_model=llm_model,
-        llm_api_key=llm_api_key,
-    )
-    asyncio.run(run_demo(options, view))
+    view = LiveView(output.console())
+    with tempfile.TemporaryDirectory(prefix="delegate-demo-") as scratch:
+        directory = data_dir or Path(scratch)
+        kept = "" if data_dir else " (a temporary directory, removed at exit)"
+        view.step(f"delegate demo: simulator + server on loopback, data in {directory}{kept}")
+        options = DemoOptions(
+            data_dir=directory,
+            script=script,
+            speed=speed,
+            bot_name=bot_name,
+            llm_base_url=llm_base_url,
+            llm_model=llm_model,
+            llm_api_key=llm_api_key,
+        )
+        asyncio.run(run_demo(options, view))
+        if data_dir:
+            view.where(data_dir)

@@ -4,326 +4,242 @@ SDK and prints the answer (a table, or JSON with ``--json``)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from delegate.cli import output
-from delegate.cli.remote import (
-    DEFAULT_BASE_URL,
-    AsJson,
-    BaseUrl,
+from delegate.cli.options import (
+    Alias,
+    BotRef,
     Cursor,
+    Description,
+    IntegrationRef,
     Meta,
+    Name,
     OrderOpt,
     Take,
-    Token,
+    Timeout,
+    Yes,
     aware_datetime,
-    connect,
-    fail,
-    poll_interval,
-    secret,
+    group,
 )
+from delegate.cli.remote import Remote, api_command, fail, secret
 from delegate.cli.sessions import SESSION_FIELDS, wait_for_delegate
-from delegate.client.types import Bot, RecallIntegration
 
-bot_app = typer.Typer(help="Bots: a backstory (system prompt) and a model.", no_args_is_help=True)
-integration_app = typer.Typer(
-    help="Recall integrations: a Recall API key, a region and a bot.", no_args_is_help=True
+if TYPE_CHECKING:
+    from delegate.cli.output import Columns
+    from delegate.client.types import IdResult
+
+bot_app = group("Bots: a backstory (system prompt) and a model.")
+integration_app = group("Recall integrations: a Recall API key, a region and a bot.")
+
+BOT_FIELDS_IN: dict[str, Any] = {
+    "name": Name,
+    "backstory": Annotated[str | None, typer.Option(metavar="TEXT", help="The system prompt.")],
+    "model": Annotated[
+        str | None, typer.Option(metavar="MODEL", help="Model name for the LLM brain.")
+    ],
+    "alias": Alias,
+    "description": Description,
+    "meta": Meta,
+}
+INTEGRATION_FIELDS_IN: dict[str, Any] = {
+    "name": Name,
+    "bot_id": Annotated[
+        str | None,
+        typer.Option("--bot-id", metavar="BOT", help="The bot that does the thinking."),
+    ],
+    "api_key": Annotated[
+        str | None,
+        typer.Option(
+            "--api-key", metavar="KEY", help="Recall API key (write-only); '-' reads it from stdin."
+        ),
+    ],
+    "webhook_secret": Annotated[
+        str | None,
+        typer.Option(
+            "--webhook-secret",
+            metavar="WHSEC",
+            help="Recall workspace verification secret (whsec_...); '-' reads it from stdin.",
+        ),
+    ],
+    "region": Annotated[
+        str | None,
+        typer.Option(
+            metavar="REGION", help="us-east-1 (default), us-west-2, eu-central-1 or ap-northeast-1."
+        ),
+    ],
+    "alias": Alias,
+    "description": Description,
+    "meta": Meta,
+}
+
+BOT_COLUMNS: Columns = ("id", "name", "alias", "model", "created_at")
+BOT_FIELDS: Columns = (*BOT_COLUMNS, "description", "backstory", "meta", "updated_at")
+INTEGRATION_COLUMNS: Columns = ("id", "name", "alias", "bot_id", "region", "api_key_set")
+INTEGRATION_FIELDS: Columns = (
+    *INTEGRATION_COLUMNS,
+    "webhook_secret_set",
+    "description",
+    "meta",
+    "created_at",
+    "updated_at",
 )
 
-BotRef = Annotated[str, typer.Argument(metavar="BOT", help="Bot id or @alias.")]
-IntegrationRef = Annotated[
-    str, typer.Argument(metavar="INTEGRATION", help="Recall integration id or @alias.")
-]
-Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
-Name = Annotated[str | None, typer.Option(help="Display name.")]
-Description = Annotated[str | None, typer.Option(help="Free text description.")]
-Alias = Annotated[str | None, typer.Option(help="Unique alias (use as @alias); '' clears it.")]
-Backstory = Annotated[str | None, typer.Option(help="The system prompt.")]
-Model = Annotated[str | None, typer.Option(help="Model name for the LLM brain.")]
-BotId = Annotated[str | None, typer.Option("--bot-id", help="The bot that does the thinking.")]
-ApiKey = Annotated[
-    str | None,
-    typer.Option("--api-key", help="Recall API key (write-only); '-' reads it from stdin."),
-]
-WebhookSecret = Annotated[
-    str | None,
-    typer.Option("--webhook-secret", help="Recall whsec_ secret; '-' reads it from stdin."),
-]
-Region = Annotated[
-    str | None,
-    typer.Option(help="us-east-1 (default), us-west-2, eu-central-1 or ap-northeast-1."),
-]
+def _read_secrets(fields: dict[str, Any]) -> dict[str, Any]:
+    fields["api_key"] = secret(fields["api_key"], "'--api-key'")
+    fields["webhook_secret"] = secret(fields["webhook_secret"], "'--webhook-secret'")
+    return fields
 
-BOT_COLUMNS: list[output.Column[Bot]] = [
-    ("ID", lambda b: b.id),
-    ("Name", lambda b: b.name),
-    ("Alias", lambda b: b.alias),
-    ("Model", lambda b: b.model),
-    ("Created", lambda b: output.when(b.created_at)),
-]
-BOT_FIELDS: list[output.Column[Bot]] = [
-    *BOT_COLUMNS,
-    ("Description", lambda b: b.description),
-    ("Backstory", lambda b: b.backstory),
-    ("Meta", lambda b: b.meta),
-    ("Updated", lambda b: output.when(b.updated_at)),
-]
-INTEGRATION_COLUMNS: list[output.Column[RecallIntegration]] = [
-    ("ID", lambda i: i.id),
-    ("Name", lambda i: i.name),
-    ("Alias", lambda i: i.alias),
-    ("Bot", lambda i: i.bot_id),
-    ("Region", lambda i: i.region),
-    ("API key", lambda i: "set" if i.api_key_set else "missing"),
-]
-INTEGRATION_FIELDS: list[output.Column[RecallIntegration]] = [
-    *INTEGRATION_COLUMNS,
-    ("Webhook secret", lambda i: "set" if i.webhook_secret_set else "missing"),
-    ("Description", lambda i: i.description),
-    ("Meta", lambda i: i.meta),
-    ("Created", lambda i: output.when(i.created_at)),
-    ("Updated", lambda i: output.when(i.updated_at)),
-]
+
+def _warn(remote: Remote, answer: IdResult) -> None:
+    """The server's warning about a stored but incomplete record, on stderr."""
+    warning = answer.warning
+    if warning and not remote.as_json:
+        from delegate.cli import output
+
+        output.note(f"Warning: {warning}")
 
 
 @bot_app.command("list")
+@api_command()
 def bot_list(
-    ctx: typer.Context,
-    cursor: Cursor = None,
-    order: OrderOpt = "desc",
-    take: Take = 100,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
+    remote: Remote, cursor: Cursor = None, order: OrderOpt = "desc", take: Take = 100
 ) -> None:
     """List bots, newest first."""
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         page = client.bot.list(cursor=cursor, order=order, take=take)
-    output.page(page, BOT_COLUMNS, as_json, "bots", take)
+    remote.page(page, BOT_COLUMNS, "bots", take)
 
 
 @bot_app.command("show")
-def bot_show(
-    ctx: typer.Context,
-    bot: BotRef,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command()
+def bot_show(remote: Remote, bot: BotRef) -> None:
     """Show one bot."""
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         found = client.bot.fetch(bot)
-    output.record(found, BOT_FIELDS, as_json)
+    remote.show(found, BOT_FIELDS)
 
 
 @bot_app.command("create")
-def bot_create(
-    ctx: typer.Context,
-    name: Name = None,
-    backstory: Backstory = None,
-    model: Model = None,
-    alias: Alias = None,
-    description: Description = None,
-    meta: Meta = None,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command(fields=BOT_FIELDS_IN)
+def bot_create(remote: Remote, **fields: Any) -> None:
     """Create a bot and print its id."""
-    with connect(ctx, base_url, token) as client:
-        created = client.bot.create(
-            name=name,
-            backstory=backstory,
-            model=model,
-            alias=alias,
-            description=description,
-            meta=meta,
-        )
-    output.done(created, as_json, f"Created bot {created.id}")
+    with remote.connect() as client:
+        created = client.bot.create(**fields)
+    remote.done(created, f"Created bot {created.id}")
 
 
 @bot_app.command("update")
-def bot_update(
-    ctx: typer.Context,
-    bot: BotRef,
-    name: Name = None,
-    backstory: Backstory = None,
-    model: Model = None,
-    alias: Alias = None,
-    description: Description = None,
-    meta: Meta = None,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command(fields=BOT_FIELDS_IN)
+def bot_update(remote: Remote, bot: BotRef, **fields: Any) -> None:
     """Change the given fields of a bot; the others stay as they are."""
-    with connect(ctx, base_url, token) as client:
-        updated = client.bot.update(
-            bot,
-            name=name,
-            backstory=backstory,
-            model=model,
-            alias=alias,
-            description=description,
-            meta=meta,
-        )
-    output.done(updated, as_json, f"Updated bot {updated.id}")
+    with remote.connect() as client:
+        updated = client.bot.update(bot, **fields)
+    remote.done(updated, f"Updated bot {updated.id}")
 
 
 @bot_app.command("delete")
-def bot_delete(
-    ctx: typer.Context,
-    bot: BotRef,
-    yes: Yes = False,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command()
+def bot_delete(remote: Remote, bot: BotRef, yes: Yes = False) -> None:
     """Delete a bot."""
     if not yes:
         typer.confirm(f"Delete bot {bot}?", abort=True, err=True)
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         deleted = client.bot.delete(bot)
-    output.done(deleted, as_json, f"Deleted bot {deleted.id}")
+    remote.done(deleted, f"Deleted bot {deleted.id}")
 
 
 @integration_app.command("list")
+@api_command()
 def integration_list(
-    ctx: typer.Context,
-    cursor: Cursor = None,
-    order: OrderOpt = "desc",
-    take: Take = 100,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
+    remote: Remote, cursor: Cursor = None, order: OrderOpt = "desc", take: Take = 100
 ) -> None:
     """List Recall integrations, newest first."""
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         page = client.integration.recall.list(cursor=cursor, order=order, take=take)
-    output.page(page, INTEGRATION_COLUMNS, as_json, "integrations", take)
+    remote.page(page, INTEGRATION_COLUMNS, "integrations", take)
 
 
 @integration_app.command("show")
-def integration_show(
-    ctx: typer.Context,
-    integration: IntegrationRef,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
-    """Show one Recall integration (secrets show only as set or missing)."""
-    with connect(ctx, base_url, token) as client:
+@api_command()
+def integration_show(remote: Remote, integration: IntegrationRef) -> None:
+    """Show one Recall integration (secrets show only as set or not)."""
+    with remote.connect() as client:
         found = client.integration.recall.fetch(integration)
-    output.record(found, INTEGRATION_FIELDS, as_json)
+    remote.show(found, INTEGRATION_FIELDS)
 
 
 @integration_app.command("create")
-def integration_create(
-    ctx: typer.Context,
-    name: Name = None,
-    bot_id: BotId = None,
-    api_key: ApiKey = None,
-    webhook_secret: WebhookSecret = None,
-    region: Region = None,
-    alias: Alias = None,
-    description: Description = None,
-    meta: Meta = None,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command(fields=INTEGRATION_FIELDS_IN)
+def integration_create(remote: Remote, **fields: Any) -> None:
     """Create a Recall integration and print its id."""
-    with connect(ctx, base_url, token) as client:
-        created = client.integration.recall.create(
-            name=name,
-            bot_id=bot_id,
-            api_key=secret(api_key),
-            webhook_secret=secret(webhook_secret),
-            region=region,
-            alias=alias,
-            description=description,
-            meta=meta,
-        )
-    output.done(created, as_json, f"Created integration {created.id}")
+    fields = _read_secrets(fields)
+    with remote.connect() as client:
+        created = client.integration.recall.create(**fields)
+    remote.done(created, f"Created integration {created.id}")
+    _warn(remote, created)
 
 
 @integration_app.command("update")
-def integration_update(
-    ctx: typer.Context,
-    integration: IntegrationRef,
-    name: Name = None,
-    bot_id: BotId = None,
-    api_key: ApiKey = None,
-    webhook_secret: WebhookSecret = None,
-    region: Region = None,
-    alias: Alias = None,
-    description: Description = None,
-    meta: Meta = None,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command(fields=INTEGRATION_FIELDS_IN)
+def integration_update(remote: Remote, integration: IntegrationRef, **fields: Any) -> None:
     """Change the given fields of a Recall integration; the others stay as they are."""
-    with connect(ctx, base_url, token) as client:
-        updated = client.integration.recall.update(
-            integration,
-            name=name,
-            bot_id=bot_id,
-            api_key=secret(api_key),
-            webhook_secret=secret(webhook_secret),
-            region=region,
-            alias=alias,
-            description=description,
-            meta=meta,
-        )
-    output.done(updated, as_json, f"Updated integration {updated.id}")
+    fields = _read_secrets(fields)
+    with remote.connect() as client:
+        updated = client.integration.recall.update(integration, **fields)
+    remote.done(updated, f"Updated integration {updated.id}")
+    _warn(remote, updated)
 
 
 @integration_app.command("delete")
-def integration_delete(
-    ctx: typer.Context,
-    integration: IntegrationRef,
-    yes: Yes = False,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command()
+def integration_delete(remote: Remote, integration: IntegrationRef, yes: Yes = False) -> None:
     """Delete a Recall integration."""
     if not yes:
         typer.confirm(f"Delete integration {integration}?", abort=True, err=True)
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         deleted = client.integration.recall.delete(integration)
-    output.done(deleted, as_json, f"Deleted integration {deleted.id}")
+    remote.done(deleted, f"Deleted integration {deleted.id}")
 
 
+@integration_app.command("setup")
+@api_command()
+def integration_setup(remote: Remote, integration: IntegrationRef) -> None:
+    """Register this server's status webhook URL with the integration's Recall workspace."""
+    with remote.connect() as client:
+        result = client.integration.recall.setup(integration)
+    remote.done(result, f"Status webhooks of integration {result.id} go to {result.webhook_url}")
+
+
+@api_command()
 def initiate(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
-    meeting_url: Annotated[str, typer.Option("--meeting-url", help="The meeting link (https).")],
-    text: Annotated[str, typer.Option(help="The instruction for this meeting.")],
+    meeting_url: Annotated[
+        str, typer.Option("--meeting-url", metavar="URL", help="The meeting link (https).")
+    ],
+    text: Annotated[str, typer.Option(metavar="TEXT", help="The instruction for this meeting.")],
     bot_name: Annotated[
-        str | None, typer.Option(help="Name shown in the meeting (default: the bot's).")
+        str | None,
+        typer.Option(metavar="NAME", help="Name shown in the meeting (default: the bot's)."),
     ] = None,
     join_at: Annotated[
         datetime | None,
         typer.Option(parser=aware_datetime, metavar="TIME", help="Join later (ISO 8601, with tz)."),
     ] = None,
     idempotency_key: Annotated[
-        str | None, typer.Option(help="Retry safely: the same key never sends a second bot.")
+        str | None,
+        typer.Option(metavar="KEY", help="Retry safely: the same key never sends a second bot."),
     ] = None,
     wait: Annotated[
         bool, typer.Option(help="Wait until the delegate is in the call (or it ended).")
     ] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds --wait waits at most.")] = 300.0,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
+    timeout: Timeout = 300.0,
 ) -> None:
     """Send a delegate into a meeting with an instruction."""
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         started = client.integration.recall.initiate(
             integration,
             meeting_url=meeting_url,
@@ -333,14 +249,11 @@ def initiate(
             idempotency_key=idempotency_key,
         )
         if not wait:
-            output.done(started, as_json, f"Started session {started.session_id}")
+            remote.done(started, f"Started session {started.session_id}")
             return
         sessions = client.integration.recall.sessions(integration)
-        session = wait_for_delegate(sessions, started.session_id, timeout, poll_interval(ctx))
+        session = wait_for_delegate(sessions, started.session_id, timeout, remote.poll_interval)
     if session.finished:
         reason = f" ({session.status_reason})" if session.status_reason else ""
         fail(f"session {session.id} {session.status} before the delegate joined{reason}")
-    if as_json:
-        output.emit_json(session.to_json())
-    else:
-        output.record(session, SESSION_FIELDS, False)
+    remote.show(session, SESSION_FIELDS)

@@ -1,37 +1,47 @@
-"""``delegate serve``: the API (and, embedded, the worker) in one process."""
+"""``delegate serve``: the API (and, embedded, the worker) in one process.
+
+What ``serve`` needs (uvicorn, FastAPI, SQLAlchemy, Alembic) is imported when it runs, so the
+rest of the command line starts fast."""
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
-from pathlib import Path
-from typing import IO, Annotated, Any
+import os
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
-import uvicorn
-from sqlalchemy.engine import make_url
 
-from delegate.adapters.db.migrate import current, head, upgrade
-from delegate.api.app import create_app
-from delegate.bootstrap import build, dispatcher_mode
-from delegate.config import Settings, load_settings
-from delegate.runtime import settle_heap
+from delegate.cli.serving import unavailable
+
+if TYPE_CHECKING:
+    from delegate.config import Settings
 
 INPROCESS_LOCK_KEY = 0x64656C65676174
 """PostgreSQL advisory lock held by the one serve process that drains sessions itself."""
 
 
 def lock_data_dir(settings: Settings) -> IO[str]:
-    """One process per SQLite file: a second ``serve`` on the same data dir fails fast."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """One process per SQLite file: a second ``serve`` on the same data dir fails fast,
+    naming the process that has it."""
+    from delegate.adapters.private_files import private_dir
+
+    path = private_dir(settings.data_dir) / "serve.lock"
     # Held open for the life of the process: the lock lives as long as the handle.
-    handle = Path(settings.data_dir / "serve.lock").open("w")  # noqa: SIM115
+    handle = path.open("a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        raise typer.BadParameter(
-            f"another delegate process is serving {settings.data_dir}", param_hint="data dir"
-        ) from None
+        handle.seek(0)
+        owner = handle.read().strip()
+        handle.close()
+        unavailable(
+            f"another delegate serve{f' (pid {owner})' if owner.isdigit() else ''} owns the "
+            f"data directory {settings.data_dir}; stop it, or give this one its own "
+            "DELEGATE_DATA_DIR"
+        )
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
     return handle
 
 
@@ -48,9 +58,10 @@ def lock_inprocess_database(settings: Settings) -> Any:
     row = conn.execute("SELECT pg_try_advisory_lock(%s)", (INPROCESS_LOCK_KEY,)).fetchone()
     if not row or not row[0]:
         conn.close()
-        raise typer.BadParameter(
-            "another delegate process serves this database with worker.dispatcher=inprocess",
-            param_hint="DELEGATE_WORKER__DISPATCHER",
+        unavailable(
+            "another delegate serve drains sessions of this database with "
+            "worker.dispatcher=inprocess; stop it, or use the procrastinate dispatcher "
+            "(DELEGATE_WORKER__DISPATCHER)"
         )
     return conn
 
@@ -58,6 +69,8 @@ def lock_inprocess_database(settings: Settings) -> Any:
 def check_schema(settings: Settings) -> None:
     """Shared databases are migrated by the operator (``delegate db upgrade``), once, not by
     each of several serve processes starting at the same time."""
+    from delegate.adapters.db.migrate import current, head
+
     at, needed = current(settings.database_url), head()
     if at != needed:
         raise typer.BadParameter(
@@ -67,34 +80,71 @@ def check_schema(settings: Settings) -> None:
         )
 
 
-def display_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+def given(ctx: typer.Context, option: str) -> bool:
+    """Whether ``option`` was typed on the command line (not its default)."""
+    source = ctx.get_parameter_source(option)
+    return source is not None and source.name == "COMMANDLINE"
 
 
-async def run_server(settings: Settings) -> None:
+def where_data_lives(settings: Settings) -> str:
+    """The data directory, or the database URL (password hidden) when it is elsewhere."""
+    if settings.db.url is None:
+        return f"data: {settings.data_dir}"
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    return f"database: {shown} (keys in {settings.key_file})"
+
+
+async def run_server(settings: Settings, banner: list[str]) -> None:
+    from delegate.adapters.llm.openai_brain import check_model
+    from delegate.api.app import create_app
+    from delegate.bootstrap import build, uses_llm
+    from delegate.cli.serving import serve_app
+    from delegate.runtime import settle_heap
+
     container = build(settings)
     app = create_app(container)
-    config = uvicorn.Config(
-        app, host=settings.api.host, port=settings.api.port, log_level="warning", lifespan="on"
-    )
     settle_heap()
+
+    async def started() -> None:
+        for line in banner:
+            typer.echo(line)
+        if uses_llm(settings):
+            await check_model(settings.llm)
+
     try:
-        await uvicorn.Server(config).serve()
+        await serve_app(app, settings.api.host, settings.api.port, on_started=started)
     finally:
         await container.aclose()
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(metavar="HOST", help="Interface to listen on (else DELEGATE_API__HOST).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(
+            min=1, max=65535, metavar="PORT", help="Port to listen on (else DELEGATE_API__PORT)."
+        ),
+    ] = 8000,
 ) -> None:
     """Run the API server (SQLite and the in-process worker by default)."""
-    overrides = load_settings()
-    if host:
-        overrides.api.host = host
-    if port:
-        overrides.api.port = port
-    settings = overrides
+    import asyncio
+
+    from delegate.adapters.db.migrate import upgrade
+    from delegate.bootstrap import dispatcher_mode
+    from delegate.config import load_settings
+
+    settings = load_settings()
+    # The defaults shown in --help are the settings' defaults (a test checks they agree);
+    # only values given on the command line override DELEGATE_API__HOST/PORT.
+    if given(ctx, "host"):
+        settings.api.host = host
+    if given(ctx, "port"):
+        settings.api.port = port
     mode = dispatcher_mode(settings)
     _lock: object
     if settings.is_sqlite:
@@ -104,9 +154,11 @@ def serve(
         check_schema(settings)
         _lock = lock_inprocess_database(settings) if mode == "inprocess" else None
     base = f"http://{settings.api.host}:{settings.api.port}"
-    typer.echo(f"delegate listening on {base}  (API {base}/v1, docs {base}/docs)")
-    typer.echo(f"database: {display_url(settings.database_url)}")
+    banner = [
+        f"delegate listening on {base}  (API {base}/v1, docs {base}/docs)",
+        where_data_lives(settings),
+    ]
     if mode == "procrastinate":
-        typer.echo("sessions are processed by `delegate worker` processes (none run here)")
-    typer.echo("get an API token with:  delegate token create --account <name>")
-    asyncio.run(run_server(settings))
+        banner.append("sessions are processed by `delegate worker` processes (none run here)")
+    banner.append("get an API token with:  delegate token create --account <name>")
+    asyncio.run(run_server(settings, banner))

@@ -2,89 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from delegate.cli import output
-from delegate.cli.remote import (
-    DEFAULT_BASE_URL,
-    AsJson,
-    BaseUrl,
+from delegate.cli.options import (
     Cursor,
+    IntegrationRef,
     OrderOpt,
-    Take,
-    Token,
-    connect,
-)
-from delegate.client._resources import Sessions
-from delegate.client.types import (
-    ActionResult,
-    MeetingSession,
-    Notes,
-    Participant,
     RecordingAction,
-    Reply,
+    SessionRef,
+    Take,
+    Timeout,
     TranscriptFormat,
+    group,
 )
+from delegate.cli.remote import Remote, api_command
 
-session_app = typer.Typer(
-    help="Meeting sessions: follow and steer a delegate, read transcripts and notes.",
-    no_args_is_help=True,
-)
+if TYPE_CHECKING:
+    from delegate.cli.output import Columns
+    from delegate.client._resources import Sessions
+    from delegate.client.types import MeetingSession, Notes
 
-IntegrationRef = Annotated[
-    str, typer.Argument(metavar="INTEGRATION", help="Recall integration id or @alias.")
-]
-SessionRef = Annotated[str, typer.Argument(metavar="SESSION", help="Session id.")]
+session_app = group("Meeting sessions: follow and steer a delegate, read transcripts and notes.")
 
-SESSION_COLUMNS: list[output.Column[MeetingSession]] = [
-    ("ID", lambda s: s.id),
-    ("Status", lambda s: s.status),
-    ("Bot name", lambda s: s.bot_name),
-    ("Meeting", lambda s: s.meeting_url),
-    ("Created", lambda s: output.when(s.created_at)),
-]
-SESSION_FIELDS: list[output.Column[MeetingSession]] = [
-    ("ID", lambda s: s.id),
+SESSION_COLUMNS: Columns = ("id", "status", "bot_name", "meeting_url", "created_at")
+SESSION_FIELDS: Columns = (
+    "id",
     ("Status", lambda s: f"{s.status} ({s.status_code})" if s.status_code else s.status),
     ("Reason", lambda s: s.status_reason),
     ("Meeting", lambda s: s.meeting_url),
-    ("Platform", lambda s: s.platform),
-    ("Bot name", lambda s: s.bot_name),
+    "platform",
+    "bot_name",
     ("Instruction", lambda s: s.text),
     ("Recording", lambda s: "paused" if s.recording_paused else "on"),
     ("Notes", lambda s: "ready" if s.notes_ready else "not yet"),
-    ("Recall bot", lambda s: s.recall_bot_id),
-    ("Join at", lambda s: output.when(s.join_at)),
-    ("Created", lambda s: output.when(s.created_at)),
-    ("Ended", lambda s: output.when(s.ended_at)),
-]
-PARTICIPANT_COLUMNS: list[output.Column[Participant]] = [
-    ("Name", lambda p: p.name),
-    ("Host", lambda p: p.is_host),
-    ("Bot", lambda p: p.is_bot),
-    ("Present", lambda p: p.present),
-]
-REPLY_COLUMNS: list[output.Column[Reply]] = [
-    ("Kind", lambda r: r.kind),
-    ("Status", lambda r: r.status),
+    "recall_bot_id",
+    "join_at",
+    "created_at",
+    "ended_at",
+)
+PARTICIPANT_COLUMNS: Columns = ("name", "is_host", "is_bot", "present")
+REPLY_COLUMNS: Columns = (
+    "kind",
+    "status",
     ("Content", lambda r: r.payload.get("text", r.payload)),
-    ("Sent", lambda r: output.when(r.sent_at)),
-]
-RECORDING: dict[RecordingAction, Callable[[Sessions, str], ActionResult]] = {
-    "start": Sessions.start_recording,
-    "stop": Sessions.stop_recording,
-    "pause": Sessions.pause_recording,
-    "resume": Sessions.resume_recording,
-}
+    "sent_at",
+)
 
 
 def wait_for_delegate(
     sessions: Sessions, session_id: str, timeout: float, interval: float
 ) -> MeetingSession:
     """Poll with a spinner (on stderr) until the delegate is in the call or the session ended."""
+    from delegate.cli import output
+
     with output.stderr().status(f"Session {session_id}: waiting for the delegate…") as status:
         return sessions.wait(
             session_id,
@@ -95,60 +68,57 @@ def wait_for_delegate(
 
 
 @session_app.command("list")
+@api_command()
 def session_list(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
     cursor: Cursor = None,
     order: OrderOpt = "desc",
     take: Take = 100,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
 ) -> None:
     """List the meeting sessions of an integration, newest first."""
-    with connect(ctx, base_url, token) as client:
-        sessions = client.integration.recall.sessions(integration)
-        page = sessions.list(cursor=cursor, order=order, take=take)
-    output.page(page, SESSION_COLUMNS, as_json, "sessions", take)
+    with remote.connect() as client:
+        page = client.integration.recall.sessions(integration).list(
+            cursor=cursor, order=order, take=take
+        )
+    remote.page(page, SESSION_COLUMNS, "sessions", take)
 
 
 @session_app.command("show")
-def session_show(
-    ctx: typer.Context,
-    integration: IntegrationRef,
-    session: SessionRef,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command()
+def session_show(remote: Remote, integration: IntegrationRef, session: SessionRef) -> None:
     """Show a session with its participants and the delegate's replies."""
-    with connect(ctx, base_url, token) as client:
+    from delegate.cli import output
+
+    with remote.connect() as client:
         found = client.integration.recall.sessions(integration).fetch(session)
-    output.record(found, SESSION_FIELDS, as_json)
-    if not as_json and found.participants:
+    remote.show(found, SESSION_FIELDS)
+    if not remote.as_json and found.participants:
         output.table(found.participants, PARTICIPANT_COLUMNS, title="Participants")
-    if not as_json and found.replies:
+    if not remote.as_json and found.replies:
         output.table(found.replies, REPLY_COLUMNS, title="Replies")
 
 
 @session_app.command("transcript")
+@api_command()
 def session_transcript(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
     session: SessionRef,
     format: Annotated[
         TranscriptFormat | None,
-        typer.Option("--format", "-f", help="text (default), markdown, vtt, srt or json."),
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="text (default), markdown, vtt, srt or json."
+        ),
     ] = None,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
 ) -> None:
     """Print the transcript, as text or in another format."""
-    if as_json and format not in (None, "json"):
+    from delegate.cli import output
+
+    if remote.as_json and format not in (None, "json"):
         raise typer.BadParameter("--json prints the json format", param_hint="'--format'")
-    fmt: TranscriptFormat = "json" if as_json else format or "text"
-    with connect(ctx, base_url, token) as client:
+    fmt: TranscriptFormat = "json" if remote.as_json else format or "text"
+    with remote.connect() as client:
         transcript = client.integration.recall.sessions(integration).transcript(session, fmt)
     if isinstance(transcript, str):
         typer.echo(transcript, nl=not transcript.endswith("\n"))
@@ -157,27 +127,40 @@ def session_transcript(
 
 
 @session_app.command("notes")
+@api_command()
 def session_notes(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
     session: SessionRef,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
+    wait: Annotated[
+        bool, typer.Option(help="Wait until the meeting has ended and its notes are written.")
+    ] = False,
+    timeout: Timeout = 300.0,
 ) -> None:
     """Print the meeting notes: summary, decisions and action items."""
-    with connect(ctx, base_url, token) as client:
-        notes = client.integration.recall.sessions(integration).notes(session)
-    if as_json:
+    from delegate.cli import output
+
+    with remote.connect() as client:
+        sessions = client.integration.recall.sessions(integration)
+        if wait:
+            with output.stderr().status(f"Session {session}: waiting for the notes…"):
+                notes = sessions.wait_for_notes(
+                    session, timeout=timeout, interval=remote.poll_interval
+                )
+        else:
+            notes = sessions.notes(session)
+    if remote.as_json:
         output.emit_json(notes.to_json())
     else:
         _print_notes(notes)
 
 
 def _print_notes(notes: Notes) -> None:
+    from delegate.cli import output
+
     if notes.status != "ready":
         why = "the meeting has not ended" if notes.status == "not_ended" else "being written"
-        output.note(f"No notes yet ({why}).")
+        output.note(f"No notes yet ({why}); --wait waits for them.")
         return
     out = output.stdout()
     out.print("Summary", style="bold")
@@ -189,6 +172,8 @@ def _print_notes(notes: Notes) -> None:
 
 
 def _bullets(lines: Iterable[str]) -> None:
+    from delegate.cli import output
+
     out = output.stdout()
     printed = False
     for line in lines:
@@ -199,74 +184,73 @@ def _bullets(lines: Iterable[str]) -> None:
 
 
 @session_app.command("say")
+@api_command()
 def session_say(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
     session: SessionRef,
-    message: Annotated[str, typer.Argument(help="The chat message.")],
-    to: Annotated[str, typer.Option(help="everyone, or a participant id.")] = "everyone",
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
+    message: Annotated[str, typer.Argument(metavar="MESSAGE", help="The chat message.")],
+    to: Annotated[
+        str, typer.Option(metavar="TO", help="everyone, or a participant id.")
+    ] = "everyone",
 ) -> None:
     """Post a chat message in the meeting as the delegate."""
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         sent = client.integration.recall.sessions(integration).send_message(session, message, to)
-    output.done(sent, as_json, f"Sent to {to}.")
+    remote.done(sent, f"Sent to {to}.")
 
 
 @session_app.command("leave")
-def session_leave(
-    ctx: typer.Context,
-    integration: IntegrationRef,
-    session: SessionRef,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
-) -> None:
+@api_command()
+def session_leave(remote: Remote, integration: IntegrationRef, session: SessionRef) -> None:
     """Make the delegate leave the meeting (notes follow)."""
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         left = client.integration.recall.sessions(integration).leave(session)
-    output.done(left, as_json, "The delegate is leaving the meeting.")
+    remote.done(left, "The delegate is leaving the meeting.")
 
 
 @session_app.command("record")
+@api_command()
 def session_record(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
     session: SessionRef,
     action: Annotated[RecordingAction, typer.Argument(metavar="start|stop|pause|resume")],
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
 ) -> None:
     """Start, stop, pause or resume the recording."""
-    with connect(ctx, base_url, token) as client:
-        sessions = client.integration.recall.sessions(integration)
-        result = RECORDING[action](sessions, session)
-    output.done(result, as_json, f"Recording: {action} requested.")
+    from delegate.client._resources import Sessions
+
+    recording = {
+        "start": Sessions.start_recording,
+        "stop": Sessions.stop_recording,
+        "pause": Sessions.pause_recording,
+        "resume": Sessions.resume_recording,
+    }
+    with remote.connect() as client:
+        result = recording[action](client.integration.recall.sessions(integration), session)
+    remote.done(result, f"Recording: {action} requested.")
 
 
 @session_app.command("screenshare")
+@api_command()
 def session_screenshare(
-    ctx: typer.Context,
+    remote: Remote,
     integration: IntegrationRef,
     session: SessionRef,
     action: Annotated[Literal["start", "stop"], typer.Argument(metavar="start|stop")],
-    url: Annotated[str | None, typer.Argument(help="The page to show (https), for start.")] = None,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    token: Token = "",
-    as_json: AsJson = False,
+    url: Annotated[
+        str | None, typer.Argument(metavar="URL", help="The page to show (https), for start.")
+    ] = None,
 ) -> None:
     """Show a web page as the delegate's screenshare (start URL), or stop sharing."""
     if (action == "start") != (url is not None):
         need = "start needs a URL" if url is None else "stop takes no URL"
         raise typer.BadParameter(need, param_hint="'URL'")
-    with connect(ctx, base_url, token) as client:
+    with remote.connect() as client:
         sessions = client.integration.recall.sessions(integration)
         result = (
             sessions.start_screenshare(session, url)
             if url is not None
             else sessions.stop_screenshare(session)
         )
-    output.done(result, as_json, f"Screenshare: {action} requested.")
+    remote.done(result, f"Screenshare: {action} requested.")

@@ -6,36 +6,42 @@ Point delegate (or any Recall client) at ``http://HOST:PORT`` instead of
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from delegate.sim import Simulator, shipped_scripts
-from delegate.sim.scripts import ScriptError
+from delegate.cli.options import Host, Port, Script, Speed
 
 
 def sim(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8900,
+    host: Host = "127.0.0.1",
+    port: Port = 8900,
     api_key: Annotated[
         list[str] | None,
-        typer.Option("--api-key", help="API key the simulator accepts (repeatable)."),
+        typer.Option(
+            "--api-key",
+            metavar="KEY",
+            help="API key the simulator accepts (repeatable).",
+            show_default="sim-key",
+        ),
     ] = None,
     webhook_url: Annotated[
-        str | None, typer.Option(help="Workspace URL that receives bot status webhooks.")
+        list[str] | None,
+        typer.Option(
+            metavar="URL",
+            help="Status webhook endpoint of the workspace (repeatable); more can be added "
+            "later, e.g. by `delegate integration setup`.",
+        ),
     ] = None,
     webhook_secret: Annotated[
         str | None,
-        typer.Option(help="Workspace verification secret (whsec_...) used to sign deliveries."),
+        typer.Option(
+            metavar="WHSEC",
+            help="Workspace verification secret (whsec_...) used to sign deliveries.",
+        ),
     ] = None,
-    speed: Annotated[
-        float, typer.Option(min=0.01, help="Play meetings this many times faster than real time.")
-    ] = 1.0,
-    script: Annotated[
-        str, typer.Option(help="Default script: a shipped name or a path to a .toml file.")
-    ] = "standup",
+    speed: Speed = 1.0,
+    script: Script = "standup",
     script_for: Annotated[
         list[str] | None,
         typer.Option(
@@ -46,6 +52,12 @@ def sim(
     ] = None,
 ) -> None:
     """Run the Recall.ai simulator: Recall's bot API plus scripted meetings, offline."""
+    import asyncio
+
+    from delegate.cli.serving import serve_app
+    from delegate.sim import Simulator, shipped_scripts
+    from delegate.sim.scripts import ScriptError
+
     mapping: dict[str, str] = {}
     for item in script_for or []:
         meeting_id, sep, name = item.partition("=")
@@ -63,23 +75,22 @@ def sim(
         )
     except (ScriptError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from exc
-    typer.echo(f"Recall simulator listening on http://{host}:{port}  (API: /api/v1/)")
-    typer.echo(
-        f"  speed {speed:g}x, default script {script!r}; shipped: {', '.join(shipped_scripts())}"
-    )
-    typer.echo(
-        f"  status webhooks: {webhook_url or 'off'}; signing: "
-        f"{'on' if webhook_secret else 'off'}; API keys: {len(simulator.api_keys)}"
-    )
-    asyncio.run(_serve(simulator, host, port))
 
+    async def banner() -> None:
+        typer.echo(f"Recall simulator listening on http://{host}:{port}  (API: /api/v1/)")
+        typer.echo(
+            f"  speed {speed:g}x, default script {script!r}; "
+            f"shipped: {', '.join(shipped_scripts())}"
+        )
+        typer.echo(
+            f"  status webhooks: {', '.join(simulator.webhook_urls) or 'none yet'}; signing: "
+            f"{'on' if webhook_secret else 'off'}; API keys: {len(simulator.api_keys)}"
+        )
 
-async def _serve(simulator: Simulator, host: str, port: int) -> None:
-    config = uvicorn.Config(
-        simulator.app, host=host, port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    try:
-        await server.serve()
-    finally:
-        await simulator.aclose()
+    async def run() -> None:
+        try:
+            await serve_app(simulator.app, host, port, lifespan="off", on_started=banner)
+        finally:
+            await simulator.aclose()
+
+    asyncio.run(run())

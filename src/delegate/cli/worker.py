@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 
-from delegate.cli.serve import check_schema
-from delegate.config import load_settings
-
 
 def worker(
     concurrency: Annotated[
-        int | None, typer.Option(min=1, help="Sessions processed at once by this worker.")
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Sessions processed at once by this worker (else DELEGATE_WORKER__CONCURRENCY).",
+            show_default="8",
+        ),
     ] = None,
 ) -> None:
     """Process meeting sessions queued in PostgreSQL; run any number, on any machines."""
+    import asyncio
+
+    from delegate.cli.serve import check_schema
+    from delegate.config import load_settings
+
     # Imported here: procrastinate is only installed with the ``postgres`` extra.
     from delegate.worker.run import WorkerUnavailable, run_worker
 

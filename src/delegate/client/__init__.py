@@ -33,6 +33,7 @@ from delegate.client.types import (
     Participant,
     RecallIntegration,
     Reply,
+    SetupResult,
     Transcript,
     TranscriptItem,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "RecallIntegration",
     "Reply",
     "ServerError",
+    "SetupResult",
     "SignatureError",
     "TimedOut",
     "Transcript",

@@ -20,6 +20,7 @@ from delegate.client.types import (
     Order,
     Page,
     RecallIntegration,
+    SetupResult,
     T,
     Transcript,
     TranscriptFormat,
@@ -205,6 +206,13 @@ class AsyncRecallIntegrations:
         call = rq.post(rq.integration_path(integration_id, "delete"))
         return await self._client._model(call, IdResult)
 
+    async def setup(self, integration_id: str) -> SetupResult:
+        """Register the server's status webhook URL with the integration's Recall workspace
+        (the simulator takes it; on Recall itself a ``Conflict`` names the URL to add in
+        the dashboard)."""
+        call = rq.post(rq.integration_path(integration_id, "setup"))
+        return await self._client._model(call, SetupResult)
+
     async def initiate(
         self,
         integration_id: str,
@@ -314,6 +322,25 @@ class AsyncSessions:
     async def notes(self, session_id: str) -> Notes:
         """Meeting notes (summary, decisions, action items) once the meeting ended."""
         return await self._client._model(rq.get(self._path(session_id, "notes")), Notes)
+
+    async def wait_for_notes(
+        self,
+        session_id: str,
+        *,
+        # Same signature as the sync client's; the deadline is checked between polls.
+        timeout: float = 300.0,  # noqa: ASYNC109
+        interval: float = 1.0,
+    ) -> Notes:
+        """Poll the notes until they are written (the meeting ended and they are ready).
+        Raises ``TimedOut`` after ``timeout`` seconds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            notes = await self.notes(session_id)
+            if notes.status == "ready":
+                return notes
+            if asyncio.get_running_loop().time() >= deadline:
+                raise TimedOut(f"notes of session {session_id} still {notes.status}", "TIMEOUT")
+            await asyncio.sleep(interval)
 
     async def send_message(
         self, session_id: str, message: str, to: str = "everyone"

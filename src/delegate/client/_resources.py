@@ -20,6 +20,7 @@ from delegate.client.types import (
     Order,
     Page,
     RecallIntegration,
+    SetupResult,
     T,
     Transcript,
     TranscriptFormat,
@@ -202,6 +203,13 @@ class RecallIntegrations:
         call = rq.post(rq.integration_path(integration_id, "delete"))
         return self._client._model(call, IdResult)
 
+    def setup(self, integration_id: str) -> SetupResult:
+        """Register the server's status webhook URL with the integration's Recall workspace
+        (the simulator takes it; on Recall itself a ``Conflict`` names the URL to add in
+        the dashboard)."""
+        call = rq.post(rq.integration_path(integration_id, "setup"))
+        return self._client._model(call, SetupResult)
+
     def initiate(
         self,
         integration_id: str,
@@ -306,6 +314,20 @@ class Sessions:
     def notes(self, session_id: str) -> Notes:
         """Meeting notes (summary, decisions, action items) once the meeting ended."""
         return self._client._model(rq.get(self._path(session_id, "notes")), Notes)
+
+    def wait_for_notes(
+        self, session_id: str, *, timeout: float = 300.0, interval: float = 1.0
+    ) -> Notes:
+        """Poll the notes until they are written (the meeting ended and they are ready).
+        Raises ``TimedOut`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            notes = self.notes(session_id)
+            if notes.status == "ready":
+                return notes
+            if time.monotonic() >= deadline:
+                raise TimedOut(f"notes of session {session_id} still {notes.status}", "TIMEOUT")
+            time.sleep(interval)
 
     def send_message(self, session_id: str, message: str, to: str = "everyone") -> ActionResult:
         """Post a chat message in the meeting as the delegate."""

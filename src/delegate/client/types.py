@@ -33,6 +33,20 @@ class IdResult(Model):
 
     id: str
 
+    @property
+    def warning(self) -> str | None:
+        """What a saved record still lacks (an integration without a bot or an API key
+        cannot send a delegate yet); the API sends it only then."""
+        value = (self.model_extra or {}).get("warning")
+        return value if isinstance(value, str) else None
+
+
+class SetupResult(Model):
+    """What ``setup`` answers: where Recall now sends the integration's status webhooks."""
+
+    id: str
+    webhook_url: str
+
 
 class Bot(Model):
     """A configured bot: a backstory (system prompt) and a model."""

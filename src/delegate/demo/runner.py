@@ -16,6 +16,7 @@ import httpx2
 import uvicorn
 
 from delegate.adapters.db.migrate import upgrade
+from delegate.adapters.llm.openai_brain import check_model
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import build
@@ -25,6 +26,7 @@ from delegate.services.accounts import create_token
 from delegate.sim import Simulator
 
 MEETING_URL = "https://zoom.us/j/8675309000"
+FINAL = ("ended", "failed")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
     """Run one meeting end to end; returns session, transcript and notes as the API gave them."""
     api_port, sim_port = free_port(), free_port()
     settings = demo_settings(options, api_port, sim_port)
+    if options.llm_base_url and not await check_model(settings.llm):
+        view.step(
+            f"The model at {options.llm_base_url} cannot be used (the warning above says why); "
+            "the delegate answers with the offline brain until it can."
+        )
     await asyncio.to_thread(upgrade, settings.database_url)
     secret = new_secret()
     outbound = httpx2.AsyncClient(timeout=10)
@@ -100,7 +107,6 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as api:
                 integration_id = await _set_up(api, options, secret)
-                sim.webhook_url = f"{base}/integration/recall/{integration_id}/webhook"
                 view.step(
                     f"Sending {options.bot_name} into {MEETING_URL} (script {options.script!r}, "
                     f"speed {options.speed:g}x)"
@@ -122,6 +128,8 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 )
                 await _follow(api, session_path, view, options.timeout_s)
                 await sim.wait_until_done(started["bot"]["id"], timeout=options.timeout_s)
+                # The last words may be delivered after the call ended: shown before the end.
+                await _show(api, session_path, view, end=True)
                 notes = await _wait_for_notes(api, session_path, options.timeout_s)
                 result = {
                     "session": (await api.get(f"{session_path}/fetch")).json(),
@@ -134,7 +142,6 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
         await outbound.aclose()
         await container.aclose()
     view.notes(result["notes"])
-    view.where(settings.database_url, settings.data_dir)
     return result
 
 
@@ -171,16 +178,28 @@ async def _set_up(api: httpx2.AsyncClient, options: DemoOptions, secret: str) ->
             )
         )
     ).json()["id"]
+    # As a user would: our status webhook URL goes to the (simulated) Recall workspace.
+    await _ok(api.post(f"/integration/recall/{integration_id}/setup", json={}))
     return integration_id
 
 
+async def _show(api: httpx2.AsyncClient, path: str, view: LiveView, end: bool = False) -> str:
+    """Show what is new in the session and return its status; the end of the meeting only
+    with ``end``."""
+    session = (await api.get(f"{path}/fetch")).json()
+    transcript = (await api.get(f"{path}/transcript")).json()
+    status: str = session["status"]
+    if end or status not in FINAL:
+        view.update(session, transcript["items"])
+    return status
+
+
 async def _follow(api: httpx2.AsyncClient, path: str, view: LiveView, timeout_s: float) -> None:
+    """Show the meeting until it is over (its end is shown by the caller, once the last
+    deliveries are in)."""
     async with asyncio.timeout(timeout_s):
         while True:
-            session = (await api.get(f"{path}/fetch")).json()
-            transcript = (await api.get(f"{path}/transcript")).json()
-            view.update(session, transcript["items"])
-            if session["status"] in ("ended", "failed"):
+            if await _show(api, path, view) in FINAL:
                 return
             await asyncio.sleep(0.2)
 

@@ -23,19 +23,34 @@ class LiveView:
         self.console.print(f"[bold cyan]>[/] {escape(text)}")
 
     def update(self, session: dict[str, Any], turns: list[dict[str, Any]]) -> None:
+        """Print what changed. At the end of the meeting the last words come before the
+        final status, as they happened."""
+        status = session["status"]
+        over = status in ("ended", "failed")
+        if not over:
+            self._show_status(session)
+        self._show_present(session)
+        self._show_turns(turns, over)
+        if over:
+            self._show_status(session)
+
+    def _show_status(self, session: dict[str, Any]) -> None:
         status = session["status"]
         if status != self._status:
             reason = f" ({session['statusReason']})" if session.get("statusReason") else ""
             self.console.print(f"[magenta]status[/] {status}{escape(reason)}")
             self._status = status
+
+    def _show_present(self, session: dict[str, Any]) -> None:
         present = {
             p["name"] for p in session.get("participants") or [] if p["present"] and not p["isBot"]
         }
         if present != self._present:
             self.console.print(f"[dim]present:[/] {escape(', '.join(sorted(present)) or '-')}")
             self._present = present
+
+    def _show_turns(self, turns: list[dict[str, Any]], over: bool) -> None:
         newest = max((t["seq"] for t in turns), default=0)
-        over = status in ("ended", "failed")
         for turn in turns:
             # Only the newest turn can still grow (its speaker may go on): print each turn
             # once, when a later one exists or the meeting is over.
@@ -74,6 +89,6 @@ class LiveView:
             lines.append("[bold]Action items[/]\n" + "\n".join(items))
         self.console.print(Panel("\n\n".join(lines), title="Meeting notes", expand=False))
 
-    def where(self, database_url: str, data_dir: Path) -> None:
-        self.console.print(f"[dim]data:[/] {escape(database_url)}")
-        self.console.print(f"[dim]data directory:[/] {data_dir}")
+    def where(self, data_dir: Path) -> None:
+        """Where the demo's database and key file were kept."""
+        self.console.print(f"[dim]data directory:[/] {escape(str(data_dir))}")

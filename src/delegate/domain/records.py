@@ -72,6 +72,17 @@ class Account:
 
 
 @dataclass(frozen=True)
+class ApiToken:
+    """An API token as it can be shown: never the token, only its first characters."""
+
+    id: str
+    account_name: str
+    hint: str
+    created_at: int
+    revoked_at: int | None
+
+
+@dataclass(frozen=True)
 class Bot:
     id: str
     account_id: str

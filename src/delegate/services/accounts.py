@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from delegate.domain.errors import NotAuthenticated
-from delegate.domain.records import Account
+from delegate.domain.errors import NotAuthenticated, NotFound
+from delegate.domain.records import Account, ApiToken
 from delegate.services.ports import Clock, UnitOfWorkFactory
 
 TOKEN_PREFIX = "sk-"  # noqa: S105 - a prefix, not a secret
@@ -34,3 +34,16 @@ async def authenticate(uow: UnitOfWorkFactory, token: str | None) -> Account:
     if account is None:
         raise NotAuthenticated("Unknown or revoked API token")
     return account
+
+
+async def list_tokens(uow: UnitOfWorkFactory, account_name: str | None = None) -> list[ApiToken]:
+    """The tokens that still authenticate (of one account, or of all), oldest first."""
+    async with uow() as tx:
+        return await tx.accounts.tokens(account_name)
+
+
+async def revoke_token(uow: UnitOfWorkFactory, clock: Clock, token_id: str) -> None:
+    """Revoke a token at once: it answers "Unknown or revoked API token" from now on."""
+    async with uow() as tx:
+        if not await tx.accounts.revoke_token(token_id, clock.now_ms()):
+            raise NotFound(f"No API token {token_id} (or it is already revoked)")

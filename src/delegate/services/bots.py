@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from delegate.domain.errors import NotFound
+from delegate.domain.errors import InvalidInput, NotFound
 from delegate.domain.ids import new_id
 from delegate.domain.records import Bot, ListQuery, Page, merge_meta
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
@@ -14,10 +14,18 @@ from delegate.services.ports import Clock, UnitOfWorkFactory
 BOT_FIELDS = ("name", "description", "backstory", "model", "alias", "meta")
 
 
+def check_name(fields: dict[str, Any]) -> None:
+    """A bot may be created without a name, but a name given must say something: it is who
+    the delegate is in the meeting and what participants call it."""
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise InvalidInput('"name" must not be empty')
+
+
 async def create_bot(
     uow: UnitOfWorkFactory, clock: Clock, account_id: str, fields: dict[str, Any]
 ) -> str:
     """Create a bot from the given fields (all optional); returns its id."""
+    check_name(fields)
     alias = clean_alias(fields.get("alias"))
     check_meta(fields.get("meta"))
     now = clock.now_ms()
@@ -57,6 +65,7 @@ async def update_bot(
     uow: UnitOfWorkFactory, clock: Clock, account_id: str, ref: str, fields: dict[str, Any]
 ) -> str:
     """Change the given fields; omitted fields keep their value."""
+    check_name(fields)
     check_meta(fields.get("meta"))
     async with uow() as tx:
         bot = await tx.bots.get(account_id, ref)

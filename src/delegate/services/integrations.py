@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from delegate.domain.errors import InvalidInput, NotFound
+from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.ids import new_id
 from delegate.domain.records import (
     DEFAULT_REGION,
@@ -17,8 +17,41 @@ from delegate.domain.records import (
     merge_meta,
 )
 from delegate.domain.validation import check_api_key
+from delegate.services.context import MeetingPorts
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from delegate.services.recall_port import NoWebhookApi, RecallError, RecallRejected
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A stored integration, and what it still lacks before it can send a delegate."""
+
+    id: str
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookSetup:
+    id: str
+    webhook_url: str
+
+
+def _missing(integration: Integration) -> str | None:
+    # Kept for ChatBotKit compatibility (it accepts both missing), but initiate will refuse.
+    missing = [
+        f'"{f}"'
+        for f, ok in (("botId", integration.bot_id), ("apiKey", integration.api_key_set))
+        if not ok
+    ]
+    if not missing:
+        return None
+    return f"saved without {' and '.join(missing)}: initiate answers 400 until they are set"
+
+
+def webhook_url(public_url: str, integration_id: str) -> str:
+    """Where Recall sends the integration's bot status webhooks."""
+    return f"{public_url}/v1/integration/recall/{integration_id}/webhook"
 
 
 def clean_region(region: str | None) -> str:
@@ -44,7 +77,7 @@ async def _resolve_bot(tx: UnitOfWork, account_id: str, ref: str | None) -> str 
 
 async def create_integration(
     uow: UnitOfWorkFactory, clock: Clock, account_id: str, fields: dict[str, Any]
-) -> str:
+) -> Saved:
     """Create an integration; ``apiKey``/``webhookSecret`` are encrypted before storage."""
     alias = clean_alias(fields.get("alias"))
     region = clean_region(fields.get("region"))
@@ -77,7 +110,8 @@ async def create_integration(
                 webhook_secret=_secret(fields.get("webhookSecret")),
             ),
         )
-    return integration.id
+        stored = await tx.integrations.get(account_id, integration.id)
+    return Saved(integration.id, _missing(stored or integration))
 
 
 async def fetch_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> Integration:
@@ -97,7 +131,7 @@ async def list_integrations(
 
 async def update_integration(
     uow: UnitOfWorkFactory, clock: Clock, account_id: str, ref: str, fields: dict[str, Any]
-) -> str:
+) -> Saved:
     """Change the given fields; omitted fields (region and alias included) stay as they are."""
     check_meta(fields.get("meta"))
     check_api_key(fields.get("apiKey"))
@@ -124,7 +158,32 @@ async def update_integration(
         await tx.integrations.update(
             replace(current, **changes, updated_at=clock.now_ms()), secrets
         )
-    return current.id
+        stored = await tx.integrations.get(account_id, current.id)
+    return Saved(current.id, _missing(stored or current))
+
+
+async def set_up_integration(ports: MeetingPorts, account_id: str, ref: str) -> WebhookSetup:
+    """Register this server's status webhook URL with the integration's Recall workspace
+    (what ChatBotKit's ``setup`` does for its messaging integrations); returns the URL.
+    Recall itself takes webhook endpoints only in its dashboard: a Conflict names the URL to
+    add there. The simulator registers it. Setting it up twice is harmless."""
+    integration = await fetch_integration(ports.uow, account_id, ref)
+    url = webhook_url(ports.public_url, integration.id)
+    gateway = await ports.gateway(integration)
+    try:
+        await gateway.add_status_webhook(url)
+    except NoWebhookApi as exc:
+        raise Conflict(
+            f"Recall has no API for webhook endpoints ({exc.detail}): add {url} in the Recall "
+            "dashboard, Webhooks, for the bot status events"
+        ) from exc
+    except RecallRejected as exc:
+        raise InvalidInput(f"Recall refused the webhook endpoint: {exc.detail}") from exc
+    except RecallError as exc:
+        raise UpstreamFailed(
+            f"Recall is unavailable, the webhook was not set up: {exc.detail}"
+        ) from exc
+    return WebhookSetup(integration.id, url)
 
 
 async def delete_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> str:

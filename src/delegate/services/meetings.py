@@ -39,6 +39,12 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def request_digest(meeting_url: str, text: str, bot_name: str | None, join_at: int | None) -> str:
+    """What an ``initiate`` asked for, so a reused Idempotency-Key can be told from a retry."""
+    canonical = "\x1f".join([meeting_url, text, bot_name or "", str(join_at or "")])
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def realtime_path(integration_id: str, session_id: str) -> str:
     return f"/v1/integration/recall/{integration_id}/session/{session_id}/realtime"
 
@@ -87,7 +93,8 @@ async def initiate_meeting(
     """Create a session and send a Recall bot into the meeting.
 
     With an ``idempotency_key`` seen in the last 24 hours, the first result is returned and no
-    second bot is sent. A Recall failure leaves nothing stored.
+    second bot is sent; the same key with a different request is a Conflict. An empty key is no
+    key. A Recall failure leaves nothing stored.
     """
     try:
         parsed = parse_meeting_url(meeting_url)
@@ -96,14 +103,15 @@ async def initiate_meeting(
     if not text.strip():
         raise InvalidInput('"text" must not be empty')
     join_at = check_join_at(join_at, datetime.fromtimestamp(ports.clock.now_ms() / 1000, UTC))
-    # An empty header is no key: stored, it would make every later keyless retry a conflict.
-    idempotency_key = idempotency_key if idempotency_key and idempotency_key.strip() else None
     integration, bot_id, default_name, api_key = await _integration_with_bot(
         ports, account_id, integration_ref
     )
     now = ports.clock.now_ms()
+    idempotency_key = (idempotency_key or "").strip() or None
+    join_at_ms = int(join_at.timestamp() * 1000) if join_at else None
+    asked = request_digest(meeting_url.strip(), text.strip(), bot_name, join_at_ms)
     if idempotency_key:
-        replay = await _replay(ports, integration.id, idempotency_key, now)
+        replay = await _replay(ports, integration.id, idempotency_key, asked, now)
         if replay is not None:
             return replay
 
@@ -124,7 +132,7 @@ async def initiate_meeting(
         meeting_url=meeting_url.strip(),
         bot_name=name[:100],
         instruction=text.strip(),
-        join_at=int(join_at.timestamp() * 1000) if join_at else None,
+        join_at=join_at_ms,
         bot_snapshot=None,
         summary=None,
         cursor=0,
@@ -138,7 +146,9 @@ async def initiate_meeting(
         ended_at=None,
     )
     async with ports.uow() as tx:
-        await tx.sessions.add(session, secret_digest(secret), idempotency_key)
+        await tx.sessions.add(
+            session, secret_digest(secret), idempotency_key, asked if idempotency_key else None
+        )
 
     receiver = f"{ports.public_url}{realtime_path(integration.id, session_id)}"
     spec = BotSpec(
@@ -174,7 +184,9 @@ async def initiate_meeting(
     return Initiated(integration.id, session_id, bot.raw)
 
 
-async def _replay(ports: MeetingPorts, integration_id: str, key: str, now: int) -> Initiated | None:
+async def _replay(
+    ports: MeetingPorts, integration_id: str, key: str, asked: str, now: int
+) -> Initiated | None:
     async with ports.uow() as tx:
         earlier = await tx.sessions.find_by_idempotency_key(integration_id, key)
         if earlier is None:
@@ -182,6 +194,11 @@ async def _replay(ports: MeetingPorts, integration_id: str, key: str, now: int) 
         if earlier.created_at < now - IDEMPOTENCY_WINDOW_MS:
             await tx.sessions.clear_idempotency_key(earlier.id)
             return None
+        first = await tx.sessions.idempotency_digest(earlier.id)
+    if first is not None and first != asked:
+        raise Conflict(
+            "This Idempotency-Key was used for a different request; use a new key for a new meeting"
+        )
     if earlier.recall_bot_id is None:
         raise Conflict("A request with this Idempotency-Key is still in progress")
     return Initiated(

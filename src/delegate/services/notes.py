@@ -6,6 +6,7 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
+from delegate.domain.errors import UpstreamFailed
 from delegate.domain.meeting import MeetingNotes, NotesContext
 from delegate.services.context import MeetingPorts
 
@@ -42,7 +43,9 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
     except Exception as exc:
         if ports.fallback_brain is None:
             raise
-        log.warning("brain failed writing notes (%s); using the fallback", type(exc).__name__)
+        # A model outage is logged by the brain, once, with its URL and cause.
+        level = logging.DEBUG if isinstance(exc, UpstreamFailed) else logging.WARNING
+        log.log(level, "brain failed writing notes (%s); using the fallback", type(exc).__name__)
         notes = await ports.fallback_brain.write_notes(ctx)
     async with ports.uow() as tx:
         await tx.sessions.update(

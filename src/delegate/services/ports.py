@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import (
     Account,
+    ApiToken,
     Bot,
     Integration,
     IntegrationSecrets,
@@ -40,7 +41,17 @@ class AccountRepository(Protocol):
 
     async def add_token(self, account_id: str, digest: str, hint: str, now_ms: int) -> str: ...
 
-    async def account_for_token(self, digest: str) -> Account | None: ...
+    async def account_for_token(self, digest: str) -> Account | None:
+        """The account of a token that has not been revoked."""
+        ...
+
+    async def tokens(self, account_name: str | None) -> list[ApiToken]:
+        """Tokens not revoked, oldest first; all accounts' when ``account_name`` is None."""
+        ...
+
+    async def revoke_token(self, token_id: str, now_ms: int) -> bool:
+        """Revoke a token; False when no token not yet revoked has this id."""
+        ...
 
 
 class BotRepository(Protocol):
@@ -87,8 +98,14 @@ class IntegrationRepository(Protocol):
 
 class SessionRepository(Protocol):
     async def add(
-        self, session: MeetingSession, secret_digest: str, idempotency_key: str | None
-    ) -> None: ...
+        self,
+        session: MeetingSession,
+        secret_digest: str,
+        idempotency_key: str | None,
+        idempotency_digest: str | None = None,
+    ) -> None:
+        """``idempotency_digest`` identifies the request that used ``idempotency_key``."""
+        ...
 
     async def get(
         self, account_id: str, integration_id: str, session_id: str
@@ -108,6 +125,10 @@ class SessionRepository(Protocol):
     async def find_by_idempotency_key(
         self, integration_id: str, key: str
     ) -> MeetingSession | None: ...
+
+    async def idempotency_digest(self, session_id: str) -> str | None:
+        """The digest stored with the session's idempotency key (None before revision 0006)."""
+        ...
 
     async def find_by_recall_bot(
         self, integration_id: str, recall_bot_id: str

@@ -37,6 +37,10 @@ class RecallNotFound(RecallRejected):
     pass
 
 
+class NoWebhookApi(RecallError):
+    """Recall configures status webhook endpoints in its dashboard only, not through its API."""
+
+
 class RecallUnavailable(RecallError):
     def __init__(
         self,
@@ -137,6 +141,11 @@ class RecallGateway(Protocol):
     async def stop_screenshare(self, bot_id: str) -> None: ...
 
     async def output_audio(self, bot_id: str, mp3: bytes) -> None: ...
+
+    async def add_status_webhook(self, url: str) -> None:
+        """Have the workspace send every bot's status changes to ``url``. Raises
+        ``NoWebhookApi`` on Recall (its dashboard does this); the simulator has a route."""
+        ...
 
 
 class RecallConnector(Protocol):

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from delegate.domain.context import build_context
+from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
 from delegate.domain.meeting import (
     Action,
@@ -89,7 +90,9 @@ async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
     except Exception as exc:
         if ports.fallback_brain is None:
             raise
-        log.warning("brain failed (%s); answering with the fallback brain", type(exc).__name__)
+        # A model outage is logged by the brain, once, with its URL and cause.
+        level = logging.DEBUG if isinstance(exc, UpstreamFailed) else logging.WARNING
+        log.log(level, "brain failed (%s); answering with the fallback brain", type(exc).__name__)
         return await ports.fallback_brain.respond(ctx)
 
 

@@ -83,6 +83,7 @@ def build_app(sim: Simulator) -> Starlette:
         add(f"bot/{{bot_id}}/{command}_recording", ["POST"], api.recording(command), "command")
     add("bot/{bot_id}/output_media", ["POST", "DELETE"], api.output_media, "command")
     add("bot/{bot_id}/output_audio", ["POST", "DELETE"], api.output_audio, "command")
+    add("sim/webhook_endpoints", ["GET", "POST", "DELETE"], api.webhook_endpoints)
     routes.append(Route("/api/v1/sim/download/{recording_id}/{name}", api.download))
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -288,6 +289,24 @@ class _Api:
         if not isinstance(data, str) or not data:
             raise field_errors({"b64_data": ["This field is required."]})
         return json_response(self.sim.output_audio(bot_id, kind, data).to_recall())
+
+    # the workspace's status webhook endpoints: what Recall's dashboard (Webhooks) configures
+
+    async def webhook_endpoints(self, request: Request, key: str) -> Response:
+        if request.method == "GET":
+            return json_response({"results": [{"url": u} for u in self.sim.webhook_urls]})
+        url = (await json_body(request)).get("url")
+        if not isinstance(url, str) or not url:
+            raise field_errors({"url": ["This field is required."]})
+        if request.method == "DELETE":
+            if not self.sim.remove_webhook_url(url):
+                raise not_found()
+            return Response(status_code=204)
+        try:
+            added = self.sim.add_webhook_url(url)
+        except ValueError as exc:
+            raise field_errors({"url": ["Enter a valid URL."]}) from exc
+        return json_response({"url": url}, 201 if added else 200)
 
     # pre-signed downloads of a finished recording (no API key, like S3 links)
 

@@ -50,11 +50,12 @@ SCRIPT_OVER_END_S = 2.0
 
 @dataclass
 class Wiring:
-    """What a running bot needs from its simulator."""
+    """What a running bot needs from its simulator. ``webhook_urls`` are the workspace's
+    status webhook endpoints: every one gets every bot's status changes, as on Recall."""
 
     clock: SimClock
     courier: Courier
-    webhook_url: str | None
+    webhook_urls: list[str]
 
 
 class BotRun:
@@ -74,7 +75,7 @@ class BotRun:
         self.paused = False
         self.present: dict[int, ScriptParticipant] = {}
         self._lanes: dict[str, Lane] = {}
-        self._status_lane: Lane | None = None
+        self._status_lanes: dict[str, Lane] = {}
         self.task = asyncio.get_running_loop().create_task(self._run(), name=f"sim-bot-{bot.id}")
 
     # commands (called by the API; the bot is known to be dispatched and not finished)
@@ -149,8 +150,8 @@ class BotRun:
             logger.exception("sim bot task crashed bot=%s", self.bot.id)
             await self._cancel_lanes()
             raise
-        if self._status_lane is not None:
-            await self._status_lane.drain()
+        for lane in list(self._status_lanes.values()):
+            await lane.drain()
 
     async def _wait_for_join_at(self) -> None:
         while (join_at := self.bot.request.join_at) is not None:
@@ -348,14 +349,12 @@ class BotRun:
 
     def _status(self, code: str, sub_code: str | None = None) -> None:
         change = self.bot.change_status(code, sub_code)
-        url = self.wiring.webhook_url
-        if url is None:
-            return
-        if self._status_lane is None:
-            self._status_lane = Lane(
-                self.wiring.courier, self.bot, url, "status", STATUS_MAX_RETRIES
-            )
-        self._status_lane.put(make_delivery(f"bot.{code}", status_webhook(self.bot, change)))
+        for url in self.wiring.webhook_urls:
+            lane = self._status_lanes.get(url)
+            if lane is None:
+                lane = Lane(self.wiring.courier, self.bot, url, "status", STATUS_MAX_RETRIES)
+                self._status_lanes[url] = lane
+            lane.put(make_delivery(f"bot.{code}", status_webhook(self.bot, change)))
 
     def _lane(self, endpoint_id: str, url: str) -> Lane:
         lane = self._lanes.get(endpoint_id)
@@ -378,7 +377,7 @@ class BotRun:
         return lane
 
     async def _cancel_lanes(self) -> None:
-        lanes = [*self._lanes.values(), *([self._status_lane] if self._status_lane else [])]
+        lanes = [*self._lanes.values(), *self._status_lanes.values()]
         for lane in lanes:
             with contextlib.suppress(Exception):
                 await lane.cancel()

@@ -20,6 +20,7 @@ import binascii
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 
@@ -53,14 +54,17 @@ class Simulator:
         self,
         api_keys: Iterable[str] = ("sim-key",),
         workspace_secret: str | None = None,
-        webhook_url: str | None = None,
+        webhook_url: str | Iterable[str] | None = None,
         outbound: httpx2.AsyncClient | None = None,
         speed: float = 1.0,
         default_script: ScriptSource = "standup",
         scripts: Mapping[str, ScriptSource] | None = None,
     ) -> None:
-        """``scripts`` maps meeting ids (``MeetingUrl.meeting_id``) to the script they play;
-        other meetings play ``default_script``. Scripts are shipped names, paths or objects."""
+        """``webhook_url`` is the workspace's status webhook endpoint (or several); more can be
+        added at any time (``add_webhook_url``, or ``POST /api/v1/sim/webhook_endpoints/``,
+        the simulator's stand-in for Recall's dashboard). ``scripts`` maps meeting ids
+        (``MeetingUrl.meeting_id``) to the script they play; other meetings play
+        ``default_script``. Scripts are shipped names, paths or objects."""
         self.api_keys = frozenset([api_keys] if isinstance(api_keys, str) else api_keys)
         if workspace_secret is not None:
             try:
@@ -80,20 +84,48 @@ class Simulator:
         for meeting_id, source in (scripts or {}).items():
             self.assign_script(meeting_id, source)
         self._courier = Courier(self._client, workspace_secret, self.clock, self.faults)
-        self._wiring = Wiring(self.clock, self._courier, webhook_url)
+        urls = [webhook_url] if isinstance(webhook_url, str) else list(webhook_url or [])
+        self._wiring = Wiring(self.clock, self._courier, [])
+        for url in urls:
+            self.add_webhook_url(url)
         self.app = build_app(self)
 
     # configuration
 
     @property
+    def webhook_urls(self) -> list[str]:
+        """The workspace's status webhook endpoints, in the order they were added."""
+        return list(self._wiring.webhook_urls)
+
+    @property
     def webhook_url(self) -> str | None:
-        """Where status webhooks go; may be changed at any time (e.g. once an integration
-        id is known)."""
-        return self._wiring.webhook_url
+        """The first status webhook endpoint; setting it replaces them all (None: none)."""
+        return self._wiring.webhook_urls[0] if self._wiring.webhook_urls else None
 
     @webhook_url.setter
     def webhook_url(self, value: str | None) -> None:
-        self._wiring.webhook_url = value
+        self._wiring.webhook_urls.clear()
+        if value is not None:
+            self.add_webhook_url(value)
+
+    def add_webhook_url(self, url: str) -> bool:
+        """Add a status webhook endpoint (from now on it gets every bot's status changes);
+        False when it was there already. Raises ``ValueError`` for a URL that is not
+        absolute http(s)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an absolute http(s) URL: {url!r}")
+        if url in self._wiring.webhook_urls:
+            return False
+        self._wiring.webhook_urls.append(url)
+        return True
+
+    def remove_webhook_url(self, url: str) -> bool:
+        """Stop sending status webhooks to ``url``; False when it was not an endpoint."""
+        if url not in self._wiring.webhook_urls:
+            return False
+        self._wiring.webhook_urls.remove(url)
+        return True
 
     @property
     def speed(self) -> float:

@@ -9,6 +9,7 @@ while a connection broken by a server restart fails one transaction and is then 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -16,6 +17,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+from delegate.adapters.private_files import private_file
 
 
 def dumps_json(value: Any) -> str:
@@ -41,6 +44,7 @@ def normalise_url(url: str) -> str:
 def create_engine(url: str, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        private_database(url)
         engine = create_async_engine(
             url,
             echo=echo,
@@ -61,6 +65,7 @@ def create_loop_engine(url: str, echo: bool = False) -> Engine:
     ``connection.py``): one connection, since units of work on SQLite are serialized. It
     leaves WAL checkpoints to a ``checkpoint.Checkpointer``."""
     url = normalise_url(url).replace("sqlite+aiosqlite://", "sqlite://")
+    private_database(url)
     engine = create_sync_engine(
         url,
         echo=echo,
@@ -76,6 +81,13 @@ def sqlite_path(url: str) -> str | None:
     """The database file of a SQLite URL (None for an in-memory database)."""
     path = normalise_url(url).split(":///", 1)[1] if ":///" in url else ""
     return path if path and path != ":memory:" else None
+
+
+def private_database(url: str) -> None:
+    """Create a SQLite database file (and its directory) private to its owner."""
+    path = sqlite_path(url)
+    if path:
+        private_file(Path(path))
 
 
 def _install_sqlite_recipe(engine: Engine, autocheckpoint: bool = True) -> None:

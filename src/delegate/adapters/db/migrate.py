@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from delegate.adapters.db.engine import normalise_url, sqlite_path
+from delegate.adapters.db.engine import normalise_url, private_database
 
 _HERE = Path(__file__).parent
 
@@ -29,9 +29,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     Blocking: call it in a thread from async code.
     """
-    path = sqlite_path(url) if url.startswith("sqlite") else None
-    if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        private_database(url)
     command.upgrade(_config(url), revision)
 
 

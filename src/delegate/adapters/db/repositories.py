@@ -14,6 +14,7 @@ from delegate.domain.ids import new_id
 from delegate.domain.records import (
     DEFAULT_REGION,
     Account,
+    ApiToken,
     Bot,
     Integration,
     IntegrationSecrets,
@@ -90,10 +91,32 @@ class SqlAccountRepository:
             await self._conn.execute(
                 select(accounts)
                 .join(api_tokens, api_tokens.c.account_id == accounts.c.id)
-                .where(api_tokens.c.digest == digest)
+                .where(api_tokens.c.digest == digest, api_tokens.c.revoked_at.is_(None))
             )
         ).first()
         return Account(row.id, row.name, row.created_at) if row else None
+
+    async def tokens(self, account_name: str | None) -> list[ApiToken]:
+        t = api_tokens
+        stmt = (
+            select(t.c.id, accounts.c.name, t.c.hint, t.c.created_at, t.c.revoked_at)
+            .join(accounts, t.c.account_id == accounts.c.id)
+            .where(t.c.revoked_at.is_(None))
+            .order_by(t.c.created_at, t.c.id)
+        )
+        if account_name is not None:
+            stmt = stmt.where(accounts.c.name == account_name)
+        return [
+            ApiToken(row.id, row.name, row.hint, row.created_at, row.revoked_at)
+            for row in await self._conn.execute(stmt)
+        ]
+
+    async def revoke_token(self, token_id: str, now_ms: int) -> bool:
+        t = api_tokens
+        result = await self._conn.execute(
+            update(t).where(t.c.id == token_id, t.c.revoked_at.is_(None)).values(revoked_at=now_ms)
+        )
+        return bool(result.rowcount)
 
 
 def _bot(row: RowMapping) -> Bot:

@@ -45,7 +45,9 @@ from delegate.domain.sessions import (
 )
 
 _SESSION_FIELDS = [
-    c.name for c in meeting_sessions.c if c.name not in ("secret_digest", "idempotency_key")
+    c.name
+    for c in meeting_sessions.c
+    if c.name not in ("secret_digest", "idempotency_key", "idempotency_digest")
 ]
 
 
@@ -178,13 +180,20 @@ class SqlSessionRepository:
         self._conn = conn
 
     async def add(
-        self, session: MeetingSession, secret_digest: str, idempotency_key: str | None
+        self,
+        session: MeetingSession,
+        secret_digest: str,
+        idempotency_key: str | None,
+        idempotency_digest: str | None = None,
     ) -> None:
         values = {k: getattr(session, k) for k in _SESSION_FIELDS}
         values["status"] = session.status.value
         await self._conn.execute(
             insert(meeting_sessions).values(
-                **values, secret_digest=secret_digest, idempotency_key=idempotency_key
+                **values,
+                secret_digest=secret_digest,
+                idempotency_key=idempotency_key,
+                idempotency_digest=idempotency_digest,
             )
         )
 
@@ -224,6 +233,11 @@ class SqlSessionRepository:
     async def find_by_idempotency_key(self, integration_id: str, key: str) -> MeetingSession | None:
         t = meeting_sessions
         return await self._one(t.c.integration_id == integration_id, t.c.idempotency_key == key)
+
+    async def idempotency_digest(self, session_id: str) -> str | None:
+        t = meeting_sessions
+        stmt = select(t.c.idempotency_digest).where(t.c.id == session_id)
+        return (await self._conn.execute(stmt)).scalar()
 
     async def find_by_recall_bot(
         self, integration_id: str, recall_bot_id: str

@@ -62,6 +62,7 @@ api_tokens = Table(
     Column("digest", String(64), nullable=False, unique=True),
     Column("hint", String(16), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger),
 )
 
 bots = Table(
@@ -124,6 +125,7 @@ meeting_sessions = Table(
     Column("join_at", BigInteger),
     Column("secret_digest", String(64), nullable=False),
     Column("idempotency_key", String(255)),
+    Column("idempotency_digest", String(64)),
     Column("bot_snapshot", JSON),
     Column("summary", JSON),
     Column("cursor", BigInteger, nullable=False, default=0),

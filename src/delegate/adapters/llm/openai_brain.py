@@ -55,8 +55,45 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _RECIPIENTS = frozenset({"everyone", "host", "everyone_except_host"})
 
 
+PROBE_TIMEOUT_S = 3.0
+
+
 class BrainUnavailable(UpstreamFailed):
     """The model could not be reached or failed to answer in time."""
+
+
+def _cause(exc: BaseException) -> str:
+    """What went wrong underneath an SDK error, e.g. ``ConnectError: [Errno 111] ...``."""
+    inner = exc.__cause__ or exc
+    return f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
+
+
+async def check_model(settings: LlmSettings) -> bool:
+    """Ask the model server for its models (``GET {base_url}/models``, a few seconds at most)
+    and log which URL failed and why, or that it does not serve the configured model.
+    Start-up calls this so an unreachable model is known before the first meeting."""
+    client = openai.AsyncOpenAI(
+        base_url=settings.base_url,
+        api_key=settings.api_key.get_secret_value() or "sk-local",
+        timeout=PROBE_TIMEOUT_S,
+        max_retries=0,
+    )
+    url = f"{str(client.base_url).rstrip('/')}/models"
+    try:
+        served = [model.id async for model in client.models.list()]
+    except openai.APIStatusError as exc:
+        log.warning("llm.unreachable", url=url, cause=f"answered {exc.status_code}")
+        return False
+    except openai.OpenAIError as exc:
+        log.warning("llm.unreachable", url=url, cause=_cause(exc))
+        return False
+    finally:
+        await client.close()
+    if served and settings.model not in served:
+        log.warning("llm.model_not_served", url=url, model=settings.model, served=served[:10])
+        return False
+    log.info("llm.ready", url=url, model=settings.model)
+    return True
 
 
 class OpenAIBrain:
@@ -74,6 +111,7 @@ class OpenAIBrain:
         self._settings = settings
         self._token_limit_param = token_limit_param
         self._owns_http = http_client is None
+        self._outage: str | None = None
         self._client = openai.AsyncOpenAI(
             base_url=settings.base_url,
             api_key=settings.api_key.get_secret_value() or "sk-local",
@@ -128,6 +166,14 @@ class OpenAIBrain:
             notes = MeetingNotes(offline.summary, notes.decisions, notes.action_items)
         return notes
 
+    def _failed(self, cause: str) -> BrainUnavailable:
+        """The error to raise, logged once per outage (with the URL and the cause) rather
+        than once for each reply the outage costs."""
+        if self._outage is None:
+            log.warning("llm.unavailable", url=str(self._client.base_url), cause=cause)
+        self._outage = cause
+        return BrainUnavailable(cause)
+
     async def _complete(
         self, *, model: str, messages: Any, max_reply_tokens: int, tools: bool
     ) -> ChatCompletion:
@@ -141,23 +187,26 @@ class OpenAIBrain:
                 completion: ChatCompletion = await self._client.chat.completions.create(
                     model=model, messages=messages, **extra
                 )
-                return completion
         except TimeoutError as exc:
-            raise BrainUnavailable(
+            raise self._failed(
                 f"The model did not answer within {self._settings.timeout_s:g} s"
             ) from exc
         except openai.APIStatusError as exc:
-            raise BrainUnavailable(
+            raise self._failed(
                 f"The model server answered {exc.status_code} for model {model!r}"
             ) from exc
         except openai.APITimeoutError as exc:
-            raise BrainUnavailable(
+            raise self._failed(
                 f"The model did not answer within {self._settings.timeout_s:g} s"
             ) from exc
         except openai.APIConnectionError as exc:
-            raise BrainUnavailable("The model server could not be reached") from exc
+            raise self._failed(f"The model server could not be reached ({_cause(exc)})") from exc
         except openai.OpenAIError as exc:
-            raise BrainUnavailable(f"The model call failed: {type(exc).__name__}") from exc
+            raise self._failed(f"The model call failed: {type(exc).__name__}") from exc
+        if self._outage is not None:
+            log.info("llm.recovered", url=str(self._client.base_url))
+            self._outage = None
+        return completion
 
 
 def _recipient(to: object, participants: Sequence[Participant]) -> str:

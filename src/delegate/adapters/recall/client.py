@@ -32,9 +32,11 @@ from delegate.config import RecallSettings
 from delegate.services.recall_port import (
     BotSnapshot,
     BotSpec,
+    NoWebhookApi,
     RecallConnector,
     RecallError,
     RecallGateway,
+    RecallNotFound,
     RecallUnavailable,
 )
 
@@ -310,6 +312,21 @@ class RecallClient:
         """Play an MP3 in the meeting (the bot needs ``automatic_audio_output`` configured)."""
         body = {"kind": "mp3", "b64_data": base64.b64encode(mp3).decode()}
         await self._call("POST", self._bot(bot_id, "output_audio/"), "output_audio", body)
+
+    async def add_status_webhook(self, url: str) -> None:
+        """Add a status webhook endpoint to the workspace: the simulator's stand-in for
+        Recall's dashboard. Recall itself has no API for it (``NoWebhookApi``), so nothing is
+        sent to a region's URL."""
+        if self._base in (region_base_url(region) for region in REGIONS):
+            raise NoWebhookApi("Recall configures webhook endpoints in its dashboard only")
+        try:
+            await self._call(
+                "POST", self._url("sim/webhook_endpoints/"), "add_status_webhook", {"url": url}
+            )
+        except RecallNotFound:
+            raise NoWebhookApi(
+                f"{self._base} has no webhook endpoint API (is it Recall, not the simulator?)"
+            ) from None
 
 
 class HttpRecallConnector:

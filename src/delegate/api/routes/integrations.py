@@ -5,8 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from delegate.api.deps import AccountDep, ContainerDep, IntegrationRef, ListQueryDep
-from delegate.api.openapi import CHANGE, CREATE, DELETE, LIST, READ, errors
-from delegate.api.schemas import IdOut, IntegrationIn, IntegrationList, IntegrationOut
+from delegate.api.openapi import CHANGE, CREATE, DELETE, LIST, MEETING_ACTION, READ, errors
+from delegate.api.schemas import (
+    IdOut,
+    IntegrationIn,
+    IntegrationList,
+    IntegrationOut,
+    SavedOut,
+    SetupOut,
+)
 from delegate.services import integrations
 
 router = APIRouter(prefix="/integration/recall", tags=["Recall integration"])
@@ -23,12 +30,13 @@ async def list_integrations(
 @router.post(
     "/create",
     operation_id="createRecallIntegration",
+    response_model_exclude_none=True,
     # 404: the botId names no bot of this account.
     responses=errors(*CREATE, 404),
 )
-async def create_integration(c: ContainerDep, account: AccountDep, body: IntegrationIn) -> IdOut:
-    fields = body.provided()
-    return IdOut(id=await integrations.create_integration(c.uow, c.clock, account.id, fields))
+async def create_integration(c: ContainerDep, account: AccountDep, body: IntegrationIn) -> SavedOut:
+    saved = await integrations.create_integration(c.uow, c.clock, account.id, body.provided())
+    return SavedOut(id=saved.id, warning=saved.warning)
 
 
 @router.get(
@@ -43,18 +51,37 @@ async def fetch_integration(
 
 
 @router.post(
-    "/{integrationId}/update", operation_id="updateRecallIntegration", responses=errors(*CHANGE)
+    "/{integrationId}/update",
+    operation_id="updateRecallIntegration",
+    response_model_exclude_none=True,
+    responses=errors(*CHANGE),
 )
 async def update_integration(
     c: ContainerDep,
     account: AccountDep,
     integrationId: IntegrationRef,
     body: IntegrationIn,
-) -> IdOut:
-    fields = body.provided()
-    return IdOut(
-        id=await integrations.update_integration(c.uow, c.clock, account.id, integrationId, fields)
+) -> SavedOut:
+    saved = await integrations.update_integration(
+        c.uow, c.clock, account.id, integrationId, body.provided()
     )
+    return SavedOut(id=saved.id, warning=saved.warning)
+
+
+@router.post(
+    "/{integrationId}/setup",
+    operation_id="setupRecallIntegration",
+    # 409: Recall itself takes webhook endpoints only in its dashboard (the message says where).
+    responses=errors(*MEETING_ACTION),
+)
+async def setup_integration(
+    c: ContainerDep, account: AccountDep, integrationId: IntegrationRef
+) -> SetupOut:
+    """Register this server's status webhook URL with the integration's Recall workspace.
+    On Recall itself (webhook endpoints are set in its dashboard) the answer is 409 with the
+    URL to add there; the simulator registers it."""
+    done = await integrations.set_up_integration(c.ports, account.id, integrationId)
+    return SetupOut(id=done.id, webhookUrl=done.webhook_url)
 
 
 @router.post(

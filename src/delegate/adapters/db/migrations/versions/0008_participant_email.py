@@ -2,15 +2,15 @@
 
 Recall sends a participant's email when the meeting platform knows it; it was dropped.
 
-Revision ID: 0006_participant_email
-Revises: 0005
+Revision ID: 0008_participant_email
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_participant_email"
-down_revision = "0005"
+revision = "0008_participant_email"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
