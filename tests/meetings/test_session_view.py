@@ -3,45 +3,12 @@ the transcript in each format with the content type the API document promises.""
 
 from __future__ import annotations
 
-from delegate.sim import parse_script
+from tests.meetings.scripts import ASKS
 from tests.meetings.world import World
-
-EMAILS = parse_script(
-    """
-title = "Emails"
-[join]
-joining_s = 0.5
-waiting_room_s = 0
-setup_s = 0.5
-
-[[participants]]
-id = 100
-name = "Kim Tran"
-is_host = true
-email = "kim@example.com"
-
-[[participants]]
-id = 200
-name = "Lee Park"
-
-[[events]]
-at = 1.0
-who = "Kim Tran"
-say = "Let's start with the budget."
-
-[[events]]
-who = "Lee Park"
-say = "The numbers look fine to me."
-
-[[events]]
-after = 1.0
-end = true
-"""
-)
 
 
 async def test_participants_carry_the_email_recall_sent(world: World) -> None:
-    world.sim.assign_script("1234567890", EMAILS)
+    world.sim.assign_script("1234567890", ASKS)
     started = await world.initiate()
     await world.finish(started["bot"]["id"])
 
@@ -52,7 +19,7 @@ async def test_participants_carry_the_email_recall_sent(world: World) -> None:
 
 
 async def test_each_transcript_format_has_its_content_type(world: World) -> None:
-    world.sim.assign_script("1234567890", EMAILS)
+    world.sim.assign_script("1234567890", ASKS)
     started = await world.initiate()
     await world.finish(started["bot"]["id"])
     path = f"integration/recall/{world.integration_id}/session/{started['sessionId']}/transcript"
