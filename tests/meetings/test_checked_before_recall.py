@@ -69,7 +69,8 @@ async def test_an_invalid_chat_recipient_is_refused_before_recall(world: World, 
 
     assert r.status_code == 400, r.text
     assert '"to"' in r.json()["message"]
-    assert not [e for e in world.sim.log(bot) if isinstance(e, ChatSent)]
+    # The delegate may chat on its own (it greets people); our message never went out.
+    assert "hello" not in [e.text for e in world.sim.log(bot) if isinstance(e, ChatSent)]
 
 
 async def test_a_zoom_recipient_is_refused_on_google_meet(world: World) -> None:
@@ -86,7 +87,9 @@ async def test_a_zoom_recipient_is_refused_on_google_meet(world: World) -> None:
 
     assert host.status_code == 400
     assert '"to" must be "everyone" in google_meet meetings' in host.json()["message"]
-    assert not [e for e in world.sim.log(started["bot"]["id"]) if isinstance(e, ChatSent)]
+    assert "hello" not in [
+        e.text for e in world.sim.log(started["bot"]["id"]) if isinstance(e, ChatSent)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,7 +118,7 @@ async def test_a_page_that_is_not_public_is_never_shared(world: World, url: str)
 
     assert r.status_code == 400, (url, r.text)
     assert '"url"' in r.json()["message"]
-    assert not [e for e in world.sim.log(bot) if isinstance(e, OutputMedia)]
+    assert url not in [e.url for e in world.sim.log(bot) if isinstance(e, OutputMedia)]
 
 
 async def test_recall_refusing_a_command_for_its_input_is_a_400_with_its_reason(
