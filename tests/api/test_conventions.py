@@ -27,7 +27,6 @@ async def test_pagination_orders_and_follows_the_cursor(api: Api) -> None:
 
     page = (await api.get("bot/list", order="asc", take=2)).json()
     assert [b["id"] for b in page["items"]] == ids[:2]
-    assert page["cursor"] == ids[1]
     page2 = (await api.get("bot/list", order="asc", take=2, cursor=page["cursor"])).json()
     assert [b["id"] for b in page2["items"]] == ids[2:4]
     desc = (await api.get("bot/list")).json()

@@ -254,6 +254,17 @@ async def test_share_a_url() -> None:
     assert bare[0] == StartScreenshare("https://docs.example.com/roadmap")
 
 
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "https://127.1/", "https://localhost./"]
+)
+async def test_a_page_the_api_would_refuse_is_not_shared(url: str) -> None:
+    # Anyone in the meeting can ask; the API's rule for pages holds on this path too.
+    actions = await reply(context(f"Ada, please share {url}"))
+
+    assert not [a for a in actions if isinstance(a, StartScreenshare)]
+    assert "can't share" in only_chat(actions).text
+
+
 async def test_share_without_a_url_asks_which_page() -> None:
     message = only_chat(await reply(context("Ada, share the dashboard page")))
     assert "which page?" in message.text

@@ -143,6 +143,8 @@ async def test_invalid_tool_calls_are_skipped(fake_llm: FakeLlm, llm_brain: Open
                 ("send_chat_message", "{not json"),
                 ("send_chat_message", '{"message": ""}'),
                 ("start_screenshare", '{"url": "javascript:alert(1)"}'),
+                ("start_screenshare", '{"url": "https://169.254.169.254/latest/meta-data/"}'),
+                ("start_screenshare", '{"url": "https://127.1/"}'),
                 ("launch_rockets", "{}"),
                 ("send_chat_message", '{"message": "Launch is March 3rd.", "to": "Priya Raman"}'),
             ]

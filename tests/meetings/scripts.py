@@ -16,6 +16,7 @@ setup_s = 0.5
 id = 100
 name = "Kim Tran"
 is_host = true
+email = "kim@example.com"
 
 [[participants]]
 id = 200

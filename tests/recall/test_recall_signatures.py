@@ -127,3 +127,14 @@ def test_v1_equals_as_separator_is_tolerated() -> None:
 def test_a_secret_that_is_not_base64_is_reported() -> None:
     with pytest.raises(SignatureError, match="base64"):
         verify("whsec_not*base64", headers(), BODY, now=NOW)
+
+
+FULLWIDTH_DIGITS = "".join(chr(0xFF10 + int(d)) for d in "1700000000")
+"""Digits str.isdigit() accepts and int() parses, but no sender would put in a header."""
+
+
+@pytest.mark.parametrize("timestamp", ["1" + "0" * 400, "-1" + "0" * 400, FULLWIDTH_DIGITS, "+1"])
+def test_a_timestamp_that_is_no_epoch_second_is_refused(timestamp: str) -> None:
+    # A float "now", as time.time() gives: a huge int against it overflowed instead.
+    with pytest.raises(SignatureError, match="invalid signature timestamp"):
+        verify(SECRET, {**headers(), "webhook-timestamp": timestamp}, BODY, now=NOW + 0.5)

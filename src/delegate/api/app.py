@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import Receive, Scope, Send
 
 from delegate import __version__
-from delegate.api import docs_pages, errors
+from delegate.api import docs_pages, errors, openapi
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
-from delegate.api.recall_callbacks import OPENAPI_PATH, RealtimeReceiver, openapi_operation
+from delegate.api.recall_callbacks import RealtimeReceiver
 from delegate.api.routes import bots, integrations, receivers, sessions
 from delegate.bootstrap import Container
 
@@ -72,14 +71,7 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
     app.include_router(router, prefix="/api/v1", include_in_schema=False)
     docs_pages.install(app)
 
-    describe = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        schema = describe()
-        schema["paths"].setdefault(OPENAPI_PATH, openapi_operation())
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi.truthful(app.openapi)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

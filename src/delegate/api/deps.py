@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from delegate.bootstrap import Container
 from delegate.domain.errors import InvalidInput
-from delegate.domain.records import Account, ListQuery, Order
+from delegate.domain.ids import ID_PATTERN
+from delegate.domain.records import (
+    CURSOR_PATTERN,
+    REF_PATTERN,
+    Account,
+    ListQuery,
+    Order,
+    parse_cursor,
+)
 from delegate.services.accounts import authenticate
 
 
@@ -19,11 +28,18 @@ def container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(container)]
 
 
-async def current_account(request: Request, c: ContainerDep) -> Account:
-    header = request.headers.get("authorization", "")
-    parts = header.split()
-    token = parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else None
-    return await authenticate(c.uow, token)
+# Declared so that the OpenAPI document (and /docs' Authorize button) knows the scheme; a
+# missing or malformed header is answered by ``authenticate`` in our error shape.
+bearer = HTTPBearer(
+    auto_error=False, scheme_name="bearerAuth", description="An account token (sk-...)"
+)
+
+
+async def current_account(
+    c: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Account:
+    return await authenticate(c.uow, credentials.credentials if credentials else None)
 
 
 AccountDep = Annotated[Account, Depends(current_account)]
@@ -39,11 +55,26 @@ async def require_json(request: Request) -> None:
 
 
 def list_query(
-    cursor: Annotated[str | None, Query(description="Id of the last item seen")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=48,
+            # Checked by parse_cursor, which says what a cursor is.
+            json_schema_extra={"pattern": f"^({CURSOR_PATTERN.pattern[1:-1]})?$"},
+            description="The `cursor` of the previous page (an item id is accepted too)",
+        ),
+    ] = None,
     order: Annotated[Order, Query(description="asc or desc by creation time")] = Order.DESC,
     take: Annotated[int, Query(ge=1, le=100, description="Page size (1-100)")] = 100,
 ) -> ListQuery:
-    return ListQuery(cursor=cursor or None, order=order, take=take)
+    return ListQuery(cursor=parse_cursor(cursor) if cursor else None, order=order, take=take)
 
 
 ListQueryDep = Annotated[ListQuery, Depends(list_query)]
+
+BotRef = Annotated[str, Path(pattern=REF_PATTERN.pattern, description="The bot's id or @alias")]
+IntegrationRef = Annotated[
+    str, Path(pattern=REF_PATTERN.pattern, description="The integration's id or @alias")
+]
+IntegrationId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The integration's id")]
+SessionId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The session's id")]

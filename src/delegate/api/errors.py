@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from delegate.domain.errors import (
     Conflict,
@@ -46,6 +47,13 @@ HTTP_CODES = {
     502: "BAD_GATEWAY",
     503: "SERVICE_UNAVAILABLE",
 }
+
+NOT_FOUND = {
+    "botId": "Bot not found",
+    "integrationId": "Recall integration not found",
+    "sessionId": "Meeting session not found",
+}
+"""What a path naming a record that cannot exist answers (the services' own words)."""
 
 HTTP_MESSAGES = {
     404: "Not found",
@@ -88,7 +96,8 @@ def validation_message(errors: list[Any]) -> str:
         elif kind == "missing":
             messages.append(f'"{field}" is required')
         else:
-            messages.append(f'"{field}" {err.get("msg", "is invalid").lower()}')
+            text = str(err.get("msg") or "is invalid")
+            messages.append(f'"{field}" {text[:1].lower()}{text[1:]}')
     return "; ".join(dict.fromkeys(messages)) or "Bad request"
 
 
@@ -99,14 +108,23 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(400, validation_message(list(exc.errors())))
+        problems = list(exc.errors())
+        for err in problems:
+            loc = err.get("loc", ())
+            if len(loc) == 2 and loc[0] == "path" and loc[1] in NOT_FOUND:
+                # No record has an id of another shape: answered like an unknown id.
+                return error_response(404, NOT_FOUND[loc[1]])
+        return error_response(400, validation_message(problems))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else None
         if not message or message == "Request Entity Too Large":
             message = HTTP_MESSAGES.get(exc.status_code, "Request failed")
-        return error_response(exc.status_code, message)
+        response = error_response(exc.status_code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)  # 405's Allow
+        return response
 
     @app.exception_handler(ClientDisconnect)
     async def _gone(request: Request, _: ClientDisconnect) -> JSONResponse:
@@ -114,7 +132,41 @@ def install(app: FastAPI) -> None:
         log.info("client disconnected during %s %s", request.method, request.url.path)
         return error_response(400, "Client disconnected")
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "Internal server error")
+    app.add_middleware(CatchAll)
+
+
+class CatchAll:
+    """Answers any unexpected error with ``{message, code}`` 500 and keeps the connection.
+
+    Starlette's outermost error middleware answers too, but then re-raises, and the server
+    closes the client's keep-alive connection: its next request would fail with "server
+    disconnected". Added last, this middleware sits just inside that one and swallows the error
+    once logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tracked = TrackedSend(send)
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if not tracked.started:
+                await error_response(500, "Internal server error")(scope, receive, send)
+
+
+class TrackedSend:
+    """An ASGI ``send`` that remembers whether the response has started: once it has, an
+    error can no longer be answered."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)

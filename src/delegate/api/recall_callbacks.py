@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from delegate.api.errors import error_body, status_of
 from delegate.domain.errors import DelegateError
+from delegate.domain.ids import ID_PATTERN
 from delegate.services.ingest import Received, Receiver
 
 log = logging.getLogger(__name__)
@@ -73,16 +74,13 @@ class RealtimeReceiver:
             log.exception("unhandled error on POST %s", scope["path"])
             status, answer = 500, error_body(500, "Internal server error")
         body = orjson.dumps(answer)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        if status == 405:
+            headers.append((b"allow", b"POST"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         if received is not None:
             # After the answer: Recall waits only for the event to be stored.
@@ -132,19 +130,33 @@ def _token(query_string: bytes) -> str | None:
 OPENAPI_PATH = "/v1/integration/recall/{integrationId}/session/{sessionId}/realtime"
 
 
-def openapi_operation() -> dict[str, object]:
-    """The route's entry in the API description (FastAPI does not see this handler)."""
+def openapi_operation(error: dict[str, object]) -> dict[str, object]:
+    """The route's entry in the API description (FastAPI does not see this handler);
+    ``error`` is the content of an error response."""
+    errors = {
+        "400": "Not JSON, no `event`, or a `token` too long",
+        "401": "Wrong or missing token or signature, or no such session (the same answer)",
+        "413": "Request body too large",
+    }
     return {
         "post": {
             "tags": ["Recall callbacks"],
             "operationId": "recallRealtime",
             "summary": "Realtime events from Recall for one meeting session",
             "description": "Recall posts transcripts, chat messages and participant events "
-            "here. The `token` is the session's own; with the integration's `webhookSecret` "
-            "set, the Standard Webhooks signature is verified too. Answered once the event is "
-            "stored; a delivery seen before answers `stored: false`.",
+            "here (the `realtime_endpoints` URL given when the bot was created). The `token` "
+            "is the session's own; with the integration's `webhookSecret` set, the Standard "
+            "Webhooks signature (`webhook-id`, `webhook-timestamp`, `webhook-signature`) is "
+            "verified too. Answered once the event is stored; a delivery seen before answers "
+            "`stored: false`. Not for API clients: no bearer token is used.",
+            "security": [],
             "parameters": [
-                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": n,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": ID_PATTERN.pattern},
+                }
                 for n in ("integrationId", "sessionId")
             ]
             + [
@@ -157,7 +169,21 @@ def openapi_operation() -> dict[str, object]:
             ],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["event"],
+                            "properties": {
+                                "event": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "pattern": "^[^\\u0000]+$",
+                                }
+                            },
+                        }
+                    }
+                },
             },
             "responses": {
                 "200": {
@@ -166,13 +192,16 @@ def openapi_operation() -> dict[str, object]:
                         "application/json": {
                             "schema": {
                                 "type": "object",
+                                "required": ["stored"],
                                 "properties": {"stored": {"type": "boolean"}},
                             }
                         }
                     },
                 },
-                "401": {"description": "Wrong token or signature"},
-                "404": {"description": "No such session"},
+                **{
+                    status: {"description": text, "content": error}
+                    for status, text in errors.items()
+                },
             },
         }
     }

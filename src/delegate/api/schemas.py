@@ -4,13 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
-from delegate.domain.records import Bot, Integration
+from delegate.domain.records import ALIAS_PATTERN, REGIONS, Bot, Integration
+from delegate.domain.validation import json_text_problems
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _text_without_nul(schema: dict[str, Any]) -> None:
+    """Tell clients in the schema what ``Body._storable`` refuses: NUL in any text field."""
+    for prop in schema.get("properties", {}).values():
+        for branch in [prop, *prop.get("anyOf", [])]:
+            if branch.get("type") == "string" and "pattern" not in branch | prop:
+                branch["pattern"] = NO_NUL
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_text_without_nul)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every string of a body (nested ones in ``meta`` too) must be text the database can
+        store: refused here with 400, not by PostgreSQL with a 500."""
+        field = info.field_name or ""
+        for path, problem in json_text_problems(value, field):
+            where = "" if path == field else f" (at {path})"
+            raise PydanticCustomError(
+                "text", "{problem}{where}", {"problem": problem, "where": where}
+            )
+        return value
 
     def provided(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
@@ -24,6 +50,40 @@ class IdOut(Out):
     id: str
 
 
+class ErrorOut(Out):
+    """Every error: a message for people (a 400 names the field) and a stable code."""
+
+    message: str
+    code: str = Field(description="BAD_REQUEST, NOT_AUTHENTICATED, NOT_FOUND, CONFLICT, ...")
+
+
+# Rules the services check (with messages of their own), told to clients in the schema too.
+NOT_BLANK: JsonDict = {"pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}
+BOT_NAME_RULE: JsonDict = {
+    # Optional, but when given it must say something (null included).
+    "anyOf": [{"type": "string", "maxLength": 256, **NOT_BLANK}],
+}
+ALIAS_RULE: JsonDict = {"pattern": f"^({ALIAS_PATTERN.pattern[1:-1]})?$"}
+REGION_RULE: JsonDict = {"enum": [*REGIONS, "", None]}
+SECRET_RULE: JsonDict = {"pattern": "^[\\x21-\\x7e]*$"}
+"""Visible ASCII: what an HTTP header (Recall's Authorization) can carry."""
+_META_KEYS: JsonDict = {"type": "object", "propertyNames": {"pattern": "^(?![_$])"}}
+META_RULE: JsonDict = {
+    "anyOf": [
+        _META_KEYS,
+        {
+            "type": "object",
+            "required": ["$update"],
+            "additionalProperties": False,
+            "properties": {"$update": _META_KEYS},
+        },
+        {"type": "null"},
+    ],
+    "description": 'Any JSON object (keys not starting with "_" or "$"); '
+    '{"$update": {...}} merges into the stored one',
+}
+
+
 class SavedOut(IdOut):
     warning: str | None = Field(
         default=None, description="What the record still lacks (absent when nothing)"
@@ -35,12 +95,12 @@ class SetupOut(IdOut):
 
 
 class BotIn(Body):
-    name: str | None = Field(default=None, max_length=256)
+    name: str | None = Field(default=None, max_length=256, json_schema_extra=BOT_NAME_RULE)
     description: str | None = Field(default=None, max_length=4096)
     backstory: str | None = Field(default=None, max_length=65536)
     model: str | None = Field(default=None, max_length=512)
-    alias: str | None = Field(default=None, max_length=128)
-    meta: dict[str, Any] | None = None
+    alias: str | None = Field(default=None, max_length=128, json_schema_extra=ALIAS_RULE)
+    meta: dict[str, Any] | None = Field(default=None, json_schema_extra=META_RULE)
 
 
 class BotOut(Out):
@@ -77,12 +137,12 @@ class BotList(Out):
 class IntegrationIn(Body):
     name: str | None = Field(default=None, max_length=256)
     description: str | None = Field(default=None, max_length=4096)
-    alias: str | None = Field(default=None, max_length=128)
+    alias: str | None = Field(default=None, max_length=128, json_schema_extra=ALIAS_RULE)
     botId: str | None = Field(default=None, max_length=129)
-    apiKey: str | None = Field(default=None, max_length=512)
+    apiKey: str | None = Field(default=None, max_length=512, json_schema_extra=SECRET_RULE)
     webhookSecret: str | None = Field(default=None, max_length=512)
-    region: str | None = Field(default=None, max_length=32)
-    meta: dict[str, Any] | None = None
+    region: str | None = Field(default=None, max_length=32, json_schema_extra=REGION_RULE)
+    meta: dict[str, Any] | None = Field(default=None, json_schema_extra=META_RULE)
 
 
 class IntegrationOut(Out):

@@ -6,17 +6,34 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field
+from pydantic.config import JsonDict
 
-from delegate.api.schemas import Body, Out
+from delegate.api.schemas import NOT_BLANK, Body, Out
 from delegate.domain.meeting import Participant
 from delegate.domain.sessions import MeetingSession, Reply
+from delegate.domain.validation import CHAT_RECIPIENTS, JOIN_AT_HORIZON
+
+HTTPS: JsonDict = {"pattern": "^\\s*https://[^\\u0000]*$"}
+RECIPIENT: JsonDict = {"pattern": f"^({'|'.join(CHAT_RECIPIENTS)}|[0-9]+)$"}
 
 
 class InitiateIn(Body):
-    meetingUrl: str = Field(max_length=2048, description="https link of the meeting")
-    text: str = Field(max_length=20000, description="The instruction for this meeting")
+    meetingUrl: str = Field(
+        max_length=2048,
+        description="https link of the meeting (Zoom, Google Meet, Teams, Webex, GoTo)",
+        json_schema_extra=HTTPS,
+    )
+    text: str = Field(
+        max_length=20000,
+        description="The instruction for this meeting",
+        json_schema_extra=NOT_BLANK,
+    )
     botName: str | None = Field(default=None, max_length=100)
-    joinAt: datetime | None = Field(default=None, description="Schedule the bot (ISO 8601)")
+    joinAt: datetime | None = Field(
+        default=None,
+        description="Schedule the bot (ISO 8601 with a time zone; not in the past, at most "
+        f"{JOIN_AT_HORIZON.days} days ahead)",
+    )
 
 
 class InitiateOut(Out):
@@ -31,10 +48,18 @@ class ParticipantOut(Out):
     isHost: bool
     isBot: bool
     present: bool
+    email: str | None = Field(description="When the meeting platform shares it")
 
     @classmethod
     def of(cls, p: Participant) -> ParticipantOut:
-        return cls(id=p.id, name=p.name, isHost=p.is_host, isBot=p.is_bot, present=p.present)
+        return cls(
+            id=p.id,
+            name=p.name,
+            isHost=p.is_host,
+            isBot=p.is_bot,
+            present=p.present,
+            email=p.email,
+        )
 
 
 class ReplyOut(Out):
@@ -118,12 +143,22 @@ class SessionList(Out):
 
 
 class MessageIn(Body):
-    message: str = Field(min_length=1, max_length=4096)
-    to: str = Field(default="everyone", min_length=1, max_length=64)
+    message: str = Field(min_length=1, max_length=4096, json_schema_extra=NOT_BLANK)
+    to: str = Field(
+        default="everyone",
+        min_length=1,
+        max_length=64,
+        description="everyone; on Zoom also host, everyone_except_host or a participant id",
+        json_schema_extra=RECIPIENT,
+    )
 
 
 class ScreenshareIn(Body):
-    url: str = Field(max_length=2048)
+    url: str = Field(
+        max_length=2048,
+        description="An https page of a public host name",
+        json_schema_extra=HTTPS,
+    )
 
 
 class EmptyIn(Body):
@@ -136,6 +171,23 @@ class ActionOut(Out):
     message: str | None = None
     to: str | None = None
     url: str | None = None
+
+
+class TranscriptItemOut(Out):
+    seq: int
+    speakerId: int | None
+    speaker: str
+    text: str
+    source: Literal["speech", "chat"]
+    startS: float
+    endS: float
+    toBot: bool
+    byBot: bool
+
+
+class TranscriptOut(Out):
+    id: str
+    items: list[TranscriptItemOut]
 
 
 class NotesOut(Out):

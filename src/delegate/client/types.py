@@ -92,6 +92,7 @@ class Participant(Model):
     is_host: bool = False
     is_bot: bool = False
     present: bool = True
+    email: str | None = None
 
 
 class Reply(Model):

@@ -11,6 +11,7 @@ class Speaker:
     id: int
     name: str
     is_host: bool = False
+    email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,4 +26,4 @@ def new_id() -> str:
 
 
 def looks_like_id(value: str) -> bool:
-    return bool(ID_PATTERN.match(value))
+    return bool(ID_PATTERN.fullmatch(value))

@@ -23,6 +23,8 @@ class Participant:
     is_host: bool = False
     is_bot: bool = False
     present: bool = True
+    email: str | None = None
+    """When the meeting platform knows it (Recall passes it on)."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ _TEAMS_MEET = re.compile(r"^/meet/(?P<id>[A-Za-z0-9]+)/?$")
 _GOTO_MEET = re.compile(r"^/(?P<id>[0-9]{6,12})/?$")
 _GOTO_JOIN = re.compile(r"^/join/(?P<id>[0-9]{6,12})/?$")
 _DIGITS = re.compile(r"^[0-9]{6,12}$")
-_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+HOST_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 class InvalidMeetingUrl(ValueError):
@@ -130,7 +130,7 @@ def parse_meeting_url(url: str) -> MeetingUrl:
     if port not in (None, 443):
         raise InvalidMeetingUrl(f"the port {port} is not used by meeting platforms")
     labels = host.split(".")
-    if not all(_LABEL.match(label) for label in labels):
+    if not all(HOST_LABEL.match(label) for label in labels):
         raise InvalidMeetingUrl(f"the host {host!r} is not a valid host name")
 
     query = parse_qs(parts.query)

@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from delegate.domain.errors import InvalidInput
+from delegate.domain.ids import ID_PATTERN
+
 T = TypeVar("T")
 
 DEFAULT_REGION = "us-east-1"
 REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1")
 ALIAS_PATTERN = re.compile(r"^[a-z0-9_-]{1,128}$")
+REF_PATTERN = re.compile(rf"^(?:{ID_PATTERN.pattern[1:-1]}|@{ALIAS_PATTERN.pattern[1:-1]})$")
+"""How a path names a record: its id, or ``@`` and its alias."""
 
 
 class Order(StrEnum):
@@ -20,8 +25,35 @@ class Order(StrEnum):
 
 
 @dataclass(frozen=True)
+class PageKey:
+    """Where the next page starts: after the record at ``(created_at, id)`` in list order.
+
+    Our cursors carry both, so a page still follows when that record has been deleted since.
+    A plain id (ChatBotKit's cursor) has no ``created_at`` and is looked up."""
+
+    id: str
+    created_at: int | None = None
+
+    def cursor(self) -> str:
+        return self.id if self.created_at is None else f"{self.id}.{self.created_at}"
+
+
+CURSOR_PATTERN = re.compile(rf"^{ID_PATTERN.pattern[1:-1]}(\.[0-9]{{1,15}})?$")
+"""An id, then optionally ``.`` and the record's ``created_at`` (plain syntax: it is also the
+pattern the OpenAPI document gives clients)."""
+
+
+def parse_cursor(cursor: str) -> PageKey:
+    """The page key a ``cursor`` stands for; raises ``InvalidInput`` for one we never gave."""
+    if not CURSOR_PATTERN.fullmatch(cursor):
+        raise InvalidInput('"cursor" must be the "cursor" of a previous page (or an item id)')
+    record_id, _, created_at = cursor.partition(".")
+    return PageKey(record_id, int(created_at) if created_at else None)
+
+
+@dataclass(frozen=True)
 class ListQuery:
-    cursor: str | None = None
+    cursor: PageKey | None = None
     order: Order = Order.DESC
     take: int = 100
 

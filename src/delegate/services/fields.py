@@ -12,7 +12,7 @@ from delegate.domain.records import ALIAS_PATTERN, merge_meta
 def clean_alias(alias: str | None) -> str | None:
     if alias is None or alias == "":
         return None
-    if not ALIAS_PATTERN.match(alias):
+    if not ALIAS_PATTERN.fullmatch(alias):
         raise InvalidInput(
             '"alias" must contain only lowercase letters, numbers, hyphens and underscores '
             "(at most 128)"

@@ -18,7 +18,9 @@ from delegate.adapters.recall.mapping import STATE_EVENTS
 from delegate.adapters.recall.signatures import SignatureError, message_id, verify
 from delegate.adapters.recall.status_webhooks import parse_status_webhook
 from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from delegate.domain.ids import looks_like_id
 from delegate.domain.sessions import EventKind, NewEvent
+from delegate.domain.validation import text_problem
 from delegate.services.ports import Clock, Dispatcher, EventSink, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,9 @@ def _event_name(body: bytes) -> str:
     event = data.get("event") if isinstance(data, dict) else None
     if not isinstance(event, str) or not event:
         raise InvalidInput('"event" is required')
+    problem = text_problem(event)
+    if problem:
+        raise InvalidInput(f'"event" {problem}')
     return event[:64]
 
 
@@ -120,11 +125,12 @@ class Receiver:
     ) -> Received:
         """Store one realtime delivery for the session. The caller answers Recall, then calls
         ``wake`` with the result."""
-        auth = await self.auth.get(integration_id, session_id)
-        if auth is None:
-            raise NotFound("Meeting session not found")
+        # An unknown session answers exactly like a wrong token: an outsider must not learn
+        # which sessions exist.
+        known = looks_like_id(integration_id) and looks_like_id(session_id)
+        auth = await self.auth.get(integration_id, session_id) if known else None
         presented = hashlib.sha256((token or "").encode()).hexdigest()
-        if not token or not hmac.compare_digest(presented, auth.secret_digest):
+        if auth is None or not token or not hmac.compare_digest(presented, auth.secret_digest):
             raise NotAuthenticated("Invalid realtime endpoint token")
         if auth.webhook_secret:
             try:

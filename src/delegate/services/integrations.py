@@ -16,6 +16,7 @@ from delegate.domain.records import (
     Page,
     merge_meta,
 )
+from delegate.domain.validation import check_api_key
 from delegate.services.context import MeetingPorts
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -81,6 +82,7 @@ async def create_integration(
     alias = clean_alias(fields.get("alias"))
     region = clean_region(fields.get("region"))
     check_meta(fields.get("meta"))
+    check_api_key(fields.get("apiKey"))
     now = clock.now_ms()
     async with uow() as tx:
         if alias:
@@ -132,6 +134,7 @@ async def update_integration(
 ) -> Saved:
     """Change the given fields; omitted fields (region and alias included) stay as they are."""
     check_meta(fields.get("meta"))
+    check_api_key(fields.get("apiKey"))
     async with uow() as tx:
         current = await tx.integrations.get(account_id, ref)
         if current is None:

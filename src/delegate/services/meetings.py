@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.events import SessionStatus
@@ -16,11 +14,14 @@ from delegate.domain.ids import new_id
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
+from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.services.context import MeetingPorts
 from delegate.services.recall_port import (
     BotSpec,
     RecallError,
+    RecallNotFound,
     RecallRejected,
+    RecallUnauthorized,
     RecallUnavailable,
 )
 
@@ -49,28 +50,17 @@ def realtime_path(integration_id: str, session_id: str) -> str:
 
 
 def recall_failure(exc: RecallError, action: str) -> Exception:
-    """Recall's own words for the user: 400 when it rejected the request, 502 when it failed."""
-    if isinstance(exc, RecallUnavailable):
+    """Recall's own words for the user: 400 when the request was refused for what it asked
+    (a 4xx), 409 when the bot is gone, 502 only when Recall itself failed."""
+    if isinstance(exc, RecallUnavailable) or not isinstance(exc, RecallRejected):
         return UpstreamFailed(f"Recall is unavailable ({action}): {exc.detail}")
     if exc.code == "cannot_command_completed_bot":
         return Conflict(f"The meeting bot has already left the call: {exc.detail}")
-    return UpstreamFailed(f"Recall refused to {action}: {exc.detail}")
-
-
-def check_public_https(url: str, field: str) -> str:
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not host or "." not in host:
-        raise InvalidInput(f'"{field}" must be an https URL with a public host name')
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        raise InvalidInput(f'"{field}" must use a host name, not an IP address')
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        raise InvalidInput(f'"{field}" must be a public host')
-    return url.strip()
+    if isinstance(exc, RecallNotFound):
+        return Conflict(f"Recall no longer knows the meeting bot ({action}): {exc.detail}")
+    if isinstance(exc, RecallUnauthorized):
+        return InvalidInput(f'Recall refused the integration\'s "apiKey" ({action}): {exc.detail}')
+    return InvalidInput(f"Recall refused to {action}: {exc.detail}")
 
 
 async def _integration_with_bot(
@@ -112,8 +102,7 @@ async def initiate_meeting(
         raise InvalidInput(f'"meetingUrl" is not a supported meeting link: {exc.reason}') from exc
     if not text.strip():
         raise InvalidInput('"text" must not be empty')
-    if join_at is not None and join_at.tzinfo is None:
-        raise InvalidInput('"joinAt" must include a time zone (e.g. 2026-01-01T10:00:00Z)')
+    join_at = check_join_at(join_at, datetime.fromtimestamp(ports.clock.now_ms() / 1000, UTC))
     integration, bot_id, default_name, api_key = await _integration_with_bot(
         ports, account_id, integration_ref
     )
@@ -169,7 +158,7 @@ async def initiate_meeting(
         metadata={"integrationId": integration.id, "sessionId": session_id},
         transcript_provider=ports.transcript_provider,
         transcript_language=ports.transcript_language,
-        join_at=join_at.astimezone(UTC) if join_at else None,
+        join_at=join_at,
     )
     gateway = ports.recall.gateway(api_key, integration.region)
     try:
@@ -282,6 +271,7 @@ async def send_message(
     integration, session, bot_id = await _live_session(
         ports, account_id, integration_ref, session_id
     )
+    to = check_chat_recipient(to, session.platform)
     gateway = await ports.gateway(integration)
     try:
         await gateway.send_chat_message(bot_id, message, to=to, platform=session.platform)
@@ -343,7 +333,7 @@ async def start_screenshare(
     ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str, url: str
 ) -> dict[str, Any]:
     """Show a web page as the delegate's screenshare."""
-    url = check_public_https(url, "url")
+    url = check_page_url(url, "url")
     integration, session, bot_id = await _live_session(
         ports, account_id, integration_ref, session_id
     )

@@ -176,7 +176,12 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
     if isinstance(event, ParticipantJoined | ParticipantLeft):
         sp = event.speaker
         p = Participant(
-            sp.id, sp.name, sp.is_host, _is_bot(state, sp), isinstance(event, ParticipantJoined)
+            sp.id,
+            sp.name,
+            sp.is_host,
+            _is_bot(state, sp),
+            isinstance(event, ParticipantJoined),
+            sp.email,
         )
         state.known.participants[sp.id] = p
         await tx.participants.upsert(sid, p)
@@ -217,7 +222,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
 
 async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
     if sp.id not in state.known.participants:
-        p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True)
+        p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(state.session.id, p)
 

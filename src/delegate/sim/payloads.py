@@ -18,7 +18,7 @@ def participant_object(participant: ScriptParticipant) -> dict[str, Any]:
         "is_host": participant.is_host,
         "platform": participant.platform,
         "extra_data": {},
-        "email": None,
+        "email": participant.email,
     }
 
 

@@ -16,6 +16,7 @@ bot starts recording. Format (see docs/simulator.md for the full reference)::
     name = "Priya Shah"
     is_host = true
     present = true                      # already there when the bot arrives (default)
+    email = "priya@example.com"         # sent as the participant's email (default: none)
 
     [[events]]
     at = 4.0                            # or: after = 1.5 (seconds after the previous event ended)
@@ -59,6 +60,7 @@ class ScriptParticipant:
     is_host: bool = False
     present: bool = True
     platform: str | None = "desktop"
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,9 @@ class _Parser:
                 raise self.fail(f"{where}.name must be a non-empty string")
             if any(p.id == pid or p.name == name for p in found):
                 raise self.fail(f"{where} repeats the id or name of another participant")
+            email = item.get("email")
+            if email is not None and not isinstance(email, str):
+                raise self.fail(f"{where}.email must be a string")
             found.append(
                 ScriptParticipant(
                     id=pid,
@@ -194,6 +199,7 @@ class _Parser:
                     is_host=bool(item.get("is_host", False)),
                     present=bool(item.get("present", True)),
                     platform=item.get("platform", "desktop"),
+                    email=email,
                 )
             )
         return tuple(found)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 
 from delegate.adapters.db.connection import Connection
 from delegate.adapters.db.tables import accounts, api_tokens, bots, recall_integrations
+from delegate.domain.errors import InvalidInput
 from delegate.domain.ids import new_id
 from delegate.domain.records import (
     DEFAULT_REGION,
@@ -20,6 +21,7 @@ from delegate.domain.records import (
     ListQuery,
     Order,
     Page,
+    PageKey,
 )
 from delegate.services.ports import Cipher
 
@@ -27,27 +29,33 @@ from delegate.services.ports import Cipher
 async def paginate(
     conn: Connection, table: Table, account_id: str, query: ListQuery, *where: Any
 ) -> tuple[list[RowMapping], str | None]:
-    """Keyset pagination on (created_at, id) within one account; the cursor is the last id."""
+    """Keyset pagination on (created_at, id) within one account. The cursor returned carries
+    the last row's key, so the next page follows even if that row is deleted meanwhile."""
     stmt = select(table).where(table.c.account_id == account_id, *where)
     key = tuple_(table.c.created_at, table.c.id)
     if query.cursor:
-        anchor = (
-            await conn.execute(
-                select(table.c.created_at, table.c.id).where(
-                    and_(table.c.id == query.cursor, table.c.account_id == account_id)
+        created_at = query.cursor.created_at
+        if created_at is None:
+            created_at = (
+                await conn.execute(
+                    select(table.c.created_at).where(
+                        and_(table.c.id == query.cursor.id, table.c.account_id == account_id)
+                    )
                 )
-            )
-        ).first()
-        if anchor is None:
-            return [], None
-        bound = tuple_(anchor.created_at, anchor.id)
+            ).scalar()
+            if created_at is None:
+                # A bare id is all a ChatBotKit-style client gives; without its record there is
+                # no telling where the page starts, and an empty page would look like the end.
+                raise InvalidInput('"cursor" names no item of this list (it may have been deleted)')
+        bound = tuple_(created_at, query.cursor.id)
         stmt = stmt.where(key > bound if query.order is Order.ASC else key < bound)
     if query.order is Order.ASC:
         stmt = stmt.order_by(table.c.created_at.asc(), table.c.id.asc())
     else:
         stmt = stmt.order_by(table.c.created_at.desc(), table.c.id.desc())
     rows = list((await conn.execute(stmt.limit(query.take))).mappings())
-    return rows, (rows[-1]["id"] if rows else None)
+    last = PageKey(rows[-1]["id"], rows[-1]["created_at"]) if rows else None
+    return rows, (last.cursor() if last else None)
 
 
 def _ref_clause(table: Table, account_id: str, ref: str) -> Any:

@@ -133,7 +133,7 @@ array per column, sent in binary (as text, every payload would be escaped into a
 literal). RETURNING names the rows that were new; psycopg reports no row count for it."""
 
 
-_PARTICIPANT_VALUES = ("name", "is_host", "is_bot", "present")
+_PARTICIPANT_VALUES = ("name", "is_host", "is_bot", "present", "email")
 _UPDATE_PARTICIPANT = Direct(
     update(participants)
     .where(
@@ -365,6 +365,7 @@ def _participant(row: Any) -> Participant:
         is_host=row.is_host,
         is_bot=row.is_bot,
         present=row.present,
+        email=row.email,
     )
 
 
@@ -374,7 +375,13 @@ class SqlParticipantRepository:
 
     async def upsert(self, session_id: str, p: Participant, seen_s: float | None = None) -> None:
         key = {"sid": session_id, "pid": p.id}
-        values = {"name": p.name, "is_host": p.is_host, "is_bot": p.is_bot, "present": p.present}
+        values = {
+            "name": p.name,
+            "is_host": p.is_host,
+            "is_bot": p.is_bot,
+            "present": p.present,
+            "email": p.email,
+        }
         if await self._conn.run(_UPDATE_PARTICIPANT, {**key, **values}) == 0:
             await self._conn.run(
                 _INSERT_PARTICIPANT,

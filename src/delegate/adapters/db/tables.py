@@ -174,6 +174,7 @@ participants = Table(
     Column("is_bot", Boolean, nullable=False, default=False),
     Column("present", Boolean, nullable=False, default=True),
     Column("first_seen_s", Float),
+    Column("email", Text),
 )
 
 turns = Table(

@@ -74,6 +74,7 @@ from delegate.domain.summary import (
     topic_words,
 )
 from delegate.domain.transcript_format import clock
+from delegate.domain.validation import page_url_problem
 
 MAX_CHAT_CHARS = 1000
 """Longest reply sent in one chat message: readable in a meeting chat panel."""
@@ -230,6 +231,9 @@ class OfflineBrain:
             return [StopScreenshare(), _chat(f"{asker}, I've stopped sharing.")]
         if SHARE.search(text):
             url = url_in(ctx.trigger.text)
+            problem = page_url_problem(url) if url is not None else None
+            if url is not None and problem:
+                return [_chat(f"{asker}, I can't share that: the address {problem}.")]
             if url is not None:
                 return [StartScreenshare(url), _chat(f"{asker}, sharing {url} now.")]
             if SHARE_WHAT.search(text):

@@ -41,6 +41,7 @@ from delegate.domain.meeting import (
 )
 from delegate.domain.notes import extract_notes
 from delegate.domain.summary import clip
+from delegate.domain.validation import page_url_problem
 
 log = structlog.stdlib.get_logger(__name__)
 
@@ -246,7 +247,8 @@ def _action(name: str, arguments: str, participants: Sequence[Participant]) -> A
             return ResumeRecording()
         case "start_screenshare":
             url = args.get("url")
-            if not isinstance(url, str) or not re.match(r"https?://\S+$", url.strip()):
+            # The API's rule for pages: a model asked to show an internal address must not.
+            if not isinstance(url, str) or page_url_problem(url):
                 return None
             return StartScreenshare(url.strip())
         case "stop_screenshare":

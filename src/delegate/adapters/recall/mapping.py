@@ -41,7 +41,12 @@ transcripts, speech on/off, webcam, screenshare: most of the traffic) change not
 
 
 def _speaker(p: RecallParticipant) -> Speaker:
-    return Speaker(id=p.id, name=(p.name or "").strip() or f"Participant {p.id}", is_host=p.is_host)
+    return Speaker(
+        id=p.id,
+        name=(p.name or "").strip() or f"Participant {p.id}",
+        is_host=p.is_host,
+        email=(p.email or "").strip() or None,
+    )
 
 
 def meeting_event(raw: bytes) -> MeetingEvent:

@@ -21,6 +21,7 @@ from delegate.adapters.recall.payload import (
     invalid_payload,
     load_payload,
 )
+from delegate.domain.validation import text_problem
 
 
 class _StatusData(RecallModel):
@@ -118,4 +119,8 @@ def parse_status_webhook(raw: bytes | str | Mapping[str, Any]) -> StatusWebhook:
     )
     if hook.is_bot_status and hook.bot_id is None:
         raise PayloadError(f"{hook.event} webhook has no bot id")
+    # These are stored and looked up; Recall never puts NUL in them, PostgreSQL refuses it.
+    for name, value in (("event", hook.event), ("bot.id", hook.bot_id), *hook.metadata.items()):
+        if value is not None and text_problem(value):
+            raise PayloadError(f"{name}: {text_problem(value)}")
     return hook

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from delegate.api.deps import AccountDep, ContainerDep, ListQueryDep
+from delegate.api.deps import AccountDep, ContainerDep, IntegrationRef, ListQueryDep
+from delegate.api.openapi import CHANGE, CREATE, DELETE, LIST, MEETING_ACTION, READ, errors
 from delegate.api.schemas import (
     IdOut,
     IntegrationIn,
@@ -18,7 +19,7 @@ from delegate.services import integrations
 router = APIRouter(prefix="/integration/recall", tags=["Recall integration"])
 
 
-@router.get("/list", operation_id="listRecallIntegrations")
+@router.get("/list", operation_id="listRecallIntegrations", responses=errors(*LIST))
 async def list_integrations(
     c: ContainerDep, account: AccountDep, query: ListQueryDep
 ) -> IntegrationList:
@@ -26,17 +27,25 @@ async def list_integrations(
     return IntegrationList(items=[IntegrationOut.of(i) for i in page.items], cursor=page.cursor)
 
 
-@router.post("/create", operation_id="createRecallIntegration", response_model_exclude_none=True)
+@router.post(
+    "/create",
+    operation_id="createRecallIntegration",
+    response_model_exclude_none=True,
+    # 404: the botId names no bot of this account.
+    responses=errors(*CREATE, 404),
+)
 async def create_integration(c: ContainerDep, account: AccountDep, body: IntegrationIn) -> SavedOut:
     saved = await integrations.create_integration(c.uow, c.clock, account.id, body.provided())
     return SavedOut(id=saved.id, warning=saved.warning)
 
 
-@router.get("/{integrationId}/fetch", operation_id="fetchRecallIntegration")
+@router.get(
+    "/{integrationId}/fetch", operation_id="fetchRecallIntegration", responses=errors(*READ)
+)
 async def fetch_integration(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
+    integrationId: IntegrationRef,
 ) -> IntegrationOut:
     return IntegrationOut.of(await integrations.fetch_integration(c.uow, account.id, integrationId))
 
@@ -45,11 +54,12 @@ async def fetch_integration(
     "/{integrationId}/update",
     operation_id="updateRecallIntegration",
     response_model_exclude_none=True,
+    responses=errors(*CHANGE),
 )
 async def update_integration(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
+    integrationId: IntegrationRef,
     body: IntegrationIn,
 ) -> SavedOut:
     saved = await integrations.update_integration(
@@ -58,8 +68,15 @@ async def update_integration(
     return SavedOut(id=saved.id, warning=saved.warning)
 
 
-@router.post("/{integrationId}/setup", operation_id="setupRecallIntegration")
-async def setup_integration(c: ContainerDep, account: AccountDep, integrationId: str) -> SetupOut:
+@router.post(
+    "/{integrationId}/setup",
+    operation_id="setupRecallIntegration",
+    # 409: Recall itself takes webhook endpoints only in its dashboard (the message says where).
+    responses=errors(*MEETING_ACTION),
+)
+async def setup_integration(
+    c: ContainerDep, account: AccountDep, integrationId: IntegrationRef
+) -> SetupOut:
     """Register this server's status webhook URL with the integration's Recall workspace.
     On Recall itself (webhook endpoints are set in its dashboard) the answer is 409 with the
     URL to add there; the simulator registers it."""
@@ -67,10 +84,12 @@ async def setup_integration(c: ContainerDep, account: AccountDep, integrationId:
     return SetupOut(id=done.id, webhookUrl=done.webhook_url)
 
 
-@router.post("/{integrationId}/delete", operation_id="deleteRecallIntegration")
+@router.post(
+    "/{integrationId}/delete", operation_id="deleteRecallIntegration", responses=errors(*DELETE)
+)
 async def delete_integration(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
+    integrationId: IntegrationRef,
 ) -> IdOut:
     return IdOut(id=await integrations.delete_integration(c.uow, account.id, integrationId))

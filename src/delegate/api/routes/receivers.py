@@ -6,14 +6,37 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from delegate.api.deps import ContainerDep
+from delegate.api.deps import ContainerDep, IntegrationId
+from delegate.api.openapi import errors
+from delegate.api.schemas import Out
 
 router = APIRouter(prefix="/integration/recall/{integrationId}", tags=["Recall callbacks"])
 
 
-@router.post("/webhook", operation_id="recallWebhook", status_code=200)
-async def webhook(request: Request, c: ContainerDep, integrationId: str) -> dict[str, bool]:
+class WebhookOut(Out):
+    accepted: bool
+    """False when the webhook concerns no session of ours (answered 200 so Recall stops)."""
+
+
+@router.post(
+    "/webhook",
+    operation_id="recallWebhook",
+    status_code=200,
+    summary="Bot status webhooks from Recall",
+    description="Configure this URL as the workspace's status webhook in Recall's dashboard. "
+    "With the integration's `webhookSecret` set, only deliveries with a valid Standard "
+    "Webhooks signature are accepted; without it, a webhook is only a hint, confirmed by "
+    "fetching the bot from Recall. Not for API clients: no bearer token is used.",
+    responses=errors(400, 401, 404, 413),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def webhook(request: Request, c: ContainerDep, integrationId: IntegrationId) -> WebhookOut:
     session_id = await c.receiver.receive_status(
         integrationId, request.headers, await request.body()
     )
-    return {"accepted": session_id is not None}
+    return WebhookOut(accepted=session_id is not None)

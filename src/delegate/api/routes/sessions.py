@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import PlainTextResponse, Response
 
-from delegate.api.deps import AccountDep, ContainerDep, ListQueryDep
+from delegate.api.deps import AccountDep, ContainerDep, IntegrationRef, ListQueryDep, SessionId
+from delegate.api.openapi import MEETING_ACTION, READ, errors
 from delegate.api.session_schemas import (
     ActionOut,
     EmptyIn,
@@ -18,20 +19,46 @@ from delegate.api.session_schemas import (
     ScreenshareIn,
     SessionList,
     SessionOut,
+    TranscriptOut,
 )
+from delegate.domain.transcript_format import CONTENT_TYPES, TranscriptFormat
 from delegate.services import meetings, transcripts
 
 router = APIRouter(prefix="/integration/recall/{integrationId}", tags=["Meeting sessions"])
 SESSION = "/session/{sessionId}"
 
 
-@router.post("/initiate", operation_id="initiateRecall")
+def _transcript_responses() -> dict[int | str, dict[str, Any]]:
+    text = {"schema": {"type": "string"}}
+    content: dict[str, Any] = {
+        media.split(";")[0]: text
+        for fmt, media in CONTENT_TYPES.items()
+        if fmt is not TranscriptFormat.JSON
+    }
+    return {
+        200: {
+            "model": TranscriptOut,
+            "description": "`json`: the turns as objects; the other formats: rendered text",
+            "content": content,
+        },
+        **errors(*READ),
+    }
+
+
+@router.post("/initiate", operation_id="initiateRecall", responses=errors(*MEETING_ACTION))
 async def initiate(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
+    integrationId: IntegrationRef,
     body: InitiateIn,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=255,
+            description="Retrying with the same key within 24 hours returns the first result "
+            "and sends no second bot (an empty value counts as none)",
+        ),
+    ] = None,
 ) -> InitiateOut:
     result = await meetings.initiate_meeting(
         c.ports,
@@ -46,23 +73,23 @@ async def initiate(
     return InitiateOut(id=result.integration_id, bot=result.bot, sessionId=result.session_id)
 
 
-@router.get("/session/list", operation_id="listRecallSessions")
+@router.get("/session/list", operation_id="listRecallSessions", responses=errors(*READ))
 async def list_sessions(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
+    integrationId: IntegrationRef,
     query: ListQueryDep,
 ) -> SessionList:
     page = await meetings.list_sessions(c.ports, account.id, integrationId, query)
     return SessionList(items=[SessionOut.of(s) for s in page.items], cursor=page.cursor)
 
 
-@router.get(SESSION + "/fetch", operation_id="fetchRecallSession")
+@router.get(SESSION + "/fetch", operation_id="fetchRecallSession", responses=errors(*READ))
 async def fetch_session(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
-    sessionId: str,
+    integrationId: IntegrationRef,
+    sessionId: SessionId,
 ) -> SessionOut:
     session = await meetings.fetch_session(c.ports, account.id, integrationId, sessionId)
     participants, replies = await meetings.session_details(c.ports, session)
@@ -70,42 +97,48 @@ async def fetch_session(
 
 
 @router.get(
-    SESSION + "/transcript", operation_id="fetchRecallSessionTranscript", response_model=None
+    SESSION + "/transcript",
+    operation_id="fetchRecallSessionTranscript",
+    response_model=None,
+    responses=_transcript_responses(),
 )
 async def transcript(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
-    sessionId: str,
-    format: Annotated[Literal["json", "text", "markdown", "vtt", "srt"], Query()] = "json",
-) -> Response | dict[str, object]:
+    integrationId: IntegrationRef,
+    sessionId: SessionId,
+    format: Annotated[TranscriptFormat, Query()] = TranscriptFormat.JSON,
+) -> Response | TranscriptOut:
     result = await transcripts.session_transcript(
-        c.ports, account.id, integrationId, sessionId, format
+        c.ports, account.id, integrationId, sessionId, format.value
     )
     if isinstance(result, dict):
-        return result
-    media = {"vtt": "text/vtt", "markdown": "text/markdown"}.get(format, "text/plain")
-    return PlainTextResponse(result, media_type=f"{media}; charset=utf-8")
+        return TranscriptOut.model_validate(result)
+    return PlainTextResponse(result, media_type=CONTENT_TYPES[format])
 
 
-@router.get(SESSION + "/notes", operation_id="fetchRecallSessionNotes")
+@router.get(SESSION + "/notes", operation_id="fetchRecallSessionNotes", responses=errors(*READ))
 async def notes(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
-    sessionId: str,
+    integrationId: IntegrationRef,
+    sessionId: SessionId,
 ) -> NotesOut:
     return NotesOut(
         **await transcripts.session_notes(c.ports, account.id, integrationId, sessionId)
     )
 
 
-@router.post(SESSION + "/message/send", operation_id="sendRecallSessionMessage")
+@router.post(
+    SESSION + "/message/send",
+    operation_id="sendRecallSessionMessage",
+    responses=errors(*MEETING_ACTION),
+)
 async def send_message(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
-    sessionId: str,
+    integrationId: IntegrationRef,
+    sessionId: SessionId,
     body: MessageIn,
 ) -> ActionOut:
     result = await meetings.send_message(
@@ -114,12 +147,16 @@ async def send_message(
     return ActionOut(**result)
 
 
-@router.post(SESSION + "/screenshare/start", operation_id="startRecallSessionScreenshare")
+@router.post(
+    SESSION + "/screenshare/start",
+    operation_id="startRecallSessionScreenshare",
+    responses=errors(*MEETING_ACTION),
+)
 async def screenshare_start(
     c: ContainerDep,
     account: AccountDep,
-    integrationId: str,
-    sessionId: str,
+    integrationId: IntegrationRef,
+    sessionId: SessionId,
     body: ScreenshareIn,
 ) -> ActionOut:
     result = await meetings.start_screenshare(
@@ -132,8 +169,8 @@ def _control_route(action: str) -> None:
     async def control(
         c: ContainerDep,
         account: AccountDep,
-        integrationId: str,
-        sessionId: str,
+        integrationId: IntegrationRef,
+        sessionId: SessionId,
         body: EmptyIn | None = None,
     ) -> ActionOut:
         result = await meetings.control_session(
@@ -147,6 +184,7 @@ def _control_route(action: str) -> None:
         f"{SESSION}/{action}",
         operation_id="recallSession_" + name,
         summary=f"{action.replace('/', ' ').capitalize()}",
+        responses=errors(*MEETING_ACTION),
     )(control)
 
 
