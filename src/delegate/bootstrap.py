@@ -12,7 +12,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from functools import partial
+from typing import Literal
 
 import httpx2
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,14 +24,13 @@ from delegate.adapters.db.uow import SqlUnitOfWorkFactory
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
-from delegate.adapters.recall.mapping import STATE_EVENTS
 from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
 from delegate.config import Settings
-from delegate.domain.meeting import Brain
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
 from delegate.services.polling import poll_active_sessions, polls_per_round
-from delegate.services.processing import process_session_events
+from delegate.services.ports import BackgroundDispatcher, Brain
+from delegate.services.processing import process_session_events, sessions_with_work
 
 log = logging.getLogger(__name__)
 
@@ -58,24 +58,6 @@ def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
 
         return OpenAIBrain(settings.llm, http)
     return OfflineBrain()
-
-
-class BackgroundDispatcher(Protocol):
-    """The Dispatcher port plus what the container needs to run it."""
-
-    async def kick(self, session_id: str) -> None: ...
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def sweep_once(self) -> None:
-        """Kick every session with unprocessed events or notes due."""
-        ...
-
-    async def idle(self) -> None:
-        """Wait until this process has no session being drained."""
-        ...
 
 
 DispatcherMode = Literal["inprocess", "procrastinate"]
@@ -189,14 +171,7 @@ def build(
         context_tokens=settings.llm.context_tokens,
     )
 
-    async def sweep() -> list[str]:
-        async with uow() as tx:
-            # Partials and speech on/off alone need no drain: the next event that matters
-            # steps over them.
-            pending = await tx.sessions.with_unprocessed_events(500, STATE_EVENTS)
-            notes = await tx.sessions.needing_notes(100)
-        return list(dict.fromkeys([*pending, *notes]))
-
+    sweep = partial(sessions_with_work, uow)
     mode = dispatcher_mode(settings)
     dispatcher: BackgroundDispatcher
     if mode == "procrastinate":
@@ -211,7 +186,7 @@ def build(
         )
     else:
         dispatcher = InProcessDispatcher(
-            drain=lambda session_id: process_session_events(ports, session_id),
+            drain=partial(process_session_events, ports),
             sweep=sweep,
             concurrency=settings.worker.concurrency,
             sweep_interval_s=settings.worker.sweep_interval_s,

@@ -12,7 +12,7 @@ from structlog.testing import capture_logs
 
 from delegate.adapters.recall.client import HttpRecallConnector, RecallClient, split_message
 from delegate.config import RecallSettings
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSpec,
     RecallGateway,
     RecallNotFound,

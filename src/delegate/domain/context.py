@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from delegate.domain.meeting import BrainContext, Participant, TranscriptSearch, Turn
+from delegate.domain.meeting import BrainContext, Participant, SearchTurns, Turn
 from delegate.domain.summary import clip
 
 CHARS_PER_TOKEN = 4
@@ -79,7 +79,7 @@ def build_context(
     trigger: Turn,
     token_budget: int = 3000,
     model: str = "",
-    search: TranscriptSearch | None = None,
+    search: SearchTurns | None = None,
 ) -> BrainContext:
     """A context for answering ``trigger`` that fits ``token_budget``.
 

@@ -6,9 +6,9 @@ the brains (which read them and answer with actions) and the notes writer.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
 
 
 class TurnSource(StrEnum):
@@ -82,10 +82,9 @@ Action = (
 )
 
 
-class TranscriptSearch(Protocol):
-    async def search(self, speaker: str | None, terms: list[str], limit: int) -> list[Turn]:
-        """Earlier turns by ``speaker`` (any speaker when None) mentioning any of ``terms``."""
-        ...
+SearchTurns = Callable[[str | None, list[str], int], Awaitable[list[Turn]]]
+"""Earlier turns by a speaker (any speaker when None) mentioning any of the terms, at most
+``limit``: lets the brain look further back than its context, one bounded query at a time."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ class BrainContext:
     """The most recent turns before the trigger, oldest first, within the token budget."""
     trigger: Turn
     model: str = ""
-    search: TranscriptSearch | None = None
+    search: SearchTurns | None = None
 
 
 @dataclass(frozen=True)
@@ -126,15 +125,3 @@ class NotesContext:
     participants: list[Participant]
     turns: list[Turn]
     model: str = ""
-
-
-class Brain(Protocol):
-    """Decides what the delegate does. Called only after the cheap addressee rules said yes."""
-
-    async def respond(self, ctx: BrainContext) -> list[Action]:
-        """Actions to take in answer to ``ctx.trigger`` (may be empty)."""
-        ...
-
-    async def write_notes(self, ctx: NotesContext) -> MeetingNotes:
-        """Notes for the whole meeting, written once when it ends."""
-        ...

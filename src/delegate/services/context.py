@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
-from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
-from delegate.services.recall_port import RecallConnector, RecallGateway
+from delegate.services.ports import (
+    Brain,
+    Clock,
+    Dispatcher,
+    RecallConnector,
+    RecallGateway,
+    UnitOfWorkFactory,
+)
 from delegate.services.session_state import SessionStateCache
 
 

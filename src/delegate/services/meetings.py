@@ -16,7 +16,7 @@ from delegate.domain.records import Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.services.context import MeetingPorts
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSpec,
     RecallError,
     RecallNotFound,

@@ -8,8 +8,8 @@ import math
 from collections import Counter
 
 from delegate.services.context import MeetingPorts
+from delegate.services.ports import RecallError
 from delegate.services.processing import record_polled_status
-from delegate.services.recall_port import RecallError
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,32 @@
-"""Ports the services depend on: storage (unit of work + repositories), clock, secret box."""
+"""Every port the services depend on, in one module: storage (unit of work + repositories),
+clock, cipher, event sink, dispatcher, the brain, and Recall.ai.
+
+Recall: the real gateway is ``adapters/recall/client.py``; in tests and demos it talks to the
+simulator (``delegate.sim``) through an in-process transport. How Recall failures look:
+
+    RecallError
+    ├── RecallRejected       4xx: the request is wrong; ``detail`` is Recall's message, verbatim
+    │   ├── RecallUnauthorized   401/403: bad API key or wrong region
+    │   └── RecallNotFound       404: unknown bot
+    └── RecallUnavailable    429, 5xx, 507, timeouts, connection errors (retried, then raised)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from delegate.domain.meeting import Participant, Turn
+from delegate.domain.meeting import (
+    Action,
+    BrainContext,
+    MeetingNotes,
+    NotesContext,
+    Participant,
+    Turn,
+)
 from delegate.domain.records import (
     Account,
     ApiToken,
@@ -255,4 +275,171 @@ class Dispatcher(Protocol):
     async def kick(self, session_id: str) -> None: ...
 
 
+class BackgroundDispatcher(Protocol):
+    """The Dispatcher port plus what the container needs to run it."""
+
+    async def kick(self, session_id: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def sweep_once(self) -> None:
+        """Kick every session with unprocessed events or notes due."""
+        ...
+
+    async def idle(self) -> None:
+        """Wait until this process has no session being drained."""
+        ...
+
+
 JsonDict = dict[str, Any]
+
+
+class RecallError(Exception):
+    def __init__(self, detail: str, status: int | None = None, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.code = code
+
+
+class RecallRejected(RecallError):
+    pass
+
+
+class RecallUnauthorized(RecallRejected):
+    pass
+
+
+class RecallNotFound(RecallRejected):
+    pass
+
+
+class NoWebhookApi(RecallError):
+    """Recall configures status webhook endpoints in its dashboard only, not through its API."""
+
+
+class RecallUnavailable(RecallError):
+    def __init__(
+        self,
+        detail: str,
+        status: int | None = None,
+        code: str | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(detail, status, code)
+        self.retry_after_s = retry_after_s
+
+
+REALTIME_EVENTS = (
+    "transcript.data",
+    "transcript.partial_data",
+    "participant_events.join",
+    "participant_events.leave",
+    "participant_events.update",
+    "participant_events.speech_on",
+    "participant_events.speech_off",
+    "participant_events.chat_message",
+)
+
+
+@dataclass(frozen=True)
+class BotSpec:
+    """What we ask Recall for when a delegate is sent into a meeting."""
+
+    meeting_url: str
+    bot_name: str
+    realtime_url: str
+    metadata: dict[str, str]
+    transcript_provider: str = "recallai_streaming"
+    transcript_language: str = "en"
+    realtime_events: tuple[str, ...] = REALTIME_EVENTS
+    join_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BotStatus:
+    code: str
+    sub_code: str | None = None
+    message: str | None = None
+    created_at: str | None = None
+
+
+@dataclass(frozen=True)
+class BotSnapshot:
+    """A Recall bot as we understand it, plus the untouched object for pass-through."""
+
+    id: str
+    status: BotStatus | None
+    """The last entry of ``status_changes`` (None before the first change)."""
+    platform: str | None
+    status_changes: list[BotStatus] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class RecallGateway(Protocol):
+    """One Recall workspace (an API key in a region)."""
+
+    async def create_bot(self, spec: BotSpec, idempotency_key: str | None = None) -> BotSnapshot:
+        """Create a bot; retried on 429/5xx/507 (a fresh idempotency key after a 507)."""
+        ...
+
+    async def get_bot(self, bot_id: str) -> BotSnapshot: ...
+
+    async def delete_bot(self, bot_id: str) -> None:
+        """Delete a scheduled bot that has not been dispatched yet."""
+        ...
+
+    async def leave_call(self, bot_id: str) -> None: ...
+
+    async def send_chat_message(
+        self,
+        bot_id: str,
+        message: str,
+        to: str = "everyone",
+        pin: bool = False,
+        platform: str | None = None,
+    ) -> None:
+        """Send a chat message; split into several when longer than ``platform`` allows
+        (Google Meet 500 characters, others 4096)."""
+        ...
+
+    async def start_recording(self, bot_id: str) -> None: ...
+
+    async def stop_recording(self, bot_id: str) -> None: ...
+
+    async def pause_recording(self, bot_id: str) -> None: ...
+
+    async def resume_recording(self, bot_id: str) -> None: ...
+
+    async def start_screenshare(self, bot_id: str, url: str) -> None:
+        """Show a web page as the bot's screenshare (Recall output media)."""
+        ...
+
+    async def stop_screenshare(self, bot_id: str) -> None: ...
+
+    async def output_audio(self, bot_id: str, mp3: bytes) -> None: ...
+
+    async def add_status_webhook(self, url: str) -> None:
+        """Have the workspace send every bot's status changes to ``url``. Raises
+        ``NoWebhookApi`` on Recall (its dashboard does this); the simulator has a route."""
+        ...
+
+
+class RecallConnector(Protocol):
+    """Builds a gateway for one integration's credentials."""
+
+    def gateway(self, api_key: str, region: str) -> RecallGateway: ...
+
+
+class Brain(Protocol):
+    """Decides what the delegate does. Called only after the cheap addressee rules said yes."""
+
+    async def respond(self, ctx: BrainContext) -> list[Action]:
+        """Actions to take in answer to ``ctx.trigger`` (may be empty)."""
+        ...
+
+    async def write_notes(self, ctx: NotesContext) -> MeetingNotes:
+        """Notes for the whole meeting, written once when it ends."""
+        ...

@@ -43,8 +43,7 @@ from delegate.domain.sessions import (
 from delegate.domain.summary import RunningSummary
 from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.services.context import MeetingPorts
-from delegate.services.ports import UnitOfWork
-from delegate.services.recall_port import RecallError
+from delegate.services.ports import RecallError, UnitOfWork, UnitOfWorkFactory
 from delegate.services.session_state import SessionState
 
 log = logging.getLogger(__name__)
@@ -93,6 +92,16 @@ async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
         await respond_to_turns(ports, session_id)
         await send_pending_replies(ports, session_id)
         await write_notes_if_due(ports, session_id)
+
+
+async def sessions_with_work(uow: UnitOfWorkFactory) -> list[str]:
+    """Sessions the sweep kicks: unprocessed events that matter, or notes due."""
+    async with uow() as tx:
+        # Partials and speech on/off alone need no drain: the next event that matters
+        # steps over them.
+        pending = await tx.sessions.with_unprocessed_events(500, STATE_EVENTS)
+        notes = await tx.sessions.needing_notes(100)
+    return list(dict.fromkeys([*pending, *notes]))
 
 
 async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool, bool]:

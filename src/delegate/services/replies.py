@@ -29,8 +29,7 @@ from delegate.domain.meeting import (
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
 from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
-from delegate.services.ports import UnitOfWorkFactory
-from delegate.services.recall_port import RecallError, RecallGateway, RecallUnavailable
+from delegate.services.ports import RecallError, RecallGateway, RecallUnavailable, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
         trigger=turn,
         token_budget=ports.context_tokens,
         model=bot.model if bot else "",
-        search=SessionSearch(ports.uow, session.id),
+        search=SessionSearch(ports.uow, session.id).search,
     )
 
 

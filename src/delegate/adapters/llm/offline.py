@@ -295,7 +295,7 @@ class OfflineBrain:
     ) -> list[Turn]:
         if ctx.search is None or not terms:
             return []
-        return await ctx.search.search(speaker, terms, _SEARCH_LIMIT)
+        return await ctx.search(speaker, terms, _SEARCH_LIMIT)
 
     async def _said_about(self, ctx: BrainContext, asker: str, who: str, topic: str) -> SendChat:
         anyone = set(tokens(who)) <= _EVERYONE

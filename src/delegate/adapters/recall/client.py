@@ -29,7 +29,7 @@ from delegate.adapters.recall.models import (
 )
 from delegate.adapters.recall.retry import RetryPolicy, Sleep
 from delegate.config import RecallSettings
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSnapshot,
     BotSpec,
     NoWebhookApi,

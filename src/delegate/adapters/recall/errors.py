@@ -22,7 +22,7 @@ from typing import Any
 import httpx2
 import orjson
 
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     RecallError,
     RecallNotFound,
     RecallRejected,
