@@ -24,6 +24,7 @@ from delegate.adapters.db.uow import SqlUnitOfWorkFactory
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
+from delegate.adapters.recall.inbound import RecallInboundAdapter
 from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
 from delegate.config import Settings
 from delegate.services.context import MeetingPorts
@@ -158,10 +159,12 @@ def build(
         recall_http = httpx2.AsyncClient(timeout=settings.recall.timeout_s)
         owned.append(recall_http)
     late = _LateDispatcher()
+    inbound = RecallInboundAdapter()
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
         recall=HttpRecallConnector(settings.recall, recall_http),
+        inbound=inbound,
         dispatcher=late,
         brain=brain or build_brain(settings, llm_http),
         fallback_brain=OfflineBrain(),
@@ -171,7 +174,7 @@ def build(
         context_tokens=settings.llm.context_tokens,
     )
 
-    sweep = partial(sessions_with_work, uow)
+    sweep = partial(sessions_with_work, uow, inbound.waking_events)
     mode = dispatcher_mode(settings)
     dispatcher: BackgroundDispatcher
     if mode == "procrastinate":
@@ -193,7 +196,7 @@ def build(
         )
     late.target = dispatcher
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), inbound)
     return Container(
         settings=settings,
         engine=engine,

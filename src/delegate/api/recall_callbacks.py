@@ -20,6 +20,7 @@ import orjson
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
+from delegate.api.deps import NOT_JSON, is_json
 from delegate.api.errors import error_body, status_of
 from delegate.domain.errors import DelegateError
 from delegate.domain.ids import ID_PATTERN
@@ -88,9 +89,8 @@ class RealtimeReceiver:
 
     async def _handle(self, scope: Scope, receive: Receive, match: re.Match[str]) -> Received:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        content_type = headers.get("content-type", "")
-        if content_type and not content_type.split(";")[0].strip().endswith("json"):
-            raise _Refused(400, "Content-Type must be application/json")
+        if not is_json(headers.get("content-type", "")):
+            raise _Refused(400, NOT_JSON)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise _Refused(413, "Request body too large")

@@ -47,11 +47,19 @@ COMMITMENT_CUE = re.compile(
     r"|\w+ to (?:send|share|update|draft|write|schedule|book|review|fix|prepare|check))\b",
     re.IGNORECASE,
 )
-_DEADLINE_CUE = re.compile(
-    r"\b(?:by|before|until|due) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|tomorrow|tonight|eod|end of|next|the end|\d)|\b(?:tomorrow|next week|this week)\b",
-    re.IGNORECASE,
-)
+
+
+def deadline_cue(prepositions: str) -> re.Pattern[str]:
+    """ "by Friday", "until next week", "tomorrow": a time something is due, after one of
+    ``prepositions`` (alternatives, as in a regex). Shared with ``notes``."""
+    return re.compile(
+        rf"\b(?:{prepositions}) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+        r"|tomorrow|tonight|eod|end of|next|the end|\d)|\b(?:tomorrow|next week|this week)\b",
+        re.IGNORECASE,
+    )
+
+
+_DEADLINE_CUE = deadline_cue("by|before|until|due")
 _TOPIC_CUE = re.compile(
     r"\b(?:agenda|next topic|moving on|move on to|let's talk about|let's discuss|regarding"
     r"|the topic|first item|next item|update on)\b",

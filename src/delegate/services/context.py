@@ -11,6 +11,7 @@ from delegate.services.ports import (
     Dispatcher,
     RecallConnector,
     RecallGateway,
+    RecallInbound,
     UnitOfWorkFactory,
 )
 from delegate.services.session_state import SessionStateCache
@@ -21,6 +22,7 @@ class MeetingPorts:
     uow: UnitOfWorkFactory
     clock: Clock
     recall: RecallConnector
+    inbound: RecallInbound
     dispatcher: Dispatcher
     brain: Brain
     public_url: str

@@ -3,7 +3,6 @@ call happens here, so acknowledgement stays fast whatever the meeting is doing."
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import random
@@ -12,16 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-import orjson
-
-from delegate.adapters.recall.mapping import STATE_EVENTS
-from delegate.adapters.recall.signatures import SignatureError, message_id, verify
-from delegate.adapters.recall.status_webhooks import parse_status_webhook
-from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
-from delegate.domain.ids import looks_like_id
+from delegate.domain.errors import NotAuthenticated, NotFound
+from delegate.domain.ids import looks_like_id, secret_digest
 from delegate.domain.sessions import EventKind, NewEvent
-from delegate.domain.validation import text_problem
-from delegate.services.ports import Clock, Dispatcher, EventSink, UnitOfWorkFactory
+from delegate.services.ports import (
+    Clock,
+    Dispatcher,
+    EventSink,
+    RecallInbound,
+    UnitOfWorkFactory,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,25 +77,6 @@ class SessionAuthCache:
         return entry
 
 
-def delivery_id(headers: Mapping[str, str], body: bytes) -> str:
-    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes)."""
-    return message_id(headers) or "sha256:" + hashlib.sha256(body).hexdigest()
-
-
-def _event_name(body: bytes) -> str:
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput("Request body is not valid JSON") from exc
-    event = data.get("event") if isinstance(data, dict) else None
-    if not isinstance(event, str) or not event:
-        raise InvalidInput('"event" is required')
-    problem = text_problem(event)
-    if problem:
-        raise InvalidInput(f'"event" {problem}')
-    return event[:64]
-
-
 @dataclass(frozen=True)
 class Received:
     stored: bool
@@ -114,6 +94,7 @@ class Receiver:
     sink: EventSink
     dispatcher: Dispatcher
     auth: SessionAuthCache
+    inbound: RecallInbound
 
     async def receive_realtime(
         self,
@@ -129,26 +110,21 @@ class Receiver:
         # which sessions exist.
         known = looks_like_id(integration_id) and looks_like_id(session_id)
         auth = await self.auth.get(integration_id, session_id) if known else None
-        presented = hashlib.sha256((token or "").encode()).hexdigest()
+        presented = secret_digest(token or "")
         if auth is None or not token or not hmac.compare_digest(presented, auth.secret_digest):
             raise NotAuthenticated("Invalid realtime endpoint token")
-        if auth.webhook_secret:
-            try:
-                verify(auth.webhook_secret, headers, body)
-            except SignatureError as exc:
-                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
-        event = _event_name(body)
+        delivery = self.inbound.read_realtime(headers, body, auth.webhook_secret)
         stored = await self.sink.append(
             NewEvent(
                 session_id=session_id,
-                delivery_id=delivery_id(headers, body),
+                delivery_id=delivery.delivery_id,
                 kind=EventKind.REALTIME,
-                event=event,
+                event=delivery.event,
                 payload=body,
                 received_at=self.clock.now_ms(),
             )
         )
-        return Received(stored, session_id, stored and event in STATE_EVENTS)
+        return Received(stored, session_id, stored and delivery.wakes)
 
     async def wake(self, received: Received) -> None:
         """Kick the dispatcher for a stored event that matters. A failure here loses nothing:
@@ -171,27 +147,17 @@ class Receiver:
             secrets = await tx.integrations.secrets(integration_id) if integration else None
         if integration is None or secrets is None:
             raise NotFound("Recall integration not found")
-        signed = False
-        if secrets.webhook_secret:
-            try:
-                verify(secrets.webhook_secret, headers, body)
-            except SignatureError as exc:
-                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
-            signed = True
-        try:
-            hook = parse_status_webhook(body)
-        except ValueError as exc:
-            raise InvalidInput(f"Not a Recall status webhook: {exc}") from exc
-        session_id = await self._session_for(integration_id, hook.metadata, hook.bot_id)
+        hook = self.inbound.read_status(headers, body, secrets.webhook_secret)
+        session_id = await self._session_for(integration_id, hook.claimed_session_id, hook.bot_id)
         if session_id is None:
             log.info("status webhook for no known session", extra={"event": hook.event})
             return None
         stored = await self.sink.append(
             NewEvent(
                 session_id=session_id,
-                delivery_id=delivery_id(headers, body),
-                kind=EventKind.STATUS if signed else EventKind.STATUS_UNVERIFIED,
-                event=hook.event[:64],
+                delivery_id=hook.delivery_id,
+                kind=EventKind.STATUS if hook.verified else EventKind.STATUS_UNVERIFIED,
+                event=hook.event,
                 payload=body,
                 received_at=self.clock.now_ms(),
             )
@@ -201,10 +167,9 @@ class Receiver:
         return session_id
 
     async def _session_for(
-        self, integration_id: str, metadata: Mapping[str, str], bot_id: str | None
+        self, integration_id: str, claimed: str | None, bot_id: str | None
     ) -> str | None:
         async with self.uow() as tx:
-            claimed = metadata.get("sessionId")
             if claimed:
                 session = await tx.sessions.get_by_id(claimed)
                 if session and session.integration_id == integration_id:

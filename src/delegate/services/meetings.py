@@ -10,7 +10,7 @@ from typing import Any
 
 from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.events import SessionStatus
-from delegate.domain.ids import new_id
+from delegate.domain.ids import new_id, secret_digest
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
@@ -33,10 +33,6 @@ class Initiated:
     integration_id: str
     session_id: str
     bot: dict[str, Any]
-
-
-def secret_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def request_digest(meeting_url: str, text: str, bot_name: str | None, join_at: int | None) -> str:

@@ -13,12 +13,14 @@ simulator (``delegate.sim``) through an in-process transport. How Recall failure
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from delegate.domain.events import MeetingEvent
+from delegate.domain.inbound import RealtimeDelivery, StatusDelivery
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -332,18 +334,6 @@ class RecallUnavailable(RecallError):
         self.retry_after_s = retry_after_s
 
 
-REALTIME_EVENTS = (
-    "transcript.data",
-    "transcript.partial_data",
-    "participant_events.join",
-    "participant_events.leave",
-    "participant_events.update",
-    "participant_events.speech_on",
-    "participant_events.speech_off",
-    "participant_events.chat_message",
-)
-
-
 @dataclass(frozen=True)
 class BotSpec:
     """What we ask Recall for when a delegate is sent into a meeting."""
@@ -354,7 +344,6 @@ class BotSpec:
     metadata: dict[str, str]
     transcript_provider: str = "recallai_streaming"
     transcript_language: str = "en"
-    realtime_events: tuple[str, ...] = REALTIME_EVENTS
     join_at: datetime | None = None
 
 
@@ -424,6 +413,42 @@ class RecallGateway(Protocol):
     async def add_status_webhook(self, url: str) -> None:
         """Have the workspace send every bot's status changes to ``url``. Raises
         ``NoWebhookApi`` on Recall (its dashboard does this); the simulator has a route."""
+        ...
+
+
+class RecallInbound(Protocol):
+    """What Recall sends us: verified, named and decoded in one adapter
+    (``adapters/recall/inbound.py``), so no service reads Recall's JSON."""
+
+    waking_events: frozenset[str]
+    """Realtime event names that can change something (the others wait for the next drain)."""
+
+    def read_realtime(
+        self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
+    ) -> RealtimeDelivery:
+        """Raises ``NotAuthenticated`` (bad signature) or ``InvalidInput`` (not an event)."""
+        ...
+
+    def read_status(
+        self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
+    ) -> StatusDelivery:
+        """Raises ``NotAuthenticated`` (bad signature) or ``InvalidInput`` (not a webhook)."""
+        ...
+
+    def polled(
+        self,
+        session_id: str,
+        bot_id: str,
+        code: str,
+        sub_code: str | None,
+        at: str | None,
+        received_at: int,
+    ) -> NewEvent:
+        """A bot status fetched from Recall, as an event to store."""
+        ...
+
+    def decode(self, ev: StoredEvent) -> MeetingEvent | None:
+        """A stored event as a domain event (None when it changes nothing or is malformed)."""
         ...
 
 

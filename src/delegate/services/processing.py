@@ -9,21 +9,13 @@ has ended, the notes (``services/notes.py``). No network call happens inside a t
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import orjson
-
-from delegate.adapters.recall.mapping import (
-    STATE_EVENTS,
-    PayloadError,
-    meeting_event,
-    status_event,
-)
 from delegate.domain.addressing import is_addressed
 from delegate.domain.events import (
     ChatReceived,
-    MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
     SessionStatus,
@@ -34,9 +26,7 @@ from delegate.domain.events import (
 )
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.sessions import (
-    EventKind,
     MeetingSession,
-    NewEvent,
     SessionProgress,
     StoredEvent,
 )
@@ -94,12 +84,12 @@ async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
         await write_notes_if_due(ports, session_id)
 
 
-async def sessions_with_work(uow: UnitOfWorkFactory) -> list[str]:
+async def sessions_with_work(uow: UnitOfWorkFactory, waking_events: Collection[str]) -> list[str]:
     """Sessions the sweep kicks: unprocessed events that matter, or notes due."""
     async with uow() as tx:
         # Partials and speech on/off alone need no drain: the next event that matters
         # steps over them.
-        pending = await tx.sessions.with_unprocessed_events(500, STATE_EVENTS)
+        pending = await tx.sessions.with_unprocessed_events(500, waking_events)
         notes = await tx.sessions.needing_notes(100)
     return list(dict.fromkeys([*pending, *notes]))
 
@@ -154,22 +144,6 @@ async def _load_state(tx: UnitOfWork, session: SessionProgress) -> SessionState:
     )
 
 
-def _decode(ev: StoredEvent) -> MeetingEvent | None:
-    try:
-        if ev.kind == EventKind.REALTIME:
-            # Most deliveries (partials, speech on/off) change nothing: not even parsed.
-            return meeting_event(ev.payload) if ev.event in STATE_EVENTS else None
-        if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
-            return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
-        if ev.kind == EventKind.POLL:
-            data = orjson.loads(ev.payload)
-            return StatusChanged(str(data["code"]), data.get("sub_code"), True)
-    except (PayloadError, ValueError, KeyError) as exc:
-        # A malformed delivery is skipped, not retried forever; it stays in the events table.
-        log.warning("skipping malformed event %s (%s): %s", ev.id, ev.event, exc)
-    return None
-
-
 def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
     known = state.known.participants.get(speaker.id)
     if speaker.id == RECALL_BOT_SPEAKER_ID or (known is not None and known.is_bot):
@@ -180,7 +154,7 @@ def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
 
 
 async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
-    event = _decode(ev)
+    event = ports.inbound.decode(ev)
     sid = state.session.id
     if isinstance(event, ParticipantJoined | ParticipantLeft):
         sp = event.speaker
@@ -254,13 +228,13 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
 def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
     current = state.status
     ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
-    new = next_status(current, event.code, event.sub_code, ever)
+    new = next_status(current, event, ever)
     state.changes["status_code"] = event.code
     if event.sub_code or new is not current:
         state.changes["status_reason"] = event.sub_code
     if new in (SessionStatus.IN_CALL, SessionStatus.RECORDING):
         state.changes["ever_in_call"] = True
-    if event.code == "in_call_recording":
+    if event.recording:
         state.changes["recording_paused"] = False
     if new is not current:
         state.changes["status"] = new
@@ -300,17 +274,10 @@ async def record_polled_status(
     at: str | None,
 ) -> bool:
     """Store a status read from Recall as an event of the session (deduplicated)."""
-    payload = orjson.dumps({"code": code, "sub_code": sub_code, "at": at})
-    stored = await tx.events.append(
-        [
-            NewEvent(
-                session_id=session.id,
-                delivery_id=f"poll:{session.recall_bot_id}:{code}:{at or ''}",
-                kind=EventKind.POLL,
-                event=f"bot.{code}",
-                payload=payload,
-                received_at=ports.clock.now_ms(),
-            )
-        ]
+    if session.recall_bot_id is None:
+        return False
+    event = ports.inbound.polled(
+        session.id, session.recall_bot_id, code, sub_code, at, ports.clock.now_ms()
     )
+    stored = await tx.events.append([event])
     return stored[0]
