@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import httpx2
 from pydantic import ValidationError
@@ -27,16 +27,31 @@ DEFAULT_TIMEOUT = 30.0
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+H = TypeVar("H", httpx2.Client, httpx2.AsyncClient)
 
 
-class _Base:
-    def __init__(self, api_key: str, base_url: str) -> None:
+class _Base(Generic[H]):
+    _new_http: Callable[..., H]
+    bot: Bots[Any]
+    integration: Integrations[Any]
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        http_client: H | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         if not api_key:
             raise ValueError("api_key is required (an sk-... token)")
         self._api_key = api_key
         self.base_url = base_url.rstrip("/")
         # Accept the server root as well as a URL that already ends in /v1 or /api/v1.
         self._root = self.base_url if self.base_url.endswith("/v1") else f"{self.base_url}/v1"
+        self._owns_http = http_client is None
+        self._http: H = http_client or self._new_http(timeout=timeout)
+        self.bot = Bots(self)
+        self.integration = Integrations(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -103,25 +118,16 @@ class _Base:
             ) from exc
 
 
-class Delegate(_Base):
+class Delegate(_Base[httpx2.Client]):
     """Synchronous client of a delegate server.
 
     ``http_client`` lets you bring your own ``httpx2.Client`` (proxies, test transports); it is
     then yours to close and its own timeout applies. Use as a context manager or call ``close()``.
     """
 
-    def __init__(
-        self,
-        api_key: str,
-        base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx2.Client | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(api_key, base_url)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx2.Client(timeout=timeout)
-        self.bot: Bots[Sync] = Bots(self)
-        self.integration: Integrations[Sync] = Integrations(self)
+    _new_http = httpx2.Client
+    bot: Bots[Sync]
+    integration: Integrations[Sync]
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
@@ -162,24 +168,15 @@ class Delegate(_Base):
         return list(self._walk(collect.walk))
 
 
-class AsyncDelegate(_Base):
+class AsyncDelegate(_Base[httpx2.AsyncClient]):
     """Asynchronous client of a delegate server; the same resources as ``Delegate``, awaited.
 
     ``http_client`` lets you bring your own ``httpx2.AsyncClient``; it is then yours to close.
     """
 
-    def __init__(
-        self,
-        api_key: str,
-        base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx2.AsyncClient | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(api_key, base_url)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx2.AsyncClient(timeout=timeout)
-        self.bot: Bots[Async] = Bots(self)
-        self.integration: Integrations[Async] = Integrations(self)
+    _new_http = httpx2.AsyncClient
+    bot: Bots[Async]
+    integration: Integrations[Async]
 
     async def close(self) -> None:
         """Close the HTTP client if this object created it."""
