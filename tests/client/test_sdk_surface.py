@@ -101,3 +101,10 @@ async def test_what_sync_answers_async_answers_awaited(clients: Clients) -> None
 def test_the_public_names_are_importable() -> None:
     for name in delegate_client.__all__:
         assert getattr(delegate_client, name) is not None, name
+
+
+def test_the_old_import_path_still_works() -> None:
+    from delegate import client as old
+
+    assert old.Delegate is Delegate and old.AsyncDelegate is AsyncDelegate
+    assert set(old.__all__) == set(delegate_client.__all__)
