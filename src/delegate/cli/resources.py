@@ -28,7 +28,7 @@ from delegate.cli.sessions import SESSION_FIELDS, wait_for_delegate
 
 if TYPE_CHECKING:
     from delegate.cli.output import Columns
-    from delegate.client.types import IdResult
+    from delegate_client.types import IdResult
 
 bot_app = group("Bots: a backstory (system prompt) and a model.")
 integration_app = group("Recall integrations: a Recall API key, a region and a bot.")
