@@ -25,6 +25,7 @@ from delegate.client.types import (
     ActionItem,
     ActionResult,
     Bot,
+    DeliveryQueued,
     IdResult,
     InitiateResult,
     MeetingSession,
@@ -36,6 +37,9 @@ from delegate.client.types import (
     SetupResult,
     Transcript,
     TranscriptItem,
+    Webhook,
+    WebhookDelivery,
+    WebhookSecret,
 )
 
 __all__ = [
@@ -50,6 +54,7 @@ __all__ = [
     "ConnectionFailed",
     "Delegate",
     "DelegateError",
+    "DeliveryQueued",
     "IdResult",
     "InitiateResult",
     "MeetingSession",
@@ -68,5 +73,8 @@ __all__ = [
     "TimedOut",
     "Transcript",
     "TranscriptItem",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookSecret",
     "verify_webhook",
 ]

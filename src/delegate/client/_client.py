@@ -13,6 +13,7 @@ from delegate.client._async_resources import AsyncBots, AsyncIntegrations
 from delegate.client._exceptions import ConnectionFailed, DelegateError, TimedOut, error_for
 from delegate.client._requests import Call
 from delegate.client._resources import Bots, Integrations
+from delegate.client._webhook_resources import AsyncWebhooks, Webhooks
 from delegate.client.types import Model
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -91,6 +92,7 @@ class Delegate(_Base):
         self._http = http_client or httpx2.Client(timeout=timeout)
         self.bot = Bots(self)
         self.integration = Integrations(self)
+        self.webhook = Webhooks(self)
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
@@ -146,6 +148,7 @@ class AsyncDelegate(_Base):
         self._http = http_client or httpx2.AsyncClient(timeout=timeout)
         self.bot = AsyncBots(self)
         self.integration = AsyncIntegrations(self)
+        self.webhook = AsyncWebhooks(self)
 
     async def close(self) -> None:
         """Close the HTTP client if this object created it."""

@@ -83,3 +83,7 @@ def session_path(integration_id: str, session_id: str, verb: str) -> str:
 
 def joined_or_finished(session: MeetingSession) -> bool:
     return session.joined or session.finished
+
+
+def webhook_path(webhook_id: str, verb: str) -> str:
+    return f"webhook/{segment(webhook_id)}/{verb}"
