@@ -39,6 +39,8 @@ class Receiver:
     arrivals: list[Arrival] = field(default_factory=list)
     url: str = ""
     extra_headers: dict[str, str] = field(default_factory=dict)
+    hung: int = 0
+    """Requests left without an answer (the sender gave up or went away)."""
 
     @property
     def accepted(self) -> list[Arrival]:
@@ -64,6 +66,7 @@ class Receiver:
             event, verified = json.loads(body or b"{}"), False
         status = self.behaviour(self, event) if verified else 401
         if status is None:
+            self.hung += 1
             await asyncio.sleep(3600)
             return
         self.arrivals.append(Arrival(headers.get("webhook-id", ""), verified, event, status))
