@@ -202,3 +202,9 @@ async def send_test_event(ctx: WebhookContext, account_id: str, endpoint_id: str
         await tx.webhooks.add_event(account_id, event, [(delivery_id, current.id)])
         _kick_after_commit(ctx, tx, current.id)
     return delivery_id
+
+
+async def reencrypt_webhook_secrets(uow: UnitOfWorkFactory) -> int:
+    """Re-encrypt every endpoint's signing secret with the active key (after a key rotation)."""
+    async with uow() as tx:
+        return await tx.webhooks.reencrypt_all()
