@@ -2,6 +2,7 @@
 
 python -m bench run [--quick] [--db sqlite|postgres] [--pg-url URL] [--out bench/results]
                     [--only ingest,reaction,meeting,scale] [--meetings N] [--seconds S] ...
+python -m bench webhooks [--quick] [--db ...] [--meetings N] [--seconds S]   # = run --only webhooks
 python -m bench bare --port P                 # the bare ASGI endpoint (used by ``run``)
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
 python -m bench cli-startup [--runs N]        # ``delegate --help`` against ``python -c pass``
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench import processes, procstat, report
-from bench.options import BENCHMARKS, Options
+from bench.options import BENCHMARKS, DEFAULT_BENCHMARKS, Options
 
 T = TypeVar("T")
 
@@ -49,23 +50,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the benchmarks; write JSON and a markdown table")
-    run.add_argument("--quick", action="store_true", help="small and short (under a minute)")
-    run.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    run.add_argument(
-        "--pg-url",
-        help="PostgreSQL server URL (default: $DELEGATE_DB__URL, else `scripts/pg start`); "
-        "each benchmark creates and drops a database of its own there",
-    )
-    run.add_argument("--out", type=Path, default=processes.REPO / "bench" / "results")
-    run.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHMARKS)}")
-    run.add_argument("--meetings", type=int, help="concurrent meetings for ingest")
-    run.add_argument("--seconds", type=float, help="length of each ingest load run")
-    run.add_argument("--rate", type=float, default=1.0, help="paced load: times real time")
-    run.add_argument("--questions", type=int, help="questions asked in the reaction benchmark")
-    run.add_argument("--minutes", help="meeting lengths compared, e.g. 5,180")
-    run.add_argument("--workers", default="1,2,4", help="worker counts for scale-out")
-    run.add_argument("--no-pin", action="store_true", help="do not pin server and load to cores")
-    run.add_argument("--keep", action="store_true", help="keep the work directory (logs, DBs)")
+    hooks = sub.add_parser("webhooks", help="webhook delivery and its cost (run --only webhooks)")
+    for command in (run, hooks):
+        _run_options(command)
     bare = sub.add_parser("bare", help="serve the bare ASGI endpoint")
     bare.add_argument("--port", type=int, required=True)
     bare.add_argument("--uvloop", action="store_true", help="serve on uvloop instead of asyncio")
@@ -100,9 +87,31 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(_run(args))
 
 
+def _run_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--quick", action="store_true", help="small and short (under a minute)")
+    run.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    run.add_argument(
+        "--pg-url",
+        help="PostgreSQL server URL (default: $DELEGATE_DB__URL, else `scripts/pg start`); "
+        "each benchmark creates and drops a database of its own there",
+    )
+    run.add_argument("--out", type=Path, default=processes.REPO / "bench" / "results")
+    run.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHMARKS)}")
+    run.add_argument("--meetings", type=int, help="concurrent meetings for ingest")
+    run.add_argument("--seconds", type=float, help="length of each ingest load run")
+    run.add_argument("--rate", type=float, default=1.0, help="paced load: times real time")
+    run.add_argument("--questions", type=int, help="questions asked in the reaction benchmark")
+    run.add_argument("--minutes", help="meeting lengths compared, e.g. 5,180")
+    run.add_argument("--workers", default="1,2,4", help="worker counts for scale-out")
+    run.add_argument("--no-pin", action="store_true", help="do not pin server and load to cores")
+    run.add_argument("--keep", action="store_true", help="keep the work directory (logs, DBs)")
+
+
 def _run(args: argparse.Namespace) -> int:
     defaults = QUICK if args.quick else FULL
-    only = tuple(args.only.split(",")) if args.only else BENCHMARKS
+    only = tuple(args.only.split(",")) if args.only else DEFAULT_BENCHMARKS
+    if args.command == "webhooks":
+        only = ("webhooks",)
     unknown = set(only) - set(BENCHMARKS)
     if unknown:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -194,6 +203,10 @@ def _benchmark(name: str) -> Callable[[Options], Coroutine[Any, Any, dict[str, A
         from bench import reaction
 
         return reaction.run
+    if name == "webhooks":
+        from bench import webhooks
+
+        return webhooks.run
     if name == "meeting":
         from bench import meeting_length
 
