@@ -98,7 +98,7 @@ class WebhookSettings(BaseModel):
     (development only: otherwise an endpoint could reach this server's own network)."""
     timeout_s: float = 10.0
     """Time an endpoint has to answer one delivery; a slower one counts as failed and retried."""
-    max_attempts: int = Field(default=8, ge=1)
+    max_attempts: int = Field(default=12, ge=1)
     """Attempts per delivery (timeouts, 429 and 5xx are retried; other 4xx are not)."""
     retry_base_s: float = 2.0
     """Wait before the first retry; each further retry waits about twice as long (jittered)."""
