@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     length.add_argument("--data-dir", type=Path, required=True)
     length.add_argument("--db-url")
     length.add_argument("--budget-s", type=float, default=300.0)
+    sink = sub.add_parser("sink", help="serve a webhook receiver (used by ``webhooks``)")
+    sink.add_argument("--port", type=int, required=True)
+    sink.add_argument("--record", type=Path, required=True)
+    sink.add_argument("--hang", action="store_true", help="never answer an event")
     startup = sub.add_parser("cli-startup", help="time delegate --help against python -c pass")
     startup.add_argument("--runs", type=int, default=15)
     again = sub.add_parser("report", help="print the markdown of a results JSON file again")
@@ -71,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.bare_app import serve
 
         serve(args.port, uvloop=args.uvloop)
+    elif args.command == "sink":
+        from bench.webhooks import serve_sink
+
+        serve_sink(args.port, args.record, args.hang)
     elif args.command == "report":
         import orjson
 

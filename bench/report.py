@@ -404,7 +404,7 @@ def _webhooks(w: dict[str, Any]) -> list[str]:
         "### Webhooks",
         "",
         f"{w['meetings']:,} concurrent meetings (paced, {w['seconds']:g} s), each way on a fresh "
-        "database; the endpoint runs in the load generator's process and answers 204.",
+        "database; the endpoint is a process of its own that answers 204.",
         "",
         "| | No endpoint | One endpoint, every event | Ratio |",
         "| --- | --- | --- | --- |",

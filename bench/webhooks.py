@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -40,57 +41,90 @@ DELIVERY_LIMIT_S = 60.0
 PENDING = "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"
 
 
-@dataclass
 class Sink:
-    """The user's endpoint: answers 204 (or, ``hang``, never) and notes when each event came."""
+    """The user's endpoint, in a process of its own (in the load generator's it would be
+    starved by the load): answers 204 to each event, or with ``hang`` never, and appends
+    ``<arrival epoch s> <createdAt ms>`` to ``record`` for every event it answered."""
 
-    hang: bool = False
-    latencies: list[float] = field(default_factory=list)
-    arrivals: list[float] = field(default_factory=list)
+    def __init__(self, record: Path, hang: bool) -> None:
+        self._record = record.open("a", buffering=1)
+        self._hang = hang
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
         body = b""
         more = True
         while more:
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        if self.hang:
-            # Held until the sender gives up; the end of the run cancels what is left.
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.sleep(3600)
-            return
-        now = time.time()
-        self.latencies.append(now - orjson.loads(body)["createdAt"] / 1000)
-        self.arrivals.append(time.perf_counter())
-        await send({"type": "http.response.start", "status": 204, "headers": []})
+        if scope["method"] == "POST":
+            if self._hang:
+                # Held until the sender gives up; the end of the run cancels what is left.
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.sleep(3600)
+                return
+            self._record.write(f"{time.time()} {orjson.loads(body)['createdAt']}\n")
+        status = 204 if scope["method"] == "POST" else 200
+        await send({"type": "http.response.start", "status": status, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
 
+def serve_sink(port: int, record: Path, hang: bool) -> None:
+    """``python -m bench sink``: serve a ``Sink`` until SIGTERM."""
+    app = Sink(record, hang)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    asyncio.run(uvicorn.Server(config).serve())
+
+
+@dataclass
+class Arrivals:
+    """What the sink recorded: when each event arrived, and how long after its commit."""
+
+    record: Path
+    times: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+
+    def read(self) -> Arrivals:
+        self.times, self.latencies = [], []
+        if self.record.exists():
+            for line in self.record.read_text().splitlines():
+                arrived, created_ms = line.split()
+                self.times.append(float(arrived))
+                self.latencies.append(float(arrived) - int(created_ms) / 1000)
+        return self
+
+
 @contextlib.asynccontextmanager
-async def serving(sink: Sink) -> AsyncIterator[str]:
+async def serving(
+    opts: Options, name: str, hang: bool = False
+) -> AsyncIterator[tuple[str, Arrivals]]:
     port = processes.free_port()
-    config = uvicorn.Config(sink, host="127.0.0.1", port=port, log_level="error", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    record = opts.workdir / name / "arrivals.txt"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    args = ["-m", "bench", "sink", "--port", str(port), "--record", str(record)]
+    sink = processes.start(
+        "webhook sink",
+        [*args, *(["--hang"] if hang else [])],
+        processes.clean_env(),
+        port,
+        opts.workdir / name / "sink.log",
+        core=None,
+    )
     try:
-        yield f"http://127.0.0.1:{port}/hooks"
+        await sink.wait_ready("/")
+        yield f"http://127.0.0.1:{port}/hooks", Arrivals(record)
     finally:
-        server.should_exit = True
-        server.force_exit = True
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 10)
+        sink.stop()
 
 
 async def run(opts: Options) -> dict[str, Any]:
     moments = template()
     out: dict[str, Any] = {"meetings": opts.meetings, "seconds": opts.seconds, "db": opts.db}
     out["no_endpoint"] = await _delivery(opts, moments, endpoint=None)
-    sink = Sink()
-    async with serving(sink) as url:
-        out["endpoint"] = await _delivery(opts, moments, endpoint=(sink, url))
+    async with serving(opts, "webhooks-sink") as (url, arrivals):
+        out["endpoint"] = await _delivery(opts, moments, endpoint=(arrivals, url))
     none, one = out["no_endpoint"], out["endpoint"]
     out["ratios"] = {
         "events_per_s": ratio(one["load"]["events_per_s"], none["load"]["events_per_s"]),
@@ -104,7 +138,7 @@ async def run(opts: Options) -> dict[str, Any]:
 
 
 async def _delivery(
-    opts: Options, moments: list[RenderedMoment], endpoint: tuple[Sink, str] | None
+    opts: Options, moments: list[RenderedMoment], endpoint: tuple[Arrivals, str] | None
 ) -> dict[str, Any]:
     name = "webhooks-endpoint" if endpoint else "webhooks-none"
     with opts.database(name) as (data_dir, db_url):
@@ -131,11 +165,11 @@ async def _delivery(
             await server.wait_ready()
             if endpoint is not None:
                 await _subscribe(server.base_url, fixture.api_token, endpoint[1])
-            load_started = time.perf_counter()
+            load_started = time.time()
             result, _ = await drive(
                 "127.0.0.1", port, plans, moments, fixture.webhook_secret, config, None, server.pid
             )
-            load_ended = time.perf_counter()
+            load_ended = time.time()
             drain_s = await wait_for_drain(db, DRAIN_LIMIT_S)
             delivered_s = await _wait_delivered(db, DELIVERY_LIMIT_S) if endpoint else None
             written = db.rows("SELECT count(*) FROM webhook_deliveries")[0][0]
@@ -151,11 +185,11 @@ async def _delivery(
         "processing": "in-process (same server)" if db_url is None else "delegate worker (1)",
     }
     if endpoint is not None:
-        sink = endpoint[0]
+        sink = endpoint[0].read()
         measured_from = load_started + warmup
-        during = [t for t in sink.arrivals if measured_from <= t <= load_ended]
+        during = [t for t in sink.times if measured_from <= t <= load_ended]
         window = load_ended - measured_from
-        out["delivered"] = len(sink.arrivals)
+        out["delivered"] = len(sink.times)
         out["delivered_per_s_during_load"] = round(len(during) / window, 1) if window else None
         out["written_per_s"] = round(written / (load_ended - load_started), 1)
         out["all_delivered_after_load_s"] = None if delivered_s is None else round(delivered_s, 2)
@@ -195,7 +229,7 @@ async def _wait_delivered(db: Database, limit_s: float) -> float | None:
 
 async def _reaction(opts: Options) -> dict[str, Any]:
     none = await reaction._measure(opts, "webhooks-reaction-none", background=0)
-    async with serving(Sink(hang=True)) as url:
+    async with serving(opts, "webhooks-hanging-sink", hang=True) as (url, _):
         hanging = await reaction._measure(
             opts, "webhooks-reaction-hanging", background=0, webhook_url=url
         )

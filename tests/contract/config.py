@@ -16,6 +16,9 @@ RULES_BEYOND_THE_SCHEMA = (
     "startRecallSessionScreenshare",
     "recallWebhook",
     "setupRecallIntegration",
+    # A URL must be https to a public address: rules of the server, not of the schema.
+    "createWebhook",
+    "updateWebhook",
     *(
         f"recallSession_{action}"
         for action in (
@@ -75,7 +78,16 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
         "[dictionaries.bots]",
         f"values = {_toml([seeded.bot_id])}",
         "",
+        "[dictionaries.webhooks]",
+        f"values = {_toml([seeded.webhook_id])}",
+        "[dictionaries.deliveries]",
+        f"values = {_toml([seeded.delivery_id])}",
+        "[dictionaries.spare-webhooks]",
+        f"values = {_toml(seeded.spare_webhook_ids)}",
+        "",
         "[parameters]",
+        '"path.webhookId" = { dictionary = "webhooks", probability = 0.9 }',
+        '"path.deliveryId" = { dictionary = "deliveries", probability = 0.9 }',
         '"path.integrationId" = { dictionary = "integrations", probability = 0.9 }',
         '"path.sessionId" = { dictionary = "sessions", probability = 0.9 }',
         '"path.botId" = { dictionary = "bots", probability = 0.9 }',
@@ -108,6 +120,11 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
         'include-operation-id = ["updateRecallIntegration", "deleteRecallIntegration"]',
         "[operations.parameters]",
         '"path.integrationId" = { dictionary = "spare-integrations", probability = 0.9 }',
+        "",
+        "[[operations]]",
+        'include-operation-id = ["updateWebhook", "deleteWebhook"]',
+        "[operations.parameters]",
+        '"path.webhookId" = { dictionary = "spare-webhooks", probability = 0.9 }',
         "",
         "[dictionaries.pages]",
         f"values = {_toml(['https://example.com/deck'])}",

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx2
@@ -22,6 +20,7 @@ from tests.meetings.test_crash_restart import (
     questions_script,
     serve_simulator,
     start_server,
+    token_for,
     wait_healthy,
 )
 from tests.support import make_settings, settings_env
@@ -53,13 +52,7 @@ async def test_sigkill_between_commit_and_delivery_loses_no_webhook_event(tmp_pa
         DELEGATE_API__PUBLIC_URL=base,
         DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}",
     )
-    token = subprocess.run(
-        [sys.executable, "-m", "delegate", "token", "create", "--account", "ops"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()[0]
+    token = token_for(env)
     secret = new_secret()
     server = start_server(env)
     outbound = httpx2.AsyncClient()

@@ -27,8 +27,10 @@ from delegate.services.webhook_ports import WebhookSender
 
 log = logging.getLogger(__name__)
 
-LANES_PER_ROUND = 200
-"""Deliveries read per round (each the oldest pending one of its session)."""
+WAVES_PER_ROUND = 4
+"""A round reads this many times ``concurrency`` deliveries (each the oldest pending one of
+its session). Its new events wait for the round to end, so rounds stay short: with 200
+deliveries a round (at 8 at once) commit-to-2xx was 240 ms at the median under load."""
 MAX_ERROR_LENGTH = 500
 
 
@@ -52,7 +54,9 @@ async def deliver_due(ports: WebhookPorts, endpoint_id: str) -> float | None:
             endpoint = await tx.webhooks.get_endpoint_by_id(endpoint_id)
             if endpoint is None or not endpoint.enabled:
                 return None
-            heads = await tx.webhooks.lane_heads(endpoint_id, now, LANES_PER_ROUND)
+            heads = await tx.webhooks.lane_heads(
+                endpoint_id, now, ports.concurrency * WAVES_PER_ROUND
+            )
             secret = await tx.webhooks.secret(endpoint_id) if heads else ""
             next_at = None if heads else await tx.webhooks.next_attempt_at(endpoint_id)
         if not heads:
