@@ -19,6 +19,8 @@ RULES_BEYOND_THE_SCHEMA = (
     # A URL must be https to a public address: rules of the server, not of the schema.
     "createWebhook",
     "updateWebhook",
+    "listWebhooks",
+    "listWebhookDeliveries",
     *(
         f"recallSession_{action}"
         for action in (
