@@ -125,7 +125,7 @@ def delegate_env(settings: Settings) -> dict[str, str]:
     """The ``DELEGATE_*`` variables that give a ``delegate`` command the same settings: the
     data directory and every grouped setting that differs from its default."""
     env = {"DELEGATE_DATA_DIR": str(settings.data_dir)}
-    for group in ("db", "recall", "llm", "api", "worker", "secrets"):
+    for group in ("db", "recall", "llm", "api", "worker", "secrets", "webhooks"):
         model = getattr(settings, group)
         for name, value in model.model_dump(exclude_defaults=True).items():
             if isinstance(value, SecretStr):

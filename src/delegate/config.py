@@ -92,6 +92,24 @@ class WorkerSettings(BaseModel):
     """A worker silent this long counts as dead and its jobs run again elsewhere."""
 
 
+class WebhookSettings(BaseModel):
+    allow_private_addresses: bool = False
+    """Deliver to private, loopback and link-local addresses, and accept http:// for loopback
+    (development only: otherwise an endpoint could reach this server's own network)."""
+    timeout_s: float = 10.0
+    """Time an endpoint has to answer one delivery; a slower one counts as failed and retried."""
+    max_attempts: int = Field(default=12, ge=1)
+    """Attempts per delivery (timeouts, 429 and 5xx are retried; other 4xx are not)."""
+    retry_base_s: float = 2.0
+    """Wait before the first retry; each further retry waits about twice as long (jittered)."""
+    retry_max_s: float = 900.0
+    """Longest wait between two attempts, whatever the endpoint's Retry-After says."""
+    disable_after_s: float = 3 * 24 * 3600.0
+    """An endpoint failing every delivery for this long is disabled (the reason is shown)."""
+    concurrency: int = Field(default=8, ge=1)
+    """Deliveries in flight at once per endpoint (each to a different session)."""
+
+
 class SecretsSettings(BaseModel):
     keys: SecretStr | None = None
     """Encryption keys as ``id:base64key`` separated by commas; the first encrypts."""
@@ -114,6 +132,7 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @property
     def database_url(self) -> str:

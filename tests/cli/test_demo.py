@@ -50,3 +50,26 @@ def test_demo_refuses_an_unknown_script() -> None:
 
     assert result.exit_code == 2
     assert "unknown script" in result.output
+
+
+async def test_demo_pushes_the_meetings_events_to_a_webhook_url(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from delegate.demo.runner import DemoOptions, run_demo
+    from delegate.demo.view import LiveView
+    from tests.webhooks.receiver import Receiver, running_receiver
+
+    console = Console(record=True, width=200)
+    async with running_receiver(Receiver()) as receiver:
+        # The receiver takes every event; they are verified below with the secret the demo
+        # printed, as its user would.
+        options = DemoOptions(data_dir=tmp_path, speed=100, webhook_url=receiver.url)
+        await run_demo(options, LiveView(console))
+    out = console.export_text()
+    secret = next(w for w in out.split() if w.startswith("whsec_"))
+    types = {a.event["type"] for a in receiver.arrivals}
+
+    assert f"events go to {receiver.url}" in out
+    assert "Webhook deliveries:" in out and "pending" not in out.split("Webhook deliveries:")[1]
+    assert {"session.created", "session.turn", "session.notes_ready"} <= types
+    assert all(a.verifies_with(secret) for a in receiver.arrivals)

@@ -13,7 +13,7 @@ from delegate.api import docs_pages, errors, openapi
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
-from delegate.api.routes import bots, integrations, receivers, sessions
+from delegate.api.routes import bots, integrations, receivers, sessions, webhooks
 from delegate.bootstrap import Container
 
 
@@ -23,6 +23,7 @@ def api_router() -> APIRouter:
     router.include_router(integrations.router)
     router.include_router(sessions.router)
     router.include_router(receivers.router)
+    router.include_router(webhooks.router)
     return router
 
 

@@ -52,6 +52,8 @@ NOT_FOUND = {
     "botId": "Bot not found",
     "integrationId": "Recall integration not found",
     "sessionId": "Meeting session not found",
+    "webhookId": "Webhook not found",
+    "deliveryId": "Delivery not found",
 }
 """What a path naming a record that cannot exist answers (the services' own words)."""
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from delegate import __version__
-from delegate.cli import admin, demo, resources, serve, sessions, sim, worker
+from delegate.cli import admin, demo, resources, serve, sessions, sim, webhooks, worker
 
 app = typer.Typer(
     name="delegate",
@@ -54,6 +54,7 @@ app.add_typer(resources.bot_app, name="bot")
 app.add_typer(resources.integration_app, name="integration")
 app.command("initiate")(resources.initiate)
 app.add_typer(sessions.session_app, name="session")
+app.add_typer(webhooks.webhook_app, name="webhook")
 
 INFORMATIONAL = frozenset({"--help", "-h", "--version"})
 

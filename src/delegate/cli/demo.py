@@ -34,6 +34,14 @@ def demo(
             metavar="KEY", help="API key for --llm-base-url.", envvar="DELEGATE_LLM__API_KEY"
         ),
     ] = None,
+    webhook_url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Push the meeting's signed webhook events to this URL (loopback allowed).",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
@@ -69,6 +77,7 @@ def demo(
             llm_base_url=llm_base_url,
             llm_model=llm_model,
             llm_api_key=llm_api_key,
+            webhook_url=webhook_url,
         )
         asyncio.run(run_demo(options, view))
         if data_dir:

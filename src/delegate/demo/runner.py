@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,14 @@ from delegate.adapters.llm.openai_brain import check_model
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import build
-from delegate.config import ApiSettings, LlmSettings, RecallSettings, Settings
+from delegate.config import ApiSettings, LlmSettings, RecallSettings, Settings, WebhookSettings
 from delegate.demo.view import LiveView
 from delegate.services.accounts import create_token
 from delegate.sim import Simulator
 
 MEETING_URL = "https://zoom.us/j/8675309000"
+WEBHOOKS_WAIT_S = 15.0
+"""How long the demo waits at the end for its last webhook deliveries."""
 FINAL = ("ended", "failed")
 
 
@@ -38,6 +41,8 @@ class DemoOptions:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    webhook_url: str | None = None
+    """Push the meeting's events there (loopback allowed: the demo is for development)."""
     timeout_s: float = 300.0
 
 
@@ -77,6 +82,7 @@ def demo_settings(options: DemoOptions, api_port: int, sim_port: int) -> Setting
         api=ApiSettings(port=api_port, public_url=f"http://127.0.0.1:{api_port}"),
         recall=RecallSettings(base_url=f"http://127.0.0.1:{sim_port}", poll_interval_s=5),
         llm=llm,
+        webhooks=WebhookSettings(allow_private_addresses=bool(options.webhook_url)),
     )
 
 
@@ -107,6 +113,7 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as api:
                 integration_id = await _set_up(api, options, secret)
+                webhook_id = await _subscribe(api, options, view)
                 view.step(
                     f"Sending {options.bot_name} into {MEETING_URL} (script {options.script!r}, "
                     f"speed {options.speed:g}x)"
@@ -131,6 +138,8 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 # The last words may be delivered after the call ended: shown before the end.
                 await _show(api, session_path, view, end=True)
                 notes = await _wait_for_notes(api, session_path, options.timeout_s)
+                if webhook_id:
+                    view.step(await _deliveries_done(api, webhook_id, WEBHOOKS_WAIT_S))
                 result = {
                     "session": (await api.get(f"{session_path}/fetch")).json(),
                     "transcript": (await api.get(f"{session_path}/transcript")).json(),
@@ -181,6 +190,33 @@ async def _set_up(api: httpx2.AsyncClient, options: DemoOptions, secret: str) ->
     # As a user would: our status webhook URL goes to the (simulated) Recall workspace.
     await _ok(api.post(f"/integration/recall/{integration_id}/setup", json={}))
     return integration_id
+
+
+async def _subscribe(api: httpx2.AsyncClient, options: DemoOptions, view: LiveView) -> str | None:
+    if not options.webhook_url:
+        return None
+    hook = (await _ok(api.post("/webhook/create", json={"url": options.webhook_url}))).json()
+    view.step(
+        f"Webhook {hook['id']}: the meeting's events go to {options.webhook_url}, "
+        f"signed with {hook['secret']} (Standard Webhooks)"
+    )
+    return str(hook["id"])
+
+
+async def _deliveries_done(api: httpx2.AsyncClient, webhook_id: str, timeout_s: float) -> str:
+    """Wait (a little) for the last events to reach the receiver; say how it went."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        log = (await api.get(f"/webhook/{webhook_id}/delivery/list")).json()["items"]
+        counts = Counter(d["status"] for d in log)
+        if not counts["pending"] or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    errors = sorted({d["lastError"] for d in log if d["lastError"]})
+    return f"Webhook deliveries: {summary or 'none'}" + (
+        f" (last errors: {'; '.join(errors[:3])})" if errors else ""
+    )
 
 
 async def _show(api: httpx2.AsyncClient, path: str, view: LiveView, end: bool = False) -> str:

@@ -28,6 +28,8 @@ class MeetingPorts:
     """Sessions whose stale reply claims this process has already retired."""
     states: SessionStateCache = field(default_factory=SessionStateCache)
     """What drains know about each session between batches (see ``session_state.py``)."""
+    webhooks: Dispatcher | None = None
+    """Told which webhook endpoints have new events, once they are committed."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

@@ -24,6 +24,7 @@ from delegate.services.recall_port import (
     RecallUnauthorized,
     RecallUnavailable,
 )
+from delegate.services.webhook_events import publish, session_created
 
 IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000
 
@@ -181,6 +182,8 @@ async def initiate_meeting(
             platform=bot.platform or parsed.platform,
             updated_at=ports.clock.now_ms(),
         )
+        created = session_created(session, status)
+        await publish(tx, ports.clock, ports.webhooks, session_id, [created])
     return Initiated(integration.id, session_id, bot.raw)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from delegate.domain.sessions import (
     SessionProgress,
     StoredEvent,
 )
+from delegate.services.webhook_ports import WebhookRepository
 
 
 class Clock(Protocol):
@@ -224,6 +225,11 @@ class UnitOfWork(Protocol):
     participants: ParticipantRepository
     turns: TurnRepository
     replies: ReplyRepository
+    webhooks: WebhookRepository
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` once this unit of work has committed (never after a rollback)."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -46,6 +46,13 @@ from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWork
 from delegate.services.recall_port import RecallError
 from delegate.services.session_state import SessionState
+from delegate.services.webhook_events import (
+    PendingEvent,
+    participant_change,
+    publish,
+    status_changes,
+    turn_closed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +70,8 @@ class _State:
     changes: dict[str, Any] = field(default_factory=dict)
     confirm_status: bool = False
     summary_changed: bool = False
+    webhooks: list[PendingEvent] = field(default_factory=list)
+    """Events for the account's webhook endpoints, written with the batch."""
 
     @property
     def status(self) -> SessionStatus:
@@ -125,6 +134,7 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
             changes["summary"] = state.known.summary.to_dict()
         changes["updated_at"] = ports.clock.now_ms()
         await tx.sessions.update(session_id, **changes)
+        await publish(tx, ports.clock, ports.webhooks, session_id, state.webhooks)
         follow_up = await tx.sessions.has_follow_up(session_id)
     ports.states.put(session_id, state.known)  # committed: the next batch starts from here
     return len(events), state.confirm_status, follow_up
@@ -183,6 +193,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
             isinstance(event, ParticipantJoined),
             sp.email,
         )
+        state.webhooks += participant_change(state.known.participants.get(sp.id), p)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(sid, p)
     elif isinstance(event, TranscriptFinal):
@@ -223,6 +234,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
 async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
     if sp.id not in state.known.participants:
         p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
+        state.webhooks += participant_change(None, p)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(state.session.id, p)
 
@@ -235,6 +247,8 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     ):
         reply_state = "pending"
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
+    if is_new and state.status.active:  # after the call ended, its last turn was sent
+        state.webhooks += turn_closed(state.known.last_turn)
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
     if is_new:
@@ -255,7 +269,9 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
         state.changes["recording_paused"] = False
     if new is not current:
         state.changes["status"] = new
+        state.webhooks += status_changes(current, new, event.code, event.sub_code)
         if not new.active:
+            state.webhooks += turn_closed(state.known.last_turn)
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
 

@@ -31,6 +31,7 @@ from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWorkFactory
 from delegate.services.recall_port import RecallError, RecallGateway, RecallUnavailable
+from delegate.services.webhook_events import publish, reply_sent
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +189,10 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
             if retry:
                 raise  # the dispatcher backs this session off and drains it again
             continue
+        sent_at = ports.clock.now_ms()
         async with ports.uow() as tx:
-            await tx.replies.mark(reply.id, ReplyStatus.SENT, sent_at=ports.clock.now_ms())
+            await tx.replies.mark(reply.id, ReplyStatus.SENT, sent_at=sent_at)
+            await publish(tx, ports.clock, ports.webhooks, session_id, [reply_sent(reply, sent_at)])
             if reply.kind in ("pause_recording", "resume_recording"):
                 await tx.sessions.update(
                     session_id, recording_paused=reply.kind == "pause_recording"

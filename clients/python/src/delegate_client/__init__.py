@@ -26,6 +26,7 @@ from delegate_client.types import (
     ActionItem,
     ActionResult,
     Bot,
+    DeliveryQueued,
     IdResult,
     InitiateResult,
     MeetingSession,
@@ -37,6 +38,9 @@ from delegate_client.types import (
     SetupResult,
     Transcript,
     TranscriptItem,
+    Webhook,
+    WebhookDelivery,
+    WebhookSecret,
 )
 
 __all__ = [
@@ -51,6 +55,7 @@ __all__ = [
     "ConnectionFailed",
     "Delegate",
     "DelegateError",
+    "DeliveryQueued",
     "IdResult",
     "InitiateResult",
     "MeetingSession",
@@ -69,6 +74,9 @@ __all__ = [
     "TimedOut",
     "Transcript",
     "TranscriptItem",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookSecret",
     "__version__",
     "verify_webhook",
 ]

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from delegate_client._exceptions import ConnectionFailed, DelegateError, TimedOut, error_for
 from delegate_client._operations import Async, Sync
 from delegate_client._plans import Call, Collect, Plan, Poll, Request, Walk
-from delegate_client._resources import Bots, Integrations
+from delegate_client._resources import Bots, Integrations, Webhooks
 from delegate_client._version import __version__
 from delegate_client.types import Model, Page
 
@@ -34,6 +34,7 @@ class _Base(Generic[H]):
     _new_http: Callable[..., H]
     bot: Bots[Any]
     integration: Integrations[Any]
+    webhook: Webhooks[Any]
 
     def __init__(
         self,
@@ -52,6 +53,7 @@ class _Base(Generic[H]):
         self._http: H = http_client or self._new_http(timeout=timeout)
         self.bot = Bots(self)
         self.integration = Integrations(self)
+        self.webhook = Webhooks(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -128,6 +130,7 @@ class Delegate(_Base[httpx2.Client]):
     _new_http = httpx2.Client
     bot: Bots[Sync]
     integration: Integrations[Sync]
+    webhook: Webhooks[Sync]
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
@@ -177,6 +180,7 @@ class AsyncDelegate(_Base[httpx2.AsyncClient]):
     _new_http = httpx2.AsyncClient
     bot: Bots[Async]
     integration: Integrations[Async]
+    webhook: Webhooks[Async]
 
     async def close(self) -> None:
         """Close the HTTP client if this object created it."""

@@ -168,5 +168,9 @@ def session_path(integration_id: str, session_id: str, verb: str) -> str:
     return integration_path(integration_id, f"session/{segment(session_id)}/{verb}")
 
 
+def webhook_path(webhook_id: str, verb: str) -> str:
+    return f"webhook/{segment(webhook_id)}/{verb}"
+
+
 def joined_or_finished(session: MeetingSession) -> bool:
     return session.joined or session.finished

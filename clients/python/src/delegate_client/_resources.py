@@ -1,4 +1,5 @@
-"""The resources of both clients: ``client.bot``, ``client.integration.recall`` and its sessions.
+"""The resources of both clients: ``client.bot``, ``client.integration.recall`` and its sessions,
+``client.webhook``.
 
 Each operation is written once and returns a plan; ``Delegate`` runs it and returns the result,
 ``AsyncDelegate`` returns it awaitable (``_operations`` explains how).
@@ -16,6 +17,7 @@ from delegate_client._plans import Collect, Poll, Request, Walk
 from delegate_client.types import (
     ActionResult,
     Bot,
+    DeliveryQueued,
     IdResult,
     InitiateResult,
     MeetingSession,
@@ -26,6 +28,9 @@ from delegate_client.types import (
     RecallIntegration,
     SetupResult,
     Transcript,
+    Webhook,
+    WebhookDelivery,
+    WebhookSecret,
 )
 
 TextFormat = Literal["text", "markdown", "vtt", "srt"]
@@ -357,3 +362,87 @@ class Sessions(Listed[Mode, MeetingSession]):
     def leave(self, session_id: str) -> Request[ActionResult]:
         """Make the delegate leave the meeting (notes follow)."""
         return self._action(session_id, "leave")
+
+
+class Webhooks(Listed[Mode, Webhook]):
+    """``client.webhook``: endpoints that receive the account's meeting events, signed."""
+
+    _page = Page[Webhook]
+
+    def _list_path(self) -> str:
+        return "webhook/list"
+
+    @operation
+    def create(
+        self,
+        *,
+        url: str,
+        events: list[str] | None = None,
+        description: str | None = None,
+        enabled: bool | None = None,
+    ) -> Request[WebhookSecret]:
+        """Create an endpoint (all event types when ``events`` is None); the answer holds
+        its signing secret, shown only this once."""
+        body = rq.fields(url=url, events=events, description=description, enabled=enabled)
+        return rq.model(rq.post("webhook/create", body), WebhookSecret)
+
+    @operation
+    def fetch(self, webhook_id: str) -> Request[Webhook]:
+        """One endpoint (never its secret); ``disabled_reason`` says why deliveries stopped."""
+        return rq.model(rq.get(rq.webhook_path(webhook_id, "fetch")), Webhook)
+
+    @operation
+    def update(
+        self,
+        webhook_id: str,
+        *,
+        url: str | None = None,
+        events: list[str] | None = None,
+        description: str | None = None,
+        enabled: bool | None = None,
+    ) -> Request[IdResult]:
+        """Change the given fields; ``enabled=True`` resumes a disabled endpoint."""
+        body = rq.fields(url=url, events=events, description=description, enabled=enabled)
+        return rq.model(rq.post(rq.webhook_path(webhook_id, "update"), body), IdResult)
+
+    @operation
+    def delete(self, webhook_id: str) -> Request[IdResult]:
+        """Delete an endpoint and its delivery log."""
+        return rq.model(rq.post(rq.webhook_path(webhook_id, "delete")), IdResult)
+
+    @operation
+    def rotate_secret(self, webhook_id: str) -> Request[WebhookSecret]:
+        """A new signing secret, used from the next attempt on; shown only this once."""
+        return rq.model(rq.post(rq.webhook_path(webhook_id, "secret/rotate")), WebhookSecret)
+
+    @operation
+    def send_test(self, webhook_id: str) -> Request[DeliveryQueued]:
+        """Send a ``webhook.test`` event; its outcome shows in ``deliveries``."""
+        return rq.model(rq.post(rq.webhook_path(webhook_id, "test")), DeliveryQueued)
+
+    @operation
+    def deliveries(
+        self,
+        webhook_id: str,
+        *,
+        cursor: str | None = None,
+        order: Order = "desc",
+        take: int = rq.DEFAULT_TAKE,
+    ) -> Request[Page[WebhookDelivery]]:
+        """One page of the endpoint's delivery log (status, attempts, last code, latency)."""
+        path = rq.webhook_path(webhook_id, "delivery/list")
+        return rq.model(rq.listing(path, cursor, order, take), Page[WebhookDelivery])
+
+    @operation
+    def iterate_deliveries(
+        self, webhook_id: str, *, order: Order = "desc", take: int = rq.DEFAULT_TAKE
+    ) -> Walk[WebhookDelivery]:
+        """The whole delivery log, following cursors page by page."""
+        path = rq.webhook_path(webhook_id, "delivery/list")
+        return rq.walk(path, Page[WebhookDelivery], order, take)
+
+    @operation
+    def redeliver(self, webhook_id: str, delivery_id: str) -> Request[DeliveryQueued]:
+        """Send a delivery's event again, with the same ``webhook-id``."""
+        path = rq.webhook_path(webhook_id, f"delivery/{rq.segment(delivery_id)}/redeliver")
+        return rq.model(rq.post(path), DeliveryQueued)

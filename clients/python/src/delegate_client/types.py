@@ -186,6 +186,54 @@ class ActionResult(Model):
     url: str | None = None
 
 
+class Webhook(Model):
+    """A webhook endpoint of the account. Its signing secret is shown only at create and
+    rotation (``WebhookSecret``)."""
+
+    id: str
+    url: str
+    description: str = ""
+    events: list[str] = Field(default_factory=list)
+    enabled: bool = True
+    disabled_reason: str | None = None
+    failing_since: int | None = None
+    created_at: int
+    updated_at: int
+
+
+class WebhookSecret(Model):
+    """What create and secret rotation answer: the endpoint and its signing secret
+    (``whsec_...``), shown only this once."""
+
+    id: str
+    secret: str
+
+
+class WebhookDelivery(Model):
+    """One event on its way to an endpoint: ``pending``, ``succeeded`` or ``failed``."""
+
+    id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    session_id: str | None = None
+    status: str
+    attempts: int = 0
+    next_attempt_at: int | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    latency_ms: int | None = None
+    created_at: int
+    finished_at: int | None = None
+
+
+class DeliveryQueued(Model):
+    """What test-send and redeliver answer: the webhook and the new delivery's id."""
+
+    id: str
+    delivery_id: str
+
+
 T = TypeVar("T", bound=Model)
 
 
