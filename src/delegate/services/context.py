@@ -9,6 +9,7 @@ from delegate.domain.records import Integration
 from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
 from delegate.services.session_state import SessionStateCache
+from delegate.services.speaking import VoicePorts
 
 
 @dataclass
@@ -28,6 +29,8 @@ class MeetingPorts:
     """Sessions whose stale reply claims this process has already retired."""
     states: SessionStateCache = field(default_factory=SessionStateCache)
     """What drains know about each session between batches (see ``session_state.py``)."""
+    voice: VoicePorts | None = None
+    """Text-to-speech, for sessions that answer aloud (None: every reply goes to the chat)."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""
