@@ -20,6 +20,7 @@ from delegate.client.types import (
     Order,
     Page,
     RecallIntegration,
+    ReplyMode,
     SetupResult,
     T,
     Transcript,
@@ -71,6 +72,8 @@ class AsyncBots:
         alias: str | None = None,
         description: str | None = None,
         meta: dict[str, Any] | None = None,
+        reply_mode: ReplyMode | None = None,
+        voice: str | None = None,
     ) -> IdResult:
         """Create a bot; answers its id."""
         body = rq.fields(
@@ -80,6 +83,8 @@ class AsyncBots:
             alias=alias,
             description=description,
             meta=meta,
+            reply_mode=reply_mode,
+            voice=voice,
         )
         return await self._client._model(rq.post("bot/create", body), IdResult)
 
@@ -97,6 +102,8 @@ class AsyncBots:
         alias: str | None = None,
         description: str | None = None,
         meta: dict[str, Any] | None = None,
+        reply_mode: ReplyMode | None = None,
+        voice: str | None = None,
     ) -> IdResult:
         """Change the given fields; the others stay as they are."""
         body = rq.fields(
@@ -106,6 +113,8 @@ class AsyncBots:
             alias=alias,
             description=description,
             meta=meta,
+            reply_mode=reply_mode,
+            voice=voice,
         )
         return await self._client._model(rq.post(rq.bot_path(bot_id, "update"), body), IdResult)
 
@@ -222,13 +231,20 @@ class AsyncRecallIntegrations:
         bot_name: str | None = None,
         join_at: datetime | str | None = None,
         idempotency_key: str | None = None,
+        reply_mode: ReplyMode | None = None,
+        voice: str | None = None,
     ) -> InitiateResult:
         """Send a delegate into a meeting with an instruction (``text``).
 
         Pass an ``idempotency_key`` to retry safely: the same key never sends a second bot.
         """
         body = rq.fields(
-            meeting_url=meeting_url, text=text, bot_name=bot_name, join_at=rq.iso(join_at)
+            meeting_url=meeting_url,
+            text=text,
+            bot_name=bot_name,
+            join_at=rq.iso(join_at),
+            reply_mode=reply_mode,
+            voice=voice,
         )
         path = rq.integration_path(integration_id, "initiate")
         call = rq.post(path, body, idempotency_key=idempotency_key)
