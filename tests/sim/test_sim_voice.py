@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from typing import Any
 
 import httpx2
 from simkit import MakeSim, Receiver, bot_body, client_for, spaced_script, until
@@ -28,6 +29,13 @@ async def _in_call(sim: Simulator, api: httpx2.AsyncClient, **overrides: object)
 async def _spoken(text: str, seconds: float) -> str:
     pcm = b"\x00\x20\x00\xe0" * int(seconds * 11025)  # a square wave at 11 kHz
     return base64.b64encode(await encode_mp3(pcm, 22050, text)).decode()
+
+
+def _said_by(receiver: Receiver, name: str) -> dict[str, Any] | None:
+    for r in receiver.realtime:
+        if r.event == "transcript.data" and r.json["data"]["data"]["participant"]["name"] == name:
+            return r.json["data"]["data"]  # type: ignore[no-any-return]
+    return None
 
 
 async def test_webex_refuses_audio_output(make_sim: MakeSim) -> None:
@@ -54,15 +62,15 @@ async def test_the_bots_speech_is_transcribed_back_with_its_timing(
             f"/api/v1/bot/{bot_id}/output_audio/", json={"kind": "mp3", "b64_data": clip}
         )
         assert played.status_code == 200
-        await until(lambda: any(r.event == "transcript.data" for r in receiver.realtime))
+        await until(lambda: _said_by(receiver, "Ada") is not None)
         await api.post(f"/api/v1/bot/{bot_id}/leave_call/")
         bot = await sim.wait_until_done(bot_id, timeout=10)
 
     [audio] = bot.audio_outputs
     assert audio.text == "The venue is booked for Friday."
     assert 1.9 < audio.duration_s < 2.2
-    said = next(r.json for r in receiver.realtime if r.event == "transcript.data")["data"]["data"]
-    assert said["participant"]["name"] == "Ada"
+    said = _said_by(receiver, "Ada")
+    assert said is not None
     assert " ".join(w["text"] for w in said["words"]) == "The venue is booked for Friday."
     span = (
         said["words"][-1]["end_timestamp"]["relative"]
