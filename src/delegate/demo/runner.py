@@ -39,6 +39,10 @@ class DemoOptions:
     llm_model: str | None = None
     llm_api_key: str | None = None
     timeout_s: float = 300.0
+    voice: bool = False
+    """The delegate answers aloud; what it said is saved as MP3 files in ``audio_dir``."""
+    audio_dir: Path | None = None
+    """Where spoken answers go (default: ``data_dir/demo-audio``)."""
 
 
 def free_port() -> int:
@@ -119,6 +123,7 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                                 "meetingUrl": MEETING_URL,
                                 "botName": options.bot_name,
                                 "text": "Keep notes, answer questions from participants briefly.",
+                                **({"replyMode": "voice"} if options.voice else {}),
                             },
                         )
                     )
@@ -131,6 +136,9 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 # The last words may be delivered after the call ended: shown before the end.
                 await _show(api, session_path, view, end=True)
                 notes = await _wait_for_notes(api, session_path, options.timeout_s)
+                if options.voice:
+                    saved = save_spoken_audio(sim, started["bot"]["id"], options)
+                    view.step(f"{len(saved)} spoken answers saved in {_audio_dir(options)}")
                 result = {
                     "session": (await api.get(f"{session_path}/fetch")).json(),
                     "transcript": (await api.get(f"{session_path}/transcript")).json(),
@@ -143,6 +151,26 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
         await container.aclose()
     view.notes(result["notes"])
     return result
+
+
+def _audio_dir(options: DemoOptions) -> Path:
+    return options.audio_dir or options.data_dir / "demo-audio"
+
+
+def save_spoken_audio(sim: Simulator, bot_id: str, options: DemoOptions) -> list[Path]:
+    """Every clip the delegate played, as ``01.mp3``, ``02.mp3``... with ``said.txt`` listing
+    what each one said."""
+    folder = _audio_dir(options)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    lines: list[str] = []
+    for number, clip in enumerate(sim.bot(bot_id).audio_outputs, start=1):
+        path = folder / f"{number:02d}.mp3"
+        path.write_bytes(clip.mp3)
+        saved.append(path)
+        lines.append(f"{path.name}\t{clip.sim_time:7.1f}s\t{clip.duration_s:5.1f}s\t{clip.text}")
+    (folder / "said.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return saved
 
 
 async def _ok(request: Any) -> httpx2.Response:

@@ -140,16 +140,19 @@ async def speak(
     assert session.recall_bot_id is not None  # replies are sent only once the bot exists
     engine, name = voice.catalog.resolve(session.voice)
     pieces = speech_pieces(text) or [text]
-    async with uow() as tx:
-        cursor = await tx.events.last_id(session.id)
-    listener = _Listener(uow, voice, session, cursor)
     upcoming = _synthesize(engine, pieces[0], name)
+    listener: _Listener | None = None
     played, seconds = 0, 0.0
     try:
         for index in range(len(pieces)):
             clip = await upcoming
             if index + 1 < len(pieces):
                 upcoming = _synthesize(engine, pieces[index + 1], name)
+            if listener is None:
+                # Talk before the delegate's first words is the meeting going on, not an
+                # interruption: only speech from here on counts.
+                async with uow() as tx:
+                    listener = _Listener(uow, voice, session, await tx.events.last_id(session.id))
             who = await listener.interrupter()
             if who is None:
                 await gateway.output_audio(session.recall_bot_id, clip.mp3)

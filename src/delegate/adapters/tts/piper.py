@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,8 @@ class PiperEngine:
     def __init__(self) -> None:
         self._loaded: dict[str, PiperVoice] = {}
         self._lock = threading.Lock()
+        # piper logs every text it speaks, with its phonemes, at debug level: meeting content.
+        logging.getLogger("piper").setLevel(logging.INFO)
 
     def problem(self, voice: str) -> str | None:
         if importlib.util.find_spec("piper") is None:
