@@ -206,6 +206,8 @@ async def initiate_meeting(
             raise InvalidInput(f"Recall rejected the bot: {exc.detail}") from exc
         raise UpstreamFailed(f"Recall is unavailable, no bot was sent: {exc.detail}") from exc
 
+    if spoken.mode.speaks and ports.voice is not None:
+        ports.voice.warm_up(voice)
     status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
     async with ports.uow() as tx:
         await tx.sessions.update(

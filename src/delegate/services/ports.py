@@ -276,5 +276,9 @@ class SpeechEngine(Protocol):
         """``text`` spoken by ``voice``, as MP3."""
         ...
 
+    async def warm_up(self, voice: str) -> None:
+        """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
+        ...
+
 
 JsonDict = dict[str, Any]

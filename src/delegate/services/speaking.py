@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from delegate.domain.errors import DelegateError
@@ -54,6 +54,21 @@ class VoicePorts:
     catalog: VoiceCatalog
     read_event: Callable[[bytes], MeetingEvent]
     """A stored realtime payload as a domain event (the Recall mapping)."""
+    _warming: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def warm_up(self, voice: str | None) -> None:
+        """Start loading ``voice`` in the background (a meeting that speaks was just sent)."""
+        engine, name = self.catalog.resolve(voice)
+        task = asyncio.get_running_loop().create_task(self._warm(engine, name))
+        self._warming.add(task)
+        task.add_done_callback(self._warming.discard)
+
+    @staticmethod
+    async def _warm(engine: SpeechEngine, name: str) -> None:
+        try:
+            await engine.warm_up(name)
+        except Exception as exc:  # a failed warm-up only means a slower first answer
+            log.warning("could not load voice %s:%s (%s)", engine.name, name, exc)
 
 
 @dataclass(frozen=True)

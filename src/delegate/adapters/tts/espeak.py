@@ -45,6 +45,9 @@ class EspeakEngine:
             return f'espeak-ng has no voice "{voice}" (espeak-ng --voices lists them)'
         return encoder_problem()
 
+    async def warm_up(self, voice: str) -> None:
+        """Nothing to load: espeak-ng starts in milliseconds."""
+
     async def synthesize(self, text: str, voice: str) -> Speech:
         process = await asyncio.create_subprocess_exec(
             *("espeak-ng", "-v", voice, "-s", str(WORDS_PER_MINUTE), "--stdout", "--stdin"),

@@ -27,6 +27,9 @@ class OpenAISpeechEngine:
             return "no speech server is configured (DELEGATE_VOICE__BASE_URL)"
         return None
 
+    async def warm_up(self, voice: str) -> None:
+        """Nothing to load here; the server keeps its own models."""
+
     async def synthesize(self, text: str, voice: str) -> Speech:
         base = (self._settings.base_url or "").rstrip("/")
         try:

@@ -69,6 +69,13 @@ class PiperEngine:
         rate = chunks[0].sample_rate if chunks else engine.config.sample_rate
         return b"".join(chunk.audio_int16_bytes for chunk in chunks), rate
 
+    async def warm_up(self, voice: str) -> None:
+        def load() -> None:
+            with self._lock:
+                self._load(voice)
+
+        await asyncio.to_thread(load)
+
     async def synthesize(self, text: str, voice: str) -> Speech:
         pcm, rate = await asyncio.to_thread(self._pcm, text, voice)
         return Speech(text, await encode_mp3(pcm, rate, text), pcm_duration_s(pcm, rate))
