@@ -4,6 +4,7 @@ output_audio, a participant talking over it stops it, and its own speech gets no
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import miniaudio
 import pytest
 
 from delegate.adapters.llm.offline import OfflineBrain
+from delegate.config import VoiceSettings
 from delegate.domain.meeting import Action, BrainContext, SendChat
 from delegate.sim import OutputAudio
 from delegate.sim.log import OutputAudioStopped
@@ -133,3 +135,23 @@ async def wait_for(check: Any, what: str, timeout: float = 30.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             pytest.fail(f"timed out waiting until {what}")
         await asyncio.sleep(0.05)
+
+
+async def test_an_answer_that_cannot_be_spoken_is_written_instead(tmp_path: Path) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+    speech_server_gone = VoiceSettings(base_url=nowhere, timeout_s=2)
+    world = await make_world(tmp_path, speed=10, voice=speech_server_gone)
+    try:
+        await set_voice(world, replyMode="voice", voice="openai:alloy")
+        world.sim.assign_script("1234567890", ASKED_ALOUD)
+        started = await world.initiate()
+        await world.finish(started["bot"]["id"])
+        clips = world.sim.bot(started["bot"]["id"]).audio_outputs
+        chats = world.chats(started["bot"]["id"])
+    finally:
+        await world.aclose()
+
+    assert not clips
+    assert len(chats) == 1 and "Kim Tran" in chats[0]

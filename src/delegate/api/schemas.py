@@ -10,8 +10,11 @@ from pydantic_core import PydanticCustomError
 
 from delegate.domain.records import ALIAS_PATTERN, REGIONS, Bot, Integration
 from delegate.domain.validation import json_text_problems
+from delegate.domain.voice import VOICE_PATTERN
 
 ReplyModeName = Literal["chat", "voice", "both"]
+VOICE_RULE: JsonDict = {"pattern": VOICE_PATTERN.pattern}
+"""What a voice looks like (``engine`` or ``engine:name``); which ones exist, the server says."""
 NO_NUL = "^[^\\u0000]*$"
 
 
@@ -109,7 +112,8 @@ class BotIn(Body):
         default=None,
         max_length=128,
         description="engine or engine:name (piper, espeak-ng:en-us, openai:alloy); "
-        "null: the server's default voice",
+        "null: the server's default voice. One this server cannot speak is a 400",
+        json_schema_extra=VOICE_RULE,
     )
 
 

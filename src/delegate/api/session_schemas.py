@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 from pydantic.config import JsonDict
 
-from delegate.api.schemas import NOT_BLANK, Body, Out, ReplyModeName
+from delegate.api.schemas import NOT_BLANK, VOICE_RULE, Body, Out, ReplyModeName
 from delegate.domain.meeting import Participant
 from delegate.domain.sessions import MeetingSession, Reply
 from delegate.domain.validation import CHAT_RECIPIENTS, JOIN_AT_HORIZON
@@ -38,7 +38,10 @@ class InitiateIn(Body):
         default=None, description="chat, voice or both for this meeting (default: the bot's)"
     )
     voice: str | None = Field(
-        default=None, max_length=128, description="The voice for this meeting (default: the bot's)"
+        default=None,
+        max_length=128,
+        description="The voice for this meeting (default: the bot's)",
+        json_schema_extra=VOICE_RULE,
     )
 
 

@@ -133,6 +133,10 @@ class Speech:
     duration_s: float
 
 
+VOICE_PATTERN = re.compile(r"^([A-Za-z0-9_-]+(:[A-Za-z0-9_.+-]+)?)?$")
+"""``engine`` or ``engine:name``; the empty string, like null, is the server's default."""
+
+
 @dataclass(frozen=True)
 class VoiceRef:
     """A ``voice`` setting: ``engine`` or ``engine:name`` (``piper``, ``espeak-ng:en-us``,
@@ -143,8 +147,14 @@ class VoiceRef:
 
     @classmethod
     def parse(cls, value: str) -> VoiceRef:
-        engine, _, name = value.strip().partition(":")
-        return cls(engine.strip().lower(), name.strip() or None)
+        """Raises InvalidInput when ``value`` is not ``engine`` or ``engine:name``."""
+        if not value or not VOICE_PATTERN.fullmatch(value):
+            raise InvalidInput(
+                f'"voice" must be an engine or engine:name, such as piper or espeak-ng:en-us '
+                f"(got {value!r})"
+            )
+        engine, _, name = value.partition(":")
+        return cls(engine.lower(), name or None)
 
     def __str__(self) -> str:
         return f"{self.engine}:{self.name}" if self.name else self.engine

@@ -30,7 +30,7 @@ class VoiceCatalog:
     def resolve(self, voice: str | None) -> tuple[SpeechEngine, str]:
         """The engine and voice name of ``voice`` (None: the default); raises InvalidInput
         naming the voice and what is wrong with it."""
-        asked = voice if voice and voice.strip() else self.default_voice
+        asked = voice or self.default_voice
         ref = VoiceRef.parse(asked)
         engine = self.engines.get(ref.engine)
         if engine is None:
@@ -47,7 +47,7 @@ class VoiceCatalog:
     def check(self, voice: str | None) -> str | None:
         """``voice`` normalised (``engine:name``), after checking it can be spoken; None stays
         None (the default voice, checked when a meeting is sent)."""
-        if voice is None or not voice.strip():
+        if not voice:
             return None
         engine, name = self.resolve(voice)
         return f"{engine.name}:{name}"
