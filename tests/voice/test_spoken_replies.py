@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import miniaudio
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.config import VoiceSettings
 from delegate.domain.meeting import Action, BrainContext, SendChat
-from delegate.sim import OutputAudio
+from delegate.sim import ChatSent, OutputAudio
 from delegate.sim.log import OutputAudioStopped
 from tests.meetings.world import World, make_world
 from tests.voice.scripts import ASKED_ALOUD, TALKED_OVER
@@ -155,3 +155,21 @@ async def test_an_answer_that_cannot_be_spoken_is_written_instead(tmp_path: Path
 
     assert not clips
     assert len(chats) == 1 and "Kim Tran" in chats[0]
+
+
+async def test_both_writes_the_answer_then_says_it(tmp_path: Path) -> None:
+    world = await make_world(tmp_path, speed=10)
+    try:
+        await set_voice(world, replyMode="both", voice="espeak-ng")
+        world.sim.assign_script("1234567890", ASKED_ALOUD)
+        started = await world.initiate()
+        await world.finish(started["bot"]["id"])
+        log = world.sim.log(started["bot"]["id"])
+    finally:
+        await world.aclose()
+
+    written = [i for i, e in enumerate(log) if isinstance(e, ChatSent)]
+    spoken = [i for i, e in enumerate(log) if isinstance(e, OutputAudio)]
+    assert len(written) == 1 and spoken and written[0] < spoken[0]
+    said = " ".join(e.text or "" for e in log if isinstance(e, OutputAudio))
+    assert said == cast(ChatSent, log[written[0]]).text
