@@ -32,13 +32,20 @@ async def set_voice(world: World, **fields: Any) -> None:
     assert r.status_code == 200, r.text
 
 
+async def play_asked_aloud(world: World, **voice: Any) -> dict[str, Any]:
+    """The bot answers as ``voice`` says in the meeting where Kim asks who is here; returns
+    the initiate answer once the meeting is over."""
+    await set_voice(world, **voice)
+    world.sim.assign_script("1234567890", ASKED_ALOUD)
+    started = await world.initiate()
+    await world.finish(started["bot"]["id"])
+    return started
+
+
 async def test_a_question_asked_aloud_gets_a_spoken_answer(tmp_path: Path) -> None:
     world = await make_world(tmp_path, speed=10)
     try:
-        await set_voice(world, replyMode="voice", voice="piper")
-        world.sim.assign_script("1234567890", ASKED_ALOUD)
-        started = await world.initiate()
-        await world.finish(started["bot"]["id"])
+        started = await play_asked_aloud(world, replyMode="voice", voice="piper")
         clips = world.sim.bot(started["bot"]["id"]).audio_outputs
         chats = world.chats(started["bot"]["id"])
         session = await world.session(started["sessionId"])
@@ -114,10 +121,7 @@ async def test_the_delegates_own_speech_gets_no_reply(tmp_path: Path) -> None:
     brain = SaysThis(LONG_ANSWER)
     world = await make_world(tmp_path, speed=10, brain=brain)
     try:
-        await set_voice(world, replyMode="voice", voice="espeak-ng")
-        world.sim.assign_script("1234567890", ASKED_ALOUD)
-        started = await world.initiate()
-        await world.finish(started["bot"]["id"])
+        started = await play_asked_aloud(world, replyMode="voice", voice="espeak-ng")
         clips = world.sim.bot(started["bot"]["id"]).audio_outputs
         session = await world.session(started["sessionId"])
     finally:
@@ -144,10 +148,7 @@ async def test_an_answer_that_cannot_be_spoken_is_written_instead(tmp_path: Path
     speech_server_gone = VoiceSettings(base_url=nowhere, timeout_s=2)
     world = await make_world(tmp_path, speed=10, voice=speech_server_gone)
     try:
-        await set_voice(world, replyMode="voice", voice="openai:alloy")
-        world.sim.assign_script("1234567890", ASKED_ALOUD)
-        started = await world.initiate()
-        await world.finish(started["bot"]["id"])
+        started = await play_asked_aloud(world, replyMode="voice", voice="openai:alloy")
         clips = world.sim.bot(started["bot"]["id"]).audio_outputs
         chats = world.chats(started["bot"]["id"])
     finally:
@@ -160,10 +161,7 @@ async def test_an_answer_that_cannot_be_spoken_is_written_instead(tmp_path: Path
 async def test_both_writes_the_answer_then_says_it(tmp_path: Path) -> None:
     world = await make_world(tmp_path, speed=10)
     try:
-        await set_voice(world, replyMode="both", voice="espeak-ng")
-        world.sim.assign_script("1234567890", ASKED_ALOUD)
-        started = await world.initiate()
-        await world.finish(started["bot"]["id"])
+        started = await play_asked_aloud(world, replyMode="both", voice="espeak-ng")
         log = world.sim.log(started["bot"]["id"])
     finally:
         await world.aclose()
