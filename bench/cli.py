@@ -6,6 +6,7 @@ python -m bench webhooks [--quick] [--db ...] [--meetings N] [--seconds S]   # =
 python -m bench bare --port P                 # the bare ASGI endpoint (used by ``run``)
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
 python -m bench cli-startup [--runs N]        # ``delegate --help`` against ``python -c pass``
+python -m bench voice [--questions N] [--voice V]  # speech end -> first spoken audio; synthesis RTF
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> None:
     sink.add_argument("--hang", action="store_true", help="never answer an event")
     startup = sub.add_parser("cli-startup", help="time delegate --help against python -c pass")
     startup.add_argument("--runs", type=int, default=15)
+    voice = sub.add_parser("voice", help="speech end to first audio at Recall; synthesis speed")
+    voice.add_argument("--questions", type=int, default=30)
+    voice.add_argument("--voice", default="piper", help="engine or engine:name (default piper)")
+    voice.add_argument("--no-pin", action="store_true", help="do not pin server and load to cores")
     again = sub.add_parser("report", help="print the markdown of a results JSON file again")
     again.add_argument("json", type=Path)
     args = parser.parse_args(argv)
@@ -87,6 +92,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench import cli_startup
 
         cli_startup.main(args.runs)
+    elif args.command == "voice":
+        from bench import voice as voice_bench
+
+        voice_bench.main(args.questions, args.voice, pin=not args.no_pin)
     elif args.command == "meeting-length":
         from bench import meeting_length
 

@@ -24,7 +24,7 @@ from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
-from delegate.adapters.recall.mapping import STATE_EVENTS
+from delegate.adapters.recall.mapping import STATE_EVENTS, meeting_event
 from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
 from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
@@ -33,8 +33,10 @@ from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
 from delegate.services.polling import poll_active_sessions, polls_per_round
-from delegate.services.ports import Dispatcher
+from delegate.services.ports import Dispatcher, SpeechEngine
 from delegate.services.processing import process_session_events
+from delegate.services.speaking import VoicePorts
+from delegate.services.voices import VoiceCatalog
 from delegate.services.webhook_delivery import WebhookPorts, deliver_due
 from delegate.services.webhooks import WebhookContext, WebhookRules
 
@@ -56,6 +58,20 @@ def uses_llm(settings: Settings) -> bool:
     """Whether replies come from a model (``llm``, or ``auto`` with a base URL)."""
     mode = settings.llm.brain
     return mode == "llm" or (mode == "auto" and bool(settings.llm.base_url))
+
+
+def build_voice(settings: Settings, http: httpx2.AsyncClient) -> VoicePorts:
+    """Every text-to-speech engine; each says at bot create/update whether it can run here."""
+    from delegate.adapters.tts.espeak import EspeakEngine
+    from delegate.adapters.tts.openai_speech import OpenAISpeechEngine
+    from delegate.adapters.tts.piper import PiperEngine
+
+    engines: list[SpeechEngine] = [
+        PiperEngine(),
+        EspeakEngine(),
+        OpenAISpeechEngine(settings.voice, http),
+    ]
+    return VoicePorts(VoiceCatalog(engines, settings.voice.default_voice), meeting_event)
 
 
 def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
@@ -189,6 +205,7 @@ def build(
     llm_http: httpx2.AsyncClient | None = None,
     brain: Brain | None = None,
     webhook_http: httpx2.AsyncClient | None = None,
+    tts_http: httpx2.AsyncClient | None = None,
 ) -> Container:
     """Build the container. Connects to nothing yet; ``start()`` starts background work."""
     engine = create_engine(settings.database_url, settings.db.pool_size, settings.db.echo)
@@ -199,6 +216,9 @@ def build(
     if recall_http is None:
         recall_http = httpx2.AsyncClient(timeout=settings.recall.timeout_s)
         owned.append(recall_http)
+    if tts_http is None:
+        tts_http = httpx2.AsyncClient(timeout=settings.voice.timeout_s)
+        owned.append(tts_http)
     late = _LateDispatcher()
     late_webhooks = _LateDispatcher()
     ports = MeetingPorts(
@@ -213,6 +233,7 @@ def build(
         transcript_language=settings.recall.transcript_language,
         context_tokens=settings.llm.context_tokens,
         webhooks=late_webhooks,
+        voice=build_voice(settings, tts_http),
     )
     hooks = settings.webhooks
     if webhook_http is None:

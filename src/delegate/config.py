@@ -110,6 +110,20 @@ class WebhookSettings(BaseModel):
     """Deliveries in flight at once per endpoint (each to a different session)."""
 
 
+class VoiceSettings(BaseModel):
+    default_voice: str | None = None
+    """Voice of bots that name none: ``piper``, ``espeak-ng:en-us``, ``openai:alloy``, ...
+    Default: piper when ``delegate[voice]`` is installed, espeak-ng otherwise."""
+    base_url: str | None = None
+    """OpenAI-compatible server with ``/v1/audio/speech`` (the ``openai`` engine)."""
+    api_key: SecretStr = SecretStr("sk-local")
+    """API key of that server (local servers accept anything)."""
+    model: str = "tts-1"
+    """Speech model asked of that server."""
+    timeout_s: float = 30.0
+    """Timeout of one synthesis request to that server."""
+
+
 class SecretsSettings(BaseModel):
     keys: SecretStr | None = None
     """Encryption keys as ``id:base64key`` separated by commas; the first encrypts."""
@@ -131,6 +145,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 

@@ -73,3 +73,17 @@ async def test_demo_pushes_the_meetings_events_to_a_webhook_url(tmp_path: Path) 
     assert "Webhook deliveries:" in out and "pending" not in out.split("Webhook deliveries:")[1]
     assert {"session.created", "session.turn", "session.notes_ready"} <= types
     assert all(a.verifies_with(secret) for a in receiver.arrivals)
+
+
+def test_demo_with_voice_answers_aloud_and_saves_what_it_said(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = CliRunner().invoke(app, ["demo", "--voice", "--speed", "20", "--data-dir", str(data)])
+
+    assert result.exit_code == 0, result.output
+    [folder] = list((data / "demo-audio").iterdir())
+    clips = sorted(folder.glob("*.mp3"))
+    said = (folder / "said.txt").read_text(encoding="utf-8").splitlines()
+    assert clips and len(said) == len(clips)
+    assert all(clip.stat().st_size > 1000 for clip in clips)
+    assert "Ada (delegate) says:" in result.stdout
+    assert f"spoken answers saved in {folder}" in result.stdout

@@ -15,7 +15,7 @@ from delegate.adapters.db.migrate import upgrade
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
-from delegate.config import ApiSettings, RecallSettings, WebhookSettings
+from delegate.config import ApiSettings, RecallSettings, VoiceSettings, WebhookSettings
 from delegate.domain.meeting import Brain
 from delegate.services.accounts import create_token
 from delegate.sim import ChatSent, Simulator
@@ -99,6 +99,7 @@ async def make_world(
     bot_name: str = "Ada",
     poll_interval_s: float = 3600,
     webhooks: WebhookSettings | None = None,
+    voice: VoiceSettings | None = None,
 ) -> World:
     settings = make_settings(
         tmp_path,
@@ -107,6 +108,7 @@ async def make_world(
         ),
         api=ApiSettings(public_url=PUBLIC),
         webhooks=webhooks or WebhookSettings(),
+        voice=voice or VoiceSettings(),
     )
     await asyncio.to_thread(upgrade, settings.database_url)
     proxy, sim_proxy = _AppProxy(), _AppProxy()

@@ -44,6 +44,10 @@ class DemoOptions:
     webhook_url: str | None = None
     """Push the meeting's events there (loopback allowed: the demo is for development)."""
     timeout_s: float = 300.0
+    voice: bool = False
+    """The delegate answers aloud; what it said is saved as MP3 files in ``audio_dir``."""
+    audio_dir: Path | None = None
+    """Where spoken answers go (default: ``data_dir/demo-audio``)."""
 
 
 def free_port() -> int:
@@ -126,6 +130,7 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                                 "meetingUrl": MEETING_URL,
                                 "botName": options.bot_name,
                                 "text": "Keep notes, answer questions from participants briefly.",
+                                **({"replyMode": "voice"} if options.voice else {}),
                             },
                         )
                     )
@@ -140,6 +145,9 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 notes = await _wait_for_notes(api, session_path, options.timeout_s)
                 if webhook_id:
                     view.step(await _deliveries_done(api, webhook_id, WEBHOOKS_WAIT_S))
+                if options.voice:
+                    saved = save_spoken_audio(sim, started["bot"]["id"], options)
+                    view.step(f"{len(saved)} spoken answers saved in {_audio_dir(options)}")
                 result = {
                     "session": (await api.get(f"{session_path}/fetch")).json(),
                     "transcript": (await api.get(f"{session_path}/transcript")).json(),
@@ -152,6 +160,26 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
         await container.aclose()
     view.notes(result["notes"])
     return result
+
+
+def _audio_dir(options: DemoOptions) -> Path:
+    return options.audio_dir or options.data_dir / "demo-audio"
+
+
+def save_spoken_audio(sim: Simulator, bot_id: str, options: DemoOptions) -> list[Path]:
+    """Every clip the delegate played, as ``01.mp3``, ``02.mp3``... with ``said.txt`` listing
+    what each one said."""
+    folder = _audio_dir(options)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    lines: list[str] = []
+    for number, clip in enumerate(sim.bot(bot_id).audio_outputs, start=1):
+        path = folder / f"{number:02d}.mp3"
+        path.write_bytes(clip.mp3)
+        saved.append(path)
+        lines.append(f"{path.name}\t{clip.sim_time:7.1f}s\t{clip.duration_s:5.1f}s\t{clip.text}")
+    (folder / "said.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return saved
 
 
 async def _ok(request: Any) -> httpx2.Response:

@@ -9,6 +9,7 @@ from delegate.domain.records import Integration
 from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
 from delegate.services.session_state import SessionStateCache
+from delegate.services.speaking import VoicePorts
 
 
 @dataclass
@@ -30,6 +31,8 @@ class MeetingPorts:
     """What drains know about each session between batches (see ``session_state.py``)."""
     webhooks: Dispatcher | None = None
     """Told which webhook endpoints have new events, once they are committed."""
+    voice: VoicePorts | None = None
+    """Text-to-speech, for sessions that answer aloud (None: every reply goes to the chat)."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

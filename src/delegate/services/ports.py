@@ -1,4 +1,5 @@
-"""Ports the services depend on: storage (unit of work + repositories), clock, secret box."""
+"""Ports the services depend on: storage (unit of work + repositories), clock, secret box,
+text-to-speech."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from delegate.domain.sessions import (
     SessionProgress,
     StoredEvent,
 )
+from delegate.domain.voice import Speech
 from delegate.services.webhook_ports import WebhookRepository
 
 
@@ -163,6 +165,10 @@ class SessionRepository(Protocol):
 class EventRepository(Protocol):
     async def append(self, events: list[NewEvent]) -> list[bool]: ...
 
+    async def last_id(self, session_id: str) -> int:
+        """The id of the session's newest stored event (0 when none)."""
+        ...
+
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
 
 
@@ -259,6 +265,26 @@ class Dispatcher(Protocol):
     """Signals that a session has work. Only a signal: the events table is the truth."""
 
     async def kick(self, session_id: str) -> None: ...
+
+
+class SpeechEngine(Protocol):
+    """One text-to-speech engine (``adapters/tts/``): piper, espeak-ng, an OpenAI-compatible
+    speech server."""
+
+    name: str
+    default_voice: str
+
+    def problem(self, voice: str) -> str | None:
+        """Why ``voice`` cannot be spoken with this engine here (None: it can)."""
+        ...
+
+    async def synthesize(self, text: str, voice: str) -> Speech:
+        """``text`` spoken by ``voice``, as MP3."""
+        ...
+
+    async def warm_up(self, voice: str) -> None:
+        """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
+        ...
 
 
 JsonDict = dict[str, Any]

@@ -42,6 +42,7 @@ from delegate.domain.sessions import (
 )
 from delegate.domain.summary import RunningSummary
 from delegate.domain.turns import Fragment, assemble, chat_turn
+from delegate.domain.voice import is_own_speech
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWork
 from delegate.services.recall_port import RecallError
@@ -57,8 +58,6 @@ from delegate.services.webhook_events import (
 log = logging.getLogger(__name__)
 
 BATCH = 200
-RECALL_BOT_SPEAKER_ID = 2147483647
-"""Recall labels the bot's own speech with this participant id."""
 
 
 @dataclass
@@ -173,9 +172,10 @@ def _decode(ev: StoredEvent) -> MeetingEvent | None:
 
 def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
     known = state.known.participants.get(speaker.id)
-    if speaker.id == RECALL_BOT_SPEAKER_ID or (known is not None and known.is_bot):
+    if known is not None and known.is_bot:
         return True
-    if speaker.name.strip().lower() == state.session.bot_name.strip().lower():
+    # Recall transcribes the bot's own speech too: never a participant's turn to answer.
+    if is_own_speech(speaker.id, speaker.name, state.session.bot_name):
         return True
     return text is not None and state.own_texts is not None and text.strip() in state.own_texts
 

@@ -26,6 +26,7 @@ from delegate_client.types import (
     Order,
     Page,
     RecallIntegration,
+    ReplyMode,
     SetupResult,
     Transcript,
     Webhook,
@@ -81,6 +82,8 @@ class Bots(Listed[Mode, Bot]):
         alias: str | None = None,
         description: str | None = None,
         meta: dict[str, Any] | None = None,
+        reply_mode: ReplyMode | None = None,
+        voice: str | None = None,
     ) -> Request[IdResult]:
         """Create a bot; answers its id."""
         body = rq.fields(
@@ -90,6 +93,8 @@ class Bots(Listed[Mode, Bot]):
             alias=alias,
             description=description,
             meta=meta,
+            reply_mode=reply_mode,
+            voice=voice,
         )
         return rq.model(rq.post("bot/create", body), IdResult)
 
@@ -109,6 +114,8 @@ class Bots(Listed[Mode, Bot]):
         alias: str | None = None,
         description: str | None = None,
         meta: dict[str, Any] | None = None,
+        reply_mode: ReplyMode | None = None,
+        voice: str | None = None,
     ) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
         body = rq.fields(
@@ -118,6 +125,8 @@ class Bots(Listed[Mode, Bot]):
             alias=alias,
             description=description,
             meta=meta,
+            reply_mode=reply_mode,
+            voice=voice,
         )
         return rq.model(rq.post(rq.bot_path(bot_id, "update"), body), IdResult)
 
@@ -223,13 +232,20 @@ class RecallIntegrations(Listed[Mode, RecallIntegration]):
         bot_name: str | None = None,
         join_at: datetime | str | None = None,
         idempotency_key: str | None = None,
+        reply_mode: ReplyMode | None = None,
+        voice: str | None = None,
     ) -> Request[InitiateResult]:
         """Send a delegate into a meeting with an instruction (``text``).
 
         Pass an ``idempotency_key`` to retry safely: the same key never sends a second bot.
         """
         body = rq.fields(
-            meeting_url=meeting_url, text=text, bot_name=bot_name, join_at=rq.iso(join_at)
+            meeting_url=meeting_url,
+            text=text,
+            bot_name=bot_name,
+            join_at=rq.iso(join_at),
+            reply_mode=reply_mode,
+            voice=voice,
         )
         path = rq.integration_path(integration_id, "initiate")
         return rq.model(rq.post(path, body, idempotency_key=idempotency_key), InitiateResult)

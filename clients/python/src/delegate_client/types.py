@@ -11,6 +11,7 @@ from pydantic.alias_generators import to_camel
 Order = Literal["asc", "desc"]
 TranscriptFormat = Literal["json", "text", "markdown", "vtt", "srt"]
 RecordingAction = Literal["start", "stop", "pause", "resume"]
+ReplyMode = Literal["chat", "voice", "both"]
 
 JOINED_STATUSES = frozenset({"in_call", "recording"})
 """Session statuses in which the delegate is in the call."""
@@ -58,6 +59,10 @@ class Bot(Model):
     backstory: str = ""
     model: str = ""
     meta: dict[str, Any] | None = None
+    reply_mode: ReplyMode = "chat"
+    """How its delegates answer: ``chat``, ``voice`` (spoken aloud) or ``both``."""
+    voice: str | None = None
+    """``engine`` or ``engine:name``; None: the server's default voice."""
     created_at: int
     updated_at: int
 
@@ -123,6 +128,10 @@ class MeetingSession(Model):
     text: str = ""
     join_at: int | None = None
     recording_paused: bool = False
+    reply_mode: ReplyMode = "chat"
+    voice: str | None = None
+    reply_notice: str | None = None
+    """Why the session answers otherwise than asked (Webex has no output audio: chat)."""
     notes_ready: bool = False
     created_at: int
     updated_at: int

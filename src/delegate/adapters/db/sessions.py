@@ -357,6 +357,11 @@ class SqlEventRepository:
         )
         return [StoredEvent(i, sid, kind, name, body.encode()) for i, sid, kind, name, body in rows]
 
+    async def last_id(self, session_id: str) -> int:
+        e = session_events
+        stmt = select(func.max(e.c.id)).where(e.c.session_id == session_id)
+        return int((await self._conn.execute(stmt)).scalar() or 0)
+
 
 def _participant(row: Any) -> Participant:
     return Participant(

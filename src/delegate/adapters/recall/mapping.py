@@ -21,6 +21,8 @@ from delegate.domain.events import (
     ParticipantJoined,
     ParticipantLeft,
     Speaker,
+    SpeechStarted,
+    SpeechStopped,
     StatusChanged,
     TranscriptFinal,
     TranscriptPartial,
@@ -67,6 +69,10 @@ def meeting_event(raw: bytes) -> MeetingEvent:
             return ParticipantJoined(_speaker(ev.participant))
         if ev.action == "leave":
             return ParticipantLeft(_speaker(ev.participant))
+        if ev.action == "speech_on":
+            return SpeechStarted(_speaker(ev.participant))
+        if ev.action == "speech_off":
+            return SpeechStopped(_speaker(ev.participant))
     return Ignored(ev.event)
 
 
