@@ -1,0 +1,44 @@
+"""The one place that assembles the MCP server: tools, resources and the two middlewares,
+over a ``Connector`` that says which API client each request acts through."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus
+
+from delegate import __version__
+from delegate.mcp.arguments import CheckedArguments
+from delegate.mcp.connection import Connector, SessionDirectory
+from delegate.mcp.live import POLL_INTERVAL_S, LiveResources
+from delegate.mcp.resources import DelegateResources
+from delegate.mcp.tools import DelegateTools
+
+NAME = "delegate"
+INSTRUCTIONS = """\
+delegate sends AI delegates into video meetings (Zoom, Google Meet, Teams, Webex, GoTo) and \
+reports what was said. Typical flow: list_integrations, send_delegate with the meeting URL \
+and an instruction, session_status until it is in_call, read_transcript (pass since_turn to \
+follow along, search to find a topic), send_chat_message to speak through it, leave_meeting, \
+then get_notes. Resources delegate://session/{id}/transcript and .../notes change while the \
+meeting is live. Errors are JSON {"message", "code"}: the message says what to fix."""
+
+
+def build_server(connector: Connector, poll_interval: float = POLL_INTERVAL_S) -> MCPServer:
+    """The MCP server whose every tool and resource acts through ``connector``."""
+    bus = InMemorySubscriptionBus()
+    server: MCPServer = MCPServer(
+        NAME,
+        title="delegate",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        subscriptions=bus,
+        # The SDK would otherwise set up its own (rich) logging; the entry point owns it.
+        log_level="WARNING",
+    )
+    directory = SessionDirectory()
+    tools = DelegateTools(connector, directory)
+    tools.register(server)
+    DelegateResources(tools).register(server)
+    server.middleware.append(CheckedArguments(server))
+    server.middleware.append(LiveResources(connector, directory, bus, poll_interval))
+    return server
