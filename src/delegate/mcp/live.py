@@ -70,9 +70,13 @@ class LiveResources:
         integrations: dict[str, str] = {}
         for session_id in session_ids:
             try:
-                integrations[session_id] = await self.directory.integration_of(api, session_id)
+                integration_id = await self.directory.integration_of(api, session_id)
+                # The directory may know the session from another caller: the API decides
+                # whether this one may see it.
+                await api.integration.recall.sessions(integration_id).fetch(session_id)
             except DelegateError as exc:
                 raise resource_error(exc) from exc
+            integrations[session_id] = integration_id
         async with anyio.create_task_group() as watchers:
             for session_id, integration_id in integrations.items():
                 watchers.start_soon(self._watch, api, integration_id, session_id)
