@@ -21,6 +21,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
+from mcp_types import ResourceUpdatedNotification
 
 from tests.agents.stack import MEETING_URL, Stack, eventually, ok, refused, start_stack
 
@@ -60,10 +61,10 @@ async def over_http(stack: Stack, token: str) -> AsyncIterator[Client]:
 
 
 @asynccontextmanager
-async def over_stdio(stack: Stack, token: str) -> AsyncIterator[Client]:
+async def over_stdio(stack: Stack, token: str, **options: Any) -> AsyncIterator[Client]:
     env = {**stack.env, "DELEGATE_TOKEN": token}
     params = StdioServerParameters(command=sys.executable, args=["-m", "delegate", "mcp"], env=env)
-    async with Client(params) as client:
+    async with Client(params, **options) as client:
         yield client
 
 
@@ -209,3 +210,32 @@ async def test_an_agent_runs_a_meeting_over_stdio(stack: Stack) -> None:
         assert (await ok(intruder, "list_sessions"))["sessions"] == []
         error = await refused(intruder, "read_transcript", session_id=session_id)
         assert error["code"] == "NOT_FOUND"
+
+
+# The protocol before 2026-07-28 is what this test is about; the SDK warns that it is old.
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+async def test_a_desktop_agent_on_an_earlier_protocol_subscribes_to_a_live_transcript(
+    stack: Stack,
+) -> None:
+    updated = anyio.Event()
+    updates: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        if isinstance(message, ResourceUpdatedNotification):
+            updates.append(message.params.uri)
+            updated.set()
+
+    async with over_stdio(stack, stack.token, mode="legacy", message_handler=on_message) as client:
+        capabilities = client.server_capabilities.resources
+        assert capabilities is not None and capabilities.subscribe
+        sent = await ok(client, "send_delegate", meeting_url=MEETING_URL, instruction="Listen.")
+        uri = f"delegate://session/{sent['sessionId']}/transcript"
+        await client.session.subscribe_resource(uri)
+        with anyio.fail_after(90):
+            await updated.wait()
+        assert set(updates) == {uri}
+        assert note_lines(await client.read_resource(uri)) >= 1
+
+    async with over_stdio(stack, stack.other_token, mode="legacy") as intruder:
+        with pytest.raises(MCPError, match="not found"):
+            await intruder.session.subscribe_resource(uri)

@@ -1,23 +1,29 @@
 """Change notifications for a live meeting's resources.
 
-An agent opens a ``subscriptions/listen`` stream naming resource URIs (the 2026-07-28
-protocol's way to subscribe). For as long as that stream is open, a watcher polls each named
-session through the API with the listener's token and publishes ``ResourceUpdated`` when the
-transcript gained or grew a turn, or the notes changed state; it stops once the meeting ended
-and its notes are written. A URI of a session the listener cannot see refuses the whole
-stream (404 as everywhere), so nobody learns of another account's meeting."""
+Two ways to ask, one watcher. An agent on the 2026-07-28 protocol opens a
+``subscriptions/listen`` stream naming resource URIs; one on an earlier version (most desktop
+agents today) sends ``resources/subscribe`` for a URI. Either way a watcher polls the session
+through the API with the subscriber's token and says when the transcript gained or grew a
+turn, or the notes changed state, until the meeting ended and its notes are written (or the
+stream closes, or the agent unsubscribes). A URI of a session the subscriber cannot see is
+refused (404 as everywhere), so nobody learns of another account's meeting."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+from anyio.abc import TaskGroup
 from mcp.server import ServerRequestContext
 from mcp.server.context import CallNext, HandlerResult
+from mcp.server.session import ServerSession
 from mcp.server.subscriptions import ResourceUpdated, SubscriptionBus
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, EmptyResult, SubscribeRequestParams, UnsubscribeRequestParams
 
 from delegate.client import AsyncDelegate, DelegateError, MeetingSession
 from delegate.mcp.connection import Connector, SessionDirectory
@@ -29,6 +35,16 @@ LISTEN = "subscriptions/listen"
 POLL_INTERVAL_S = 1.0
 """How often a watched session is read while its meeting is live."""
 SESSION_URI = re.compile(r"^delegate://session/([^/]+)/(transcript|notes)$")
+GONE = (anyio.ClosedResourceError, anyio.BrokenResourceError, anyio.EndOfStream)
+"""What sending to an agent that went away raises."""
+
+OnChange = Callable[[str], Awaitable[None]]
+
+
+def session_of(uri: str) -> str | None:
+    """The session id of one of our resource URIs."""
+    found = SESSION_URI.match(uri)
+    return found.group(1) if found else None
 
 
 def watched_sessions(params: Mapping[str, Any] | None) -> list[str]:
@@ -37,14 +53,15 @@ def watched_sessions(params: Mapping[str, Any] | None) -> list[str]:
     uris: Sequence[Any] = notifications.get("resourceSubscriptions") or []
     ids: list[str] = []
     for uri in uris:
-        found = SESSION_URI.match(str(uri))
-        if found and found.group(1) not in ids:
-            ids.append(found.group(1))
+        session_id = session_of(str(uri))
+        if session_id is not None and session_id not in ids:
+            ids.append(session_id)
     return ids
 
 
 class LiveResources:
-    """Server middleware: watches the sessions of every open listen stream."""
+    """Watches sessions for listen streams (as server middleware) and for
+    ``resources/subscribe`` (as its handlers)."""
 
     def __init__(
         self,
@@ -57,6 +74,19 @@ class LiveResources:
         self.directory = directory
         self.bus = bus
         self.poll_interval = poll_interval
+        self._tasks: TaskGroup | None = None
+        self._subscriptions: dict[tuple[int, str], anyio.CancelScope] = {}
+
+    @asynccontextmanager
+    async def running(self, _: Any) -> AsyncIterator[dict[str, Any]]:
+        """The server's lifespan: the subscriptions' watchers run inside it."""
+        async with anyio.create_task_group() as tasks:
+            self._tasks = tasks
+            try:
+                yield {}
+            finally:
+                self._tasks = None
+                tasks.cancel_scope.cancel()
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -67,26 +97,85 @@ class LiveResources:
         if not session_ids:
             return await call_next(ctx)
         api = self.connector.client(ctx.request)
-        integrations: dict[str, str] = {}
-        for session_id in session_ids:
-            try:
-                integration_id = await self.directory.integration_of(api, session_id)
-                # The directory may know the session from another caller: the API decides
-                # whether this one may see it.
-                await api.integration.recall.sessions(integration_id).fetch(session_id)
-            except DelegateError as exc:
-                raise resource_error(exc) from exc
-            integrations[session_id] = integration_id
+        integrations = {sid: await self._visible(api, sid) for sid in session_ids}
+
+        async def publish(uri: str) -> None:
+            await self.bus.publish(ResourceUpdated(uri=uri))
+
         async with anyio.create_task_group() as watchers:
             for session_id, integration_id in integrations.items():
-                watchers.start_soon(self._watch, api, integration_id, session_id)
+                watchers.start_soon(self._watch, api, integration_id, session_id, publish)
             try:
                 result = await call_next(ctx)
             finally:
                 watchers.cancel_scope.cancel()
         return result
 
-    async def _watch(self, api: AsyncDelegate, integration_id: str, session_id: str) -> None:
+    async def subscribe(
+        self, ctx: ServerRequestContext[Any, Any], params: SubscribeRequestParams
+    ) -> EmptyResult:
+        """``resources/subscribe``: updates of one URI on this connection."""
+        uri = str(params.uri)
+        session_id = session_of(uri)
+        if session_id is None:
+            raise MCPError(INVALID_PARAMS, f"no such resource: {uri}")
+        api = self.connector.client(ctx.request)
+        integration_id = await self._visible(api, session_id)
+        key = (id(ctx.session), uri)
+        if key not in self._subscriptions and self._tasks is not None:
+            scope = anyio.CancelScope()
+            self._subscriptions[key] = scope
+            self._tasks.start_soon(
+                self._serve_subscription, key, scope, ctx.session, api, integration_id
+            )
+        return EmptyResult()
+
+    async def unsubscribe(
+        self, ctx: ServerRequestContext[Any, Any], params: UnsubscribeRequestParams
+    ) -> EmptyResult:
+        """``resources/unsubscribe``: no more updates of that URI on this connection."""
+        scope = self._subscriptions.pop((id(ctx.session), str(params.uri)), None)
+        if scope is not None:
+            scope.cancel()
+        return EmptyResult()
+
+    async def _serve_subscription(
+        self,
+        key: tuple[int, str],
+        scope: anyio.CancelScope,
+        session: ServerSession,
+        api: AsyncDelegate,
+        integration_id: str,
+    ) -> None:
+        uri = key[1]
+        session_id = session_of(uri) or ""
+
+        async def notify(changed: str) -> None:
+            if changed == uri:
+                await session.send_resource_updated(uri)
+
+        with scope:
+            try:
+                await self._watch(api, integration_id, session_id, notify)
+            except GONE:
+                pass  # the agent disconnected: nobody is left to tell
+            finally:
+                self._subscriptions.pop(key, None)
+
+    async def _visible(self, api: AsyncDelegate, session_id: str) -> str:
+        """The integration of a session the caller may see; a resource error otherwise."""
+        try:
+            integration_id = await self.directory.integration_of(api, session_id)
+            # The directory may know the session from another caller: the API decides
+            # whether this one may see it.
+            await api.integration.recall.sessions(integration_id).fetch(session_id)
+        except DelegateError as exc:
+            raise resource_error(exc) from exc
+        return integration_id
+
+    async def _watch(
+        self, api: AsyncDelegate, integration_id: str, session_id: str, on_change: OnChange
+    ) -> None:
         sessions = api.integration.recall.sessions(integration_id)
         seen: dict[str, object] = {}
         while True:
@@ -103,7 +192,7 @@ class LiveResources:
                 }
                 for uri, mark in marks.items():
                     if uri in seen and seen[uri] != mark:
-                        await self.bus.publish(ResourceUpdated(uri=uri))
+                        await on_change(uri)
                     seen[uri] = mark
                 if _settled(session):
                     return

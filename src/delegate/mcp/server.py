@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus
+from mcp_types import SubscribeRequestParams, UnsubscribeRequestParams
 
 from delegate import __version__
 from delegate.mcp.arguments import CheckedArguments
@@ -26,19 +27,29 @@ meeting is live. Errors are JSON {"message", "code"}: the message says what to f
 def build_server(connector: Connector, poll_interval: float = POLL_INTERVAL_S) -> MCPServer:
     """The MCP server whose every tool and resource acts through ``connector``."""
     bus = InMemorySubscriptionBus()
+    directory = SessionDirectory()
+    live = LiveResources(connector, directory, bus, poll_interval)
     server: MCPServer = MCPServer(
         NAME,
         title="delegate",
         instructions=INSTRUCTIONS,
         version=__version__,
         subscriptions=bus,
+        lifespan=live.running,
         # The SDK would otherwise set up its own (rich) logging; the entry point owns it.
         log_level="WARNING",
     )
-    directory = SessionDirectory()
     tools = DelegateTools(connector, directory)
     tools.register(server)
     DelegateResources(tools).register(server)
     server.middleware.append(CheckedArguments(server))
-    server.middleware.append(LiveResources(connector, directory, bus, poll_interval))
+    server.middleware.append(live)
+    # MCPServer serves only the 2026-07-28 way to subscribe (subscriptions/listen); clients
+    # of earlier versions, most desktop agents today, subscribe per resource. The low-level
+    # server takes their handlers (and then advertises resources.subscribe to them).
+    lowlevel = server._lowlevel_server
+    lowlevel.add_request_handler("resources/subscribe", SubscribeRequestParams, live.subscribe)
+    lowlevel.add_request_handler(
+        "resources/unsubscribe", UnsubscribeRequestParams, live.unsubscribe
+    )
     return server
