@@ -50,12 +50,12 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
 
 
 @asynccontextmanager
-async def over_http(stack: Stack, token: str) -> AsyncIterator[Client]:
+async def over_http(stack: Stack, token: str, **options: Any) -> AsyncIterator[Client]:
     headers = {"Authorization": f"Bearer {token}"}
     timeout = httpx2.Timeout(30, read=300)
     async with (
         httpx2.AsyncClient(headers=headers, timeout=timeout) as http,
-        Client(streamable_http_client(stack.mcp_url, http_client=http)) as client,
+        Client(streamable_http_client(stack.mcp_url, http_client=http), **options) as client,
     ):
         yield client
 
@@ -133,7 +133,9 @@ async def test_an_agent_runs_a_meeting_over_streamable_http(stack: Stack) -> Non
         transcript = await client.read_resource(f"delegate://session/{session_id}/transcript")
         assert note_lines(transcript) >= 2
 
-    async with over_http(stack, stack.other_token) as intruder:
+    # The intruder speaks the protocol before 2026-07-28 (one HTTP session for many
+    # messages): each message still acts with the token of the request that carried it.
+    async with over_http(stack, stack.other_token, mode="legacy") as intruder:
         assert (await ok(intruder, "list_sessions"))["sessions"] == []
         for tool in ("session_status", "read_transcript", "get_notes", "leave_meeting"):
             error = await refused(intruder, tool, session_id=session_id)

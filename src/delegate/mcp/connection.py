@@ -11,6 +11,7 @@ import httpx2
 from delegate.client import AsyncDelegate, NotAuthenticated, NotFound
 
 BEARER = "bearer "
+REMEMBERED_SESSIONS = 10_000
 IN_PROCESS_BASE_URL = "http://delegate.in-process"
 """Base URL of the in-process API; never resolved, the ASGI transport answers it."""
 
@@ -68,7 +69,10 @@ class SessionDirectory:
     _integration_of: dict[str, str] = field(default_factory=dict)
 
     def remember(self, session_id: str, integration_id: str) -> None:
-        """Note where a session the caller was just shown lives."""
+        """Note where a session the caller was just shown lives (the oldest note goes when
+        there are too many: a long-running server sees sessions without end)."""
+        if len(self._integration_of) >= REMEMBERED_SESSIONS:
+            del self._integration_of[next(iter(self._integration_of))]
         self._integration_of[session_id] = integration_id
 
     async def integration_of(self, api: AsyncDelegate, session_id: str) -> str:
@@ -82,6 +86,6 @@ class SessionDirectory:
                 await api.integration.recall.sessions(integration.id).fetch(session_id)
             except NotFound:
                 continue
-            self._integration_of[session_id] = integration.id
+            self.remember(session_id, integration.id)
             return integration.id
         raise NotFound(f"session {session_id} not found", "NOT_FOUND", 404)

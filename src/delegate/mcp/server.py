@@ -36,7 +36,8 @@ def build_server(connector: Connector, poll_interval: float = POLL_INTERVAL_S) -
         version=__version__,
         subscriptions=bus,
         lifespan=live.running,
-        # The SDK would otherwise set up its own (rich) logging; the entry point owns it.
+        # The SDK calls logging.basicConfig with this level, which does nothing once the
+        # entry point has set up logging (delegate.logs); WARNING keeps it quiet otherwise.
         log_level="WARNING",
     )
     tools = DelegateTools(connector, directory)
