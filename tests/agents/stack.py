@@ -5,7 +5,6 @@ tests make, with what they answer parsed."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -14,33 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx2
 from mcp import Client
 from mcp_types import CallToolResult, TextContent
 
 from delegate.client import Delegate
 from delegate.config import Settings
-from tests.support import make_settings, settings_env
+from tests.support import free_port, make_settings, settings_env, wait_for
 
 T = TypeVar("T")
 MEETING_URL = "https://zoom.us/j/1234567890"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx2.get(url, timeout=2)
-            return
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing answered at {url}")
 
 
 @dataclass
@@ -101,8 +82,8 @@ def start_stack(tmp_path: Path, speed: float = 2) -> Iterator[Stack]:
         serve = subprocess.Popen(
             [sys.executable, "-m", "delegate", "serve"], env=env, stdout=log, stderr=log
         )
-        wait_healthy(f"{api_url}/healthz")
-        wait_healthy(f"{sim_url}/api/v1/bot/")
+        wait_for(f"{api_url}/healthz")
+        wait_for(f"{sim_url}/api/v1/bot/")
         token, other = _token(env, "alice"), _token(env, "mallory")
         with Delegate(api_key=token, base_url=api_url) as api:
             bot = api.bot.create(name="Ada", backstory="You are a concise note taker.")
