@@ -187,6 +187,8 @@ async def test_bad_input_says_what_to_fix_and_creates_nothing(stack: Stack) -> N
 
         wrong_type = await refused(client, "read_transcript", session_id=["a", "b"])
         assert "session_id" in wrong_type["message"]
+        empty = await refused(client, "session_status", session_id="")
+        assert "session_id" in empty["message"] and empty["code"] == "BAD_REQUEST"
 
         unknown_session = await refused(client, "session_status", session_id="c" * 24)
         assert unknown_session["code"] == "NOT_FOUND"

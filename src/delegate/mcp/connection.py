@@ -88,4 +88,5 @@ class SessionDirectory:
                 continue
             self.remember(session_id, integration.id)
             return integration.id
-        raise NotFound(f"session {session_id} not found", "NOT_FOUND", 404)
+        # The API's own words for a session it does not show this caller.
+        raise NotFound("Meeting session not found", "NOT_FOUND", 404)

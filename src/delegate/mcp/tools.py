@@ -15,6 +15,7 @@ from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
 from delegate.client import AsyncDelegate, BadRequest, DelegateError, MeetingSession
+from delegate.client._async_resources import AsyncSessions
 from delegate.client.types import Model
 from delegate.mcp.connection import Connector, SessionDirectory
 from delegate.mcp.results import failure, success
@@ -24,13 +25,14 @@ Json = dict[str, Any]
 Operation = Callable[..., Awaitable[Json]]
 
 SessionIdArg = Annotated[
-    str, Field(description="The session id (from send_delegate or list_sessions)")
+    str, Field(min_length=1, description="The session id (from send_delegate or list_sessions)")
 ]
 IntegrationIdArg = Annotated[
     str | None,
     Field(
+        min_length=1,
         description="The Recall integration to use (from list_integrations); may be left out "
-        "when the account has exactly one"
+        "when the account has exactly one",
     ),
 ]
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -62,7 +64,7 @@ class DelegateTools:
         """The API client acting for the caller of this request."""
         return self.connector.client(ctx.request_context.request)
 
-    async def session_api(self, ctx: Context, session_id: str) -> Any:
+    async def session_api(self, ctx: Context, session_id: str) -> AsyncSessions:
         """The SDK's session resource of the integration that holds ``session_id``."""
         api = self.api(ctx)
         integration_id = await self.directory.integration_of(api, session_id)
