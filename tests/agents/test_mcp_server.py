@@ -150,7 +150,11 @@ def note_lines(result: Any) -> int:
 
 async def test_a_live_transcript_notifies_its_listener(stack: Stack) -> None:
     async with over_http(stack, stack.token) as client:
-        sent = await ok(client, "send_delegate", meeting_url=MEETING_URL, instruction="Listen.")
+        request = {"meeting_url": MEETING_URL, "instruction": "Listen.", "idempotency_key": "k1"}
+        sent = await ok(client, "send_delegate", **request)
+        again = await ok(client, "send_delegate", **request)
+        assert again["sessionId"] == sent["sessionId"]
+        assert len((await ok(client, "list_sessions"))["sessions"]) == 1
         uri = f"delegate://session/{sent['sessionId']}/transcript"
         with anyio.fail_after(90):
             async with client.listen(resource_subscriptions=[uri]) as updates:

@@ -111,6 +111,15 @@ class DelegateTools:
                 "2026-12-03T15:00:00Z); leave out to join now"
             ),
         ] = None,
+        idempotency_key: Annotated[
+            str | None,
+            Field(
+                max_length=255,
+                description="Any unique string for this request: sending again with the same "
+                "key (within 24 hours, e.g. after a timeout) answers the first session and "
+                "sends no second delegate",
+            ),
+        ] = None,
     ) -> Json:
         """Send a delegate into a meeting with an instruction. Answers the new session's id:
         follow it with session_status and read_transcript."""
@@ -122,6 +131,7 @@ class DelegateTools:
             text=instruction,
             bot_name=bot_name,
             join_at=join_at,
+            idempotency_key=idempotency_key,
         )
         self.directory.remember(result.session_id, integration)
         session = await api.integration.recall.sessions(integration).fetch(result.session_id)
