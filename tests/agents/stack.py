@@ -38,16 +38,21 @@ class Stack:
         return f"{self.api_url}/mcp"
 
 
-def _token(env: dict[str, str], account: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "delegate", "token", "create", "--account", account],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return out.strip().splitlines()[-1].strip()
+def _tokens(env: dict[str, str], *accounts: str) -> list[str]:
+    """One new token per account, created by ``delegate token create`` (run side by side)."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "delegate", "token", "create", "--account", account],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for account in accounts
+    ]
+    outputs = [proc.communicate(timeout=60)[0] for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs), outputs
+    return [out.strip().splitlines()[-1].strip() for out in outputs]
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -84,7 +89,7 @@ def start_stack(tmp_path: Path, speed: float = 2) -> Iterator[Stack]:
         )
         wait_for(f"{api_url}/healthz")
         wait_for(f"{sim_url}/api/v1/bot/")
-        token, other = _token(env, "alice"), _token(env, "mallory")
+        token, other = _tokens(env, "alice", "mallory")
         with Delegate(api_key=token, base_url=api_url) as api:
             bot = api.bot.create(name="Ada", backstory="You are a concise note taker.")
             integration = api.integration.recall.create(
