@@ -23,7 +23,13 @@ from mcp.server.context import CallNext, HandlerResult
 from mcp.server.session import ServerSession
 from mcp.server.subscriptions import ResourceUpdated, SubscriptionBus
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, EmptyResult, SubscribeRequestParams, UnsubscribeRequestParams
+from mcp_types import (
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    EmptyResult,
+    SubscribeRequestParams,
+    UnsubscribeRequestParams,
+)
 
 from delegate.client import AsyncDelegate, DelegateError, MeetingSession
 from delegate.mcp.connection import Connector, SessionDirectory
@@ -121,8 +127,10 @@ class LiveResources:
             raise MCPError(INVALID_PARAMS, f"no such resource: {uri}")
         api = self.connector.client(ctx.request)
         integration_id = await self._visible(api, session_id)
+        if self._tasks is None:
+            raise MCPError(INTERNAL_ERROR, "subscriptions are served only while the server runs")
         key = (id(ctx.session), uri)
-        if key not in self._subscriptions and self._tasks is not None:
+        if key not in self._subscriptions:
             scope = anyio.CancelScope()
             self._subscriptions[key] = scope
             self._tasks.start_soon(
