@@ -22,7 +22,7 @@ runner = CliRunner()
 TYPE_TAG = re.compile(
     r"<(?:bool|str|int|float|list\[[^\]]*\]|[a-z]+ range|datetime|path|dict[^>]*)>"
 )
-HEAVY = ("sqlalchemy", "fastapi", "alembic", "uvicorn", "httpx2", "rich", "delegate.demo")
+HEAVY = ("sqlalchemy", "fastapi", "alembic", "uvicorn", "httpx2", "rich", "delegate.demo", "mcp")
 
 
 def command_paths() -> Iterator[list[str]]:

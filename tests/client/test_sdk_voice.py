@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from delegate.client import AsyncDelegate, BadRequest, Delegate
+from delegate_client import AsyncDelegate, BadRequest, Delegate
 from tests.meetings.world import World
 
 
