@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from delegate.adapters.db.engine import create_engine
 from delegate.adapters.db.event_writer import BatchingEventWriter
 from delegate.adapters.db.uow import SqlUnitOfWorkFactory
+from delegate.adapters.live.hub import LiveHub
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
@@ -112,6 +113,8 @@ class Container:
     receiver: Receiver
     dispatcher: BackgroundDispatcher
     writer: BatchingEventWriter
+    live: LiveHub
+    """The live feed of meetings, watched by the dashboard's pages."""
     mode: DispatcherMode = "inprocess"
     """``inprocess``: this process drains sessions and polls statuses. ``procrastinate``: it
     only stores and defers; ``delegate worker`` processes do the rest."""
@@ -176,6 +179,7 @@ def build(
         recall_http = httpx2.AsyncClient(timeout=settings.recall.timeout_s)
         owned.append(recall_http)
     late = _LateDispatcher()
+    live = LiveHub()
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -187,6 +191,7 @@ def build(
         transcript_provider=settings.recall.transcript_provider,
         transcript_language=settings.recall.transcript_language,
         context_tokens=settings.llm.context_tokens,
+        live=live,
     )
 
     async def sweep() -> list[str]:
@@ -218,7 +223,7 @@ def build(
         )
     late.target = dispatcher
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), live)
     return Container(
         settings=settings,
         engine=engine,
@@ -228,6 +233,7 @@ def build(
         receiver=receiver,
         dispatcher=dispatcher,
         writer=writer,
+        live=live,
         mode=mode,
         owned_clients=owned,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
-from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
+from delegate.services.ports import Clock, Dispatcher, MeetingEvents, NoWatchers, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
 from delegate.services.session_state import SessionStateCache
 
@@ -28,6 +28,8 @@ class MeetingPorts:
     """Sessions whose stale reply claims this process has already retired."""
     states: SessionStateCache = field(default_factory=SessionStateCache)
     """What drains know about each session between batches (see ``session_state.py``)."""
+    live: MeetingEvents = field(default_factory=NoWatchers)
+    """The live feed the dashboard watches: the drain publishes what it applied."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

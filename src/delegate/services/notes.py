@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from delegate.domain.errors import UpstreamFailed
+from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
 from delegate.services.context import MeetingPorts
 
@@ -53,3 +54,4 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
             notes={**notes_to_dict(notes), "createdAt": ports.clock.now_ms()},
             notes_status="ready",
         )
+    await ports.live.publish(session_id, notes_event())

@@ -32,6 +32,7 @@ from delegate.domain.events import (
     TranscriptFinal,
     next_status,
 )
+from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.sessions import (
     EventKind,
@@ -63,6 +64,8 @@ class _State:
     changes: dict[str, Any] = field(default_factory=dict)
     confirm_status: bool = False
     summary_changed: bool = False
+    live: list[LiveEvent] = field(default_factory=list)
+    """What watchers of the meeting are told once the batch has committed."""
 
     @property
     def status(self) -> SessionStatus:
@@ -127,6 +130,8 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
         await tx.sessions.update(session_id, **changes)
         follow_up = await tx.sessions.has_follow_up(session_id)
     ports.states.put(session_id, state.known)  # committed: the next batch starts from here
+    for event in state.live:
+        await ports.live.publish(session_id, event)
     return len(events), state.confirm_status, follow_up
 
 
@@ -185,6 +190,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         )
         state.known.participants[sp.id] = p
         await tx.participants.upsert(sid, p)
+        state.live.append(participant_event(p))
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
             await _note_speaker(tx, state, event.speaker)
@@ -225,6 +231,7 @@ async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
         p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(state.session.id, p)
+        state.live.append(participant_event(p))
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
@@ -235,6 +242,7 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     ):
         reply_state = "pending"
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
+    state.live.append(turn_event(turn))
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
     if is_new:
@@ -258,6 +266,9 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
         if not new.active:
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
+    state.live.append(
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+    )
 
 
 async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> None:

@@ -1,0 +1,134 @@
+"""The in-process fan-out of live meeting events to the pages watching them.
+
+Every event gets a position ``<epoch>-<n>`` (``n`` counts up in this process; the epoch changes
+with each start). A page notes the hub's position before it reads the stored state, then
+subscribes from there, so nothing that happens in between is missed; a reconnecting tab sends
+the last position it saw (``Last-Event-ID``). The last events of each session are kept in
+memory to replay; a position older than that (or from another process or start) gets a reset,
+and the page reloads from the database. Nothing is polled per tab.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from delegate.domain.live import LiveEvent, LiveKind
+
+KEPT_PER_SESSION = 500
+"""Events replayable per session: a few minutes of a busy meeting."""
+SESSIONS_KEPT = 2000
+QUEUE_LIMIT = 2000
+"""A watcher this far behind (a stalled tab) is reset rather than buffered without bound."""
+
+RESET = LiveEvent(LiveKind.RESET, {})
+
+
+@dataclass(frozen=True)
+class Positioned:
+    position: str
+    event: LiveEvent
+
+
+class _Watcher:
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Positioned] = asyncio.Queue(QUEUE_LIMIT)
+        self.overflowed = False
+
+    def offer(self, item: Positioned) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+class LiveHub:
+    """Fan-out within this process (the ``MeetingEvents`` port when one process serves)."""
+
+    def __init__(self, kept_per_session: int = KEPT_PER_SESSION) -> None:
+        self.epoch = secrets.token_hex(4)
+        self._count = 0
+        self._kept = kept_per_session
+        self._recent: OrderedDict[str, deque[tuple[int, LiveEvent]]] = OrderedDict()
+        self._forgotten: dict[str, int] = {}
+        """Per session, the last count no longer replayable (evicted from its buffer)."""
+        self._forgotten_sessions = 0
+        """The last count of any session whose whole buffer was evicted."""
+        self._watchers: dict[str, set[_Watcher]] = {}
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None:
+        self.deliver(session_id, event)
+
+    def watched(self, session_id: str) -> bool:
+        return bool(self._watchers.get(session_id))
+
+    def position(self) -> str:
+        """Where the feed is now: a page subscribes from here after reading stored state."""
+        return f"{self.epoch}-{self._count}"
+
+    def deliver(self, session_id: str, event: LiveEvent) -> None:
+        """Keep the event for replay and hand it to this process's watchers."""
+        self._count += 1
+        recent = self._recent.get(session_id)
+        if recent is None:
+            recent = self._recent[session_id] = deque()
+            if len(self._recent) > SESSIONS_KEPT:
+                self._evict_oldest_session()
+        else:
+            self._recent.move_to_end(session_id)
+        if len(recent) >= self._kept:
+            self._forgotten[session_id] = recent.popleft()[0]
+        recent.append((self._count, event))
+        item = Positioned(f"{self.epoch}-{self._count}", event)
+        for watcher in self._watchers.get(session_id, ()):
+            watcher.offer(item)
+
+    def _evict_oldest_session(self) -> None:
+        old_id, old = self._recent.popitem(last=False)
+        if old:
+            self._forgotten_sessions = max(self._forgotten_sessions, old[-1][0])
+        self._forgotten.pop(old_id, None)
+
+    def _replay(self, session_id: str, after: str | None) -> list[Positioned] | None:
+        """Events after ``after``; None when some of them can no longer be given."""
+        if after is None:
+            return []
+        epoch, _, count_text = after.partition("-")
+        if epoch != self.epoch or not count_text.isdigit():
+            return None
+        count = int(count_text)
+        recent = self._recent.get(session_id)
+        forgotten = self._forgotten.get(session_id, 0 if recent else self._forgotten_sessions)
+        if count < forgotten:
+            return None
+        return [Positioned(f"{self.epoch}-{n}", ev) for n, ev in recent or () if n > count]
+
+    async def watch(self, session_id: str, after: str | None) -> AsyncIterator[Positioned]:
+        """The session's events after position ``after`` (None: from now), then as they come.
+        A reset event ends the stream: the watcher must reload what is stored."""
+        watcher = _Watcher()
+        # Registered and replayed in one step of the loop: nothing falls between the two.
+        self._watchers.setdefault(session_id, set()).add(watcher)
+        try:
+            replay = self._replay(session_id, after)
+            if replay is None:
+                yield Positioned(self.position(), RESET)
+                return
+            for item in replay:
+                yield item
+            while True:
+                if watcher.overflowed:
+                    yield Positioned(self.position(), RESET)
+                    return
+                yield await watcher.queue.get()
+        finally:
+            watchers = self._watchers.get(session_id)
+            if watchers is not None:
+                watchers.discard(watcher)
+                if not watchers:
+                    del self._watchers[session_id]
