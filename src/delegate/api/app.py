@@ -15,6 +15,7 @@ from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
 from delegate.api.routes import bots, integrations, receivers, sessions
 from delegate.bootstrap import Container
+from delegate.dashboard.install import install as install_dashboard
 
 
 def api_router() -> APIRouter:
@@ -70,6 +71,7 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
     app.include_router(router, prefix="/v1")
     app.include_router(router, prefix="/api/v1", include_in_schema=False)
     docs_pages.install(app)
+    install_dashboard(app)
 
     app.openapi = openapi.truthful(app.openapi)  # type: ignore[method-assign]
 

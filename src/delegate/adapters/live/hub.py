@@ -24,6 +24,9 @@ SESSIONS_KEPT = 2000
 QUEUE_LIMIT = 2000
 """A watcher this far behind (a stalled tab) is reset rather than buffered without bound."""
 
+IDLE_S = 15.0
+"""Longest silence on a watcher's stream: proxies and browsers drop idle connections."""
+
 RESET = LiveEvent(LiveKind.RESET, {})
 
 
@@ -108,9 +111,12 @@ class LiveHub:
             return None
         return [Positioned(f"{self.epoch}-{n}", ev) for n, ev in recent or () if n > count]
 
-    async def watch(self, session_id: str, after: str | None) -> AsyncIterator[Positioned]:
-        """The session's events after position ``after`` (None: from now), then as they come.
-        A reset event ends the stream: the watcher must reload what is stored."""
+    async def watch(
+        self, session_id: str, after: str | None, idle_s: float = IDLE_S
+    ) -> AsyncIterator[Positioned | None]:
+        """The session's events after position ``after`` (None: from now), then as they come;
+        None after ``idle_s`` without one (for a keep-alive). A reset event ends the stream:
+        the watcher must reload what is stored."""
         watcher = _Watcher()
         # Registered and replayed in one step of the loop: nothing falls between the two.
         self._watchers.setdefault(session_id, set()).add(watcher)
@@ -125,7 +131,10 @@ class LiveHub:
                 if watcher.overflowed:
                     yield Positioned(self.position(), RESET)
                     return
-                yield await watcher.queue.get()
+                try:
+                    yield await asyncio.wait_for(watcher.queue.get(), idle_s)
+                except TimeoutError:
+                    yield None
         finally:
             watchers = self._watchers.get(session_id)
             if watchers is not None:

@@ -1,0 +1,17 @@
+"""Mount the dashboard on the app: its pages at ``/`` and its static files (vendored htmx,
+with their licences) under ``/static/dashboard``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from delegate.dashboard import live, pages, resources
+from delegate.dashboard.rendering import HERE, STATIC_URL
+
+
+def install(app: FastAPI) -> None:
+    app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
+    app.include_router(pages.router)
+    app.include_router(live.router)
+    app.include_router(resources.router)
