@@ -61,6 +61,16 @@ def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
     return OfflineBrain()
 
 
+def build_live_feed(settings: Settings) -> LiveHub:
+    """In-process fan-out on SQLite (one process); on PostgreSQL it also crosses processes."""
+    if settings.is_sqlite:
+        return LiveHub()
+    from delegate.adapters.live.pg_notify import PgLiveHub
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    return PgLiveHub(conninfo(settings.database_url))
+
+
 class BackgroundDispatcher(Protocol):
     """The Dispatcher port plus what the container needs to run it."""
 
@@ -179,7 +189,7 @@ def build(
         recall_http = httpx2.AsyncClient(timeout=settings.recall.timeout_s)
         owned.append(recall_http)
     late = _LateDispatcher()
-    live = LiveHub()
+    live = build_live_feed(settings)
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -224,7 +234,7 @@ def build(
     late.target = dispatcher
     writer = BatchingEventWriter(uow)
     receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), live)
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
         uow=uow,
@@ -237,3 +247,6 @@ def build(
         mode=mode,
         owned_clients=owned,
     )
+    container.on_start.append(live.start)
+    container.on_stop.append(live.stop)
+    return container

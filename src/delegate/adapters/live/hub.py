@@ -64,6 +64,12 @@ class LiveHub:
         """The last count of any session whose whole buffer was evicted."""
         self._watchers: dict[str, set[_Watcher]] = {}
 
+    async def start(self) -> None:
+        """Nothing to connect within one process."""
+
+    async def stop(self) -> None:
+        """Nothing to close within one process."""
+
     async def publish(self, session_id: str, event: LiveEvent) -> None:
         self.deliver(session_id, event)
 
@@ -90,6 +96,18 @@ class LiveHub:
         item = Positioned(f"{self.epoch}-{self._count}", event)
         for watcher in self._watchers.get(session_id, ()):
             watcher.offer(item)
+
+    def _first_watcher(self, session_id: str) -> None:
+        """A session gained its first watcher in this process (the PostgreSQL feed tells the
+        other processes, so that they send its partial lines)."""
+
+    def watched_here(self) -> list[str]:
+        return list(self._watchers)
+
+    def reset_watchers(self) -> None:
+        """Tell every watcher to reload (this process may have missed events)."""
+        for session_id in list(self._watchers):
+            self.deliver(session_id, RESET)
 
     def _evict_oldest_session(self) -> None:
         old_id, old = self._recent.popitem(last=False)
@@ -119,6 +137,8 @@ class LiveHub:
         the watcher must reload what is stored."""
         watcher = _Watcher()
         # Registered and replayed in one step of the loop: nothing falls between the two.
+        if session_id not in self._watchers:
+            self._first_watcher(session_id)
         self._watchers.setdefault(session_id, set()).add(watcher)
         try:
             replay = self._replay(session_id, after)
