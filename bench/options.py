@@ -11,7 +11,7 @@ from typing import Literal
 from bench.fixtures import postgres_database
 
 DbKind = Literal["sqlite", "postgres"]
-BENCHMARKS = ("ingest", "breakdown", "reaction", "meeting", "scale")
+BENCHMARKS = ("ingest", "breakdown", "reaction", "sse", "meeting", "scale")
 
 
 @dataclass

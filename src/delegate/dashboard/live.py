@@ -9,7 +9,7 @@ events: nothing is read from the database while a tab watches.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from delegate.adapters.live.hub import Positioned
 from delegate.api.deps import ContainerDep
 from delegate.dashboard.pages import SessionPath
-from delegate.dashboard.rendering import PageRoute, templates
+from delegate.dashboard.rendering import LIVE_FRAGMENTS, PageRoute, templates
 from delegate.dashboard.signin import COOKIE, SignedIn, csrf_value
 from delegate.domain.events import SessionStatus
 from delegate.domain.live import LiveKind
@@ -29,14 +29,38 @@ RETRY_MS = 2000
 POSITION = Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f]+-[0-9]+$")]
 
 
+def _fragments(kind: LiveKind, data: dict[str, Any], session_id: str, csrf: str) -> str:
+    """The HTML an event carries: out-of-band swaps onto the page's elements (``_live.html``)."""
+    live: Any = templates.env.get_template(LIVE_FRAGMENTS).module
+    if kind is LiveKind.TURN:
+        # A final line replaces its speaker's partial one.
+        gone = f'<li id="partial-{data["speakerId"]}" hx-swap-oob="delete"></li>'
+        return str(live.turn(data, True)) + gone
+    if kind is LiveKind.PARTIAL:
+        return str(live.partial(data, True))
+    if kind is LiveKind.PARTICIPANT:
+        return str(live.participant(data, True))
+    if kind is LiveKind.REPLY:
+        return str(live.reply(data, True))
+    if kind is LiveKind.STATUS:
+        active = SessionStatus(data["status"]).active
+        return "".join(
+            str(part)
+            for part in (
+                live.status(data["status"], data["reason"], True),
+                live.step({"at": data["at"], "code": data["code"]}, True),
+                live.controls(session_id, active, csrf, True),
+            )
+        )
+    notes = f"/meetings/{session_id}/notes"
+    return f'<p id="notes-link" hx-swap-oob="true"><a href="{notes}">The notes are ready</a></p>'
+
+
 def _message(item: Positioned, session_id: str, csrf: str) -> str:
     event = item.event
     if event.kind is LiveKind.RESET:
         return f"id: {item.position}\nevent: reset\ndata: reset\n\n"
-    active = SessionStatus(event.data["status"]).active if event.kind is LiveKind.STATUS else True
-    html = templates.env.get_template("_event.html").render(
-        kind=event.kind.value, data=event.data, session_id=session_id, active=active, csrf=csrf
-    )
+    html = _fragments(event.kind, event.data, session_id, csrf)
     lines = "".join(f"data: {line}\n" for line in html.strip().splitlines())
     return f"id: {item.position}\nevent: update\n{lines}\n"
 

@@ -19,7 +19,12 @@ from delegate.domain.sessions import MeetingSession
 
 HERE = Path(__file__).parent
 STATIC_URL = "/static/dashboard"
+LIVE_FRAGMENTS = "_live.html"
+"""The macros both the meeting page and the live feed's events render."""
 templates = Jinja2Templates(directory=HERE / "templates")
+# Templates ship in the package and do not change while it runs: no stat() per render (the
+# live feed renders a fragment for every event to every watcher).
+templates.env.auto_reload = False
 
 
 def when(ms: int | None) -> str:

@@ -14,11 +14,10 @@ from typing import TypeVar
 
 import orjson
 
-from delegate.adapters.recall.mapping import STATE_EVENTS, PayloadError, meeting_event
+from delegate.adapters.recall.mapping import STATE_EVENTS, PayloadError, partial_line
 from delegate.adapters.recall.signatures import SignatureError, message_id, verify
 from delegate.adapters.recall.status_webhooks import parse_status_webhook
 from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
-from delegate.domain.events import TranscriptPartial
 from delegate.domain.ids import looks_like_id
 from delegate.domain.live import partial_event
 from delegate.domain.sessions import EventKind, NewEvent
@@ -182,12 +181,11 @@ class Receiver:
         if not self.live.watched(session_id):
             return
         try:
-            event = meeting_event(body)
+            line = partial_line(body)
         except PayloadError:
             return
-        if isinstance(event, TranscriptPartial):
-            sp = event.speaker
-            await self.live.publish(session_id, partial_event(sp.id, sp.name, event.text))
+        sp = line.speaker
+        await self.live.publish(session_id, partial_event(sp.id, sp.name, line.text))
 
     async def receive_status(
         self, integration_id: str, headers: Mapping[str, str], body: bytes

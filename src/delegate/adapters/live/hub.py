@@ -151,6 +151,9 @@ class LiveHub:
                 if watcher.overflowed:
                     yield Positioned(self.position(), RESET)
                     return
+                if not watcher.queue.empty():
+                    yield watcher.queue.get_nowait()  # no timer needed: most events come here
+                    continue
                 try:
                     yield await asyncio.wait_for(watcher.queue.get(), idle_s)
                 except TimeoutError:
