@@ -42,6 +42,13 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    stay: Annotated[
+        bool,
+        typer.Option(
+            "--stay",
+            help="Keep the server and its dashboard running after the meeting (Ctrl-C stops).",
+        ),
+    ] = False,
 ) -> None:
     """Run a simulated meeting end to end: simulator, server, a delegate, live view, notes."""
     import asyncio
@@ -69,6 +76,7 @@ def demo(
             llm_base_url=llm_base_url,
             llm_model=llm_model,
             llm_api_key=llm_api_key,
+            stay=stay,
         )
         asyncio.run(run_demo(options, view))
         if data_dir:

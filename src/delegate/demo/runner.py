@@ -39,6 +39,8 @@ class DemoOptions:
     llm_model: str | None = None
     llm_api_key: str | None = None
     timeout_s: float = 300.0
+    stay: bool = False
+    """Keep the server (and its dashboard) running after the meeting, until interrupted."""
 
 
 def free_port() -> int:
@@ -103,6 +105,9 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
     try:
         async with serving(sim.app, sim_port), serving(create_app(container), api_port):
             token = await create_token(container.uow, container.clock, "demo")
+            view.step(
+                f"Dashboard: http://127.0.0.1:{api_port}/ (sign in with the demo's token {token})"
+            )
             async with httpx2.AsyncClient(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as api:
@@ -137,6 +142,10 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                     "notes": notes,
                     "token": token,
                 }
+                if options.stay:
+                    view.notes(result["notes"])
+                    view.step("The server stays up for the dashboard; press Ctrl-C to stop.")
+                    await asyncio.Event().wait()
     finally:
         await sim.aclose()
         await outbound.aclose()
