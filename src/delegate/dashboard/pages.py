@@ -118,7 +118,7 @@ async def meeting_page(
     )
 
 
-async def _done(request: Request, session_id: str, message: str) -> Response:
+def _done(request: Request, session_id: str, message: str) -> Response:
     """After a control: htmx shows the message in place, a plain form reloads the page."""
     if is_htmx(request):
         return page(request, "_flash.html", message=message)
@@ -135,7 +135,7 @@ async def send_message(
     await meetings.send_message(
         c.ports, account.id, session.integration_id, session.id, body.message, body.to
     )
-    return await _done(request, session.id, "Sent.")
+    return _done(request, session.id, "Sent.")
 
 
 @router.post("/meetings/{session_id}/screenshare/start")
@@ -148,7 +148,7 @@ async def share_page(
     await meetings.start_screenshare(
         c.ports, account.id, session.integration_id, session.id, body.url
     )
-    return await _done(request, session.id, f"Sharing {body.url}.")
+    return _done(request, session.id, f"Sharing {body.url}.")
 
 
 CONTROL_MESSAGES = {
@@ -168,7 +168,7 @@ def _control_route(action: str, message: str) -> None:
         await meetings.control_session(
             c.ports, account.id, session.integration_id, session.id, action
         )
-        return await _done(request, session.id, message)
+        return _done(request, session.id, message)
 
     control.__name__ = "control_" + action.replace("/", "_")
     router.post(f"/meetings/{{session_id}}/{action}")(control)

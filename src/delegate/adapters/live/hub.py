@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from delegate.domain.live import LiveEvent, LiveKind
 
 KEPT_PER_SESSION = 500
 """Events replayable per session: a few minutes of a busy meeting."""
+UNWATCHED_KEPT_S = 60.0
+"""Without watchers a session's events are kept only this long: enough for a page that has
+just read the stored state to subscribe, and memory stays small with many meetings."""
 SESSIONS_KEPT = 2000
 QUEUE_LIMIT = 2000
 """A watcher this far behind (a stalled tab) is reset rather than buffered without bound."""
@@ -57,7 +61,7 @@ class LiveHub:
         self.epoch = secrets.token_hex(4)
         self._count = 0
         self._kept = kept_per_session
-        self._recent: OrderedDict[str, deque[tuple[int, LiveEvent]]] = OrderedDict()
+        self._recent: OrderedDict[str, deque[tuple[int, float, LiveEvent]]] = OrderedDict()
         self._forgotten: dict[str, int] = {}
         """Per session, the last count no longer replayable (evicted from its buffer)."""
         self._forgotten_sessions = 0
@@ -90,9 +94,13 @@ class LiveHub:
                 self._evict_oldest_session()
         else:
             self._recent.move_to_end(session_id)
+        now = time.monotonic()
         if len(recent) >= self._kept:
             self._forgotten[session_id] = recent.popleft()[0]
-        recent.append((self._count, event))
+        if session_id not in self._watchers:
+            while recent and recent[0][1] < now - UNWATCHED_KEPT_S:
+                self._forgotten[session_id] = recent.popleft()[0]
+        recent.append((self._count, now, event))
         item = Positioned(f"{self.epoch}-{self._count}", event)
         for watcher in self._watchers.get(session_id, ()):
             watcher.offer(item)
@@ -127,7 +135,7 @@ class LiveHub:
         forgotten = self._forgotten.get(session_id, 0 if recent else self._forgotten_sessions)
         if count < forgotten:
             return None
-        return [Positioned(f"{self.epoch}-{n}", ev) for n, ev in recent or () if n > count]
+        return [Positioned(f"{self.epoch}-{n}", ev) for n, _, ev in recent or () if n > count]
 
     async def watch(
         self, session_id: str, after: str | None, idle_s: float = IDLE_S
