@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from delegate.adapters.db.engine import create_engine
 from delegate.adapters.db.event_writer import BatchingEventWriter
 from delegate.adapters.db.uow import SqlUnitOfWorkFactory
+from delegate.adapters.live.hub import LiveHub
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
@@ -80,6 +81,16 @@ def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
 
         return OpenAIBrain(settings.llm, http)
     return OfflineBrain()
+
+
+def build_live_feed(settings: Settings) -> LiveHub:
+    """In-process fan-out on SQLite (one process); on PostgreSQL it also crosses processes."""
+    if settings.is_sqlite:
+        return LiveHub()
+    from delegate.adapters.live.pg_notify import PgLiveHub
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    return PgLiveHub(conninfo(settings.database_url))
 
 
 class BackgroundDispatcher(Protocol):
@@ -149,6 +160,8 @@ class Container:
     webhooks: WebhookDispatcher
     webhook_ports: WebhookPorts
     webhook_context: WebhookContext
+    live: LiveHub
+    """The live feed of meetings, watched by the dashboard's pages."""
     mode: DispatcherMode = "inprocess"
     """``inprocess``: this process drains sessions and polls statuses. ``procrastinate``: it
     only stores and defers; ``delegate worker`` processes do the rest."""
@@ -221,6 +234,7 @@ def build(
         owned.append(tts_http)
     late = _LateDispatcher()
     late_webhooks = _LateDispatcher()
+    live = build_live_feed(settings)
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -234,6 +248,7 @@ def build(
         context_tokens=settings.llm.context_tokens,
         webhooks=late_webhooks,
         voice=build_voice(settings, tts_http),
+        live=live,
     )
     hooks = settings.webhooks
     if webhook_http is None:
@@ -292,8 +307,8 @@ def build(
     late.target = dispatcher
     late_webhooks.target = webhooks
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
-    return Container(
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), live)
+    container = Container(
         settings=settings,
         engine=engine,
         uow=uow,
@@ -307,6 +322,10 @@ def build(
         webhook_context=WebhookContext(
             uow, clock, late_webhooks, WebhookRules(hooks.allow_private_addresses)
         ),
+        live=live,
         mode=mode,
         owned_clients=owned,
     )
+    container.on_start.append(live.start)
+    container.on_stop.append(live.stop)
+    return container

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
-from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
+from delegate.services.ports import Clock, Dispatcher, MeetingEvents, NoWatchers, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
 from delegate.services.session_state import SessionStateCache
 from delegate.services.speaking import VoicePorts
@@ -33,6 +33,8 @@ class MeetingPorts:
     """Told which webhook endpoints have new events, once they are committed."""
     voice: VoicePorts | None = None
     """Text-to-speech, for sessions that answer aloud (None: every reply goes to the chat)."""
+    live: MeetingEvents = field(default_factory=NoWatchers)
+    """The live feed the dashboard watches: the drain publishes what it applied."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

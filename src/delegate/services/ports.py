@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable, Collection
 from types import TracebackType
 from typing import Any, Protocol
 
+from delegate.domain.events import SessionStatus
+from delegate.domain.live import LiveEvent
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import (
     Account,
@@ -143,6 +145,12 @@ class SessionRepository(Protocol):
         self, account_id: str, integration_id: str, query: ListQuery
     ) -> Page[MeetingSession]: ...
 
+    async def list_for_account(
+        self, account_id: str, query: ListQuery, status: SessionStatus | None
+    ) -> Page[MeetingSession]:
+        """The account's sessions of every integration, optionally only with one status."""
+        ...
+
     async def update(self, session_id: str, **values: Any) -> None: ...
 
     async def delete(self, session_id: str) -> None: ...
@@ -170,6 +178,10 @@ class EventRepository(Protocol):
         ...
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
+
+    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+        """The verified status events (webhooks and polls) as (event name, received at)."""
+        ...
 
 
 class ParticipantRepository(Protocol):
@@ -285,6 +297,27 @@ class SpeechEngine(Protocol):
     async def warm_up(self, voice: str) -> None:
         """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
         ...
+
+
+class MeetingEvents(Protocol):
+    """The live feed of meetings (the dashboard's pages subscribe to it). Publishing is
+    best effort: the events table is the truth, and a watcher that missed something reloads."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None: ...
+
+    def watched(self, session_id: str) -> bool:
+        """Whether anyone (in any process) may be watching, so unwatched work is skipped."""
+        ...
+
+
+class NoWatchers:
+    """The live feed of a process that serves no pages (tools, tests of the drain alone)."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None:
+        return None
+
+    def watched(self, session_id: str) -> bool:
+        return False
 
 
 JsonDict = dict[str, Any]

@@ -15,6 +15,7 @@ from typing import Any
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
+from delegate.domain.live import reply_event
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -193,6 +194,10 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
                     error=exc.detail[:500],
                 )
             log.warning("reply %s (%s) failed: %s", reply.id, reply.kind, exc.detail)
+            if not retry:
+                await ports.live.publish(
+                    session_id, reply_event(reply, ReplyStatus.FAILED, ports.clock.now_ms())
+                )
             if retry:
                 raise  # the dispatcher backs this session off and drains it again
             continue
@@ -207,3 +212,6 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
                 await tx.sessions.update(
                     session_id, recording_paused=reply.kind == "pause_recording"
                 )
+        await ports.live.publish(
+            session_id, reply_event(reply, ReplyStatus.SENT, ports.clock.now_ms())
+        )
