@@ -12,6 +12,8 @@ class RealtimeDelivery:
     event: str
     wakes: bool
     """It can change what the delegate knows or does, so the session is to be drained."""
+    partial: bool = False
+    """A partial transcript line: never drained, only shown live to whoever watches."""
 
 
 @dataclass(frozen=True)

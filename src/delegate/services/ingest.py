@@ -8,16 +8,19 @@ import logging
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from delegate.domain.errors import NotAuthenticated, NotFound
 from delegate.domain.ids import looks_like_id, secret_digest
+from delegate.domain.live import partial_event
 from delegate.domain.sessions import EventKind, NewEvent
 from delegate.services.ports import (
     Clock,
     Dispatcher,
     EventSink,
+    MeetingEvents,
+    NoWatchers,
     RecallInbound,
     UnitOfWorkFactory,
 )
@@ -85,6 +88,8 @@ class Received:
     wake: bool
     """The event can change something: the dispatcher is to be kicked once Recall has its
     answer (``Receiver.wake``)."""
+    partial: bytes | None = None
+    """A new partial transcript line: shown live to whoever watches the meeting."""
 
 
 @dataclass
@@ -95,6 +100,7 @@ class Receiver:
     dispatcher: Dispatcher
     auth: SessionAuthCache
     inbound: RecallInbound
+    live: MeetingEvents = field(default_factory=NoWatchers)
 
     async def receive_realtime(
         self,
@@ -124,17 +130,31 @@ class Receiver:
                 received_at=self.clock.now_ms(),
             )
         )
-        return Received(stored, session_id, stored and delivery.wakes)
+        partial = body if stored and delivery.partial else None
+        return Received(stored, session_id, stored and delivery.wakes, partial)
 
     async def wake(self, received: Received) -> None:
         """Kick the dispatcher for a stored event that matters. A failure here loses nothing:
         the event is stored, and the sweep wakes the session within seconds."""
+        if received.partial is not None:
+            await self._show_partial(received.session_id, received.partial)
         if not received.wake:
             return
         try:
             await self.dispatcher.kick(received.session_id)
         except Exception:
             log.exception("waking session %s failed; the sweep will", received.session_id)
+
+    async def _show_partial(self, session_id: str, body: bytes) -> None:
+        # Partials are never drained (they change nothing), so the line a watcher sees growing
+        # comes from here, and is parsed only when someone watches.
+        if not self.live.watched(session_id):
+            return
+        line = self.inbound.partial_line(body)
+        if line is None:
+            return
+        sp = line.speaker
+        await self.live.publish(session_id, partial_event(sp.id, sp.name, line.text))
 
     async def receive_status(
         self, integration_id: str, headers: Mapping[str, str], body: bytes

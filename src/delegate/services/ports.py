@@ -1,5 +1,5 @@
 """Every port the services depend on, in one module: storage (unit of work + repositories),
-clock, cipher, event sink, dispatcher, the brain, and Recall.ai.
+clock, cipher, event sink, dispatcher, the brain, text-to-speech, the live feed and Recall.ai.
 
 Recall: the real gateway is ``adapters/recall/client.py``; in tests and demos it talks to the
 simulator (``delegate.sim``) through an in-process transport. How Recall failures look:
@@ -13,14 +13,15 @@ simulator (``delegate.sim``) through an in-process transport. How Recall failure
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from delegate.domain.events import MeetingEvent
+from delegate.domain.events import MeetingEvent, SessionStatus, TranscriptPartial
 from delegate.domain.inbound import RealtimeDelivery, StatusDelivery
+from delegate.domain.live import LiveEvent
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -46,6 +47,8 @@ from delegate.domain.sessions import (
     SessionProgress,
     StoredEvent,
 )
+from delegate.domain.voice import Speech
+from delegate.services.webhook_ports import WebhookRepository
 
 
 class Clock(Protocol):
@@ -162,6 +165,12 @@ class SessionRepository(Protocol):
         self, account_id: str, integration_id: str, query: ListQuery
     ) -> Page[MeetingSession]: ...
 
+    async def list_for_account(
+        self, account_id: str, query: ListQuery, status: SessionStatus | None
+    ) -> Page[MeetingSession]:
+        """The account's sessions of every integration, optionally only with one status."""
+        ...
+
     async def update(self, session_id: str, **values: Any) -> None: ...
 
     async def delete(self, session_id: str) -> None: ...
@@ -184,7 +193,15 @@ class SessionRepository(Protocol):
 class EventRepository(Protocol):
     async def append(self, events: list[NewEvent]) -> list[bool]: ...
 
+    async def last_id(self, session_id: str) -> int:
+        """The id of the session's newest stored event (0 when none)."""
+        ...
+
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
+
+    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+        """The verified status events (webhooks and polls) as (event name, received at)."""
+        ...
 
 
 class ParticipantRepository(Protocol):
@@ -246,6 +263,11 @@ class UnitOfWork(Protocol):
     participants: ParticipantRepository
     turns: TurnRepository
     replies: ReplyRepository
+    webhooks: WebhookRepository
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` once this unit of work has committed (never after a rollback)."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -293,6 +315,59 @@ class BackgroundDispatcher(Protocol):
     async def idle(self) -> None:
         """Wait until this process has no session being drained."""
         ...
+
+
+class SpeechEngine(Protocol):
+    """One text-to-speech engine (``adapters/tts/``): piper, espeak-ng, an OpenAI-compatible
+    speech server."""
+
+    name: str
+    default_voice: str
+
+    def problem(self, voice: str) -> str | None:
+        """Why ``voice`` cannot be spoken with this engine here (None: it can)."""
+        ...
+
+    async def synthesize(self, text: str, voice: str) -> Speech:
+        """``text`` spoken by ``voice``, as MP3."""
+        ...
+
+    async def warm_up(self, voice: str) -> None:
+        """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
+        ...
+
+
+class MeetingEvents(Protocol):
+    """The live feed of meetings (the dashboard's pages subscribe to it). Publishing is
+    best effort: the events table is the truth, and a watcher that missed something reloads."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None: ...
+
+    def watched(self, session_id: str) -> bool:
+        """Whether anyone (in any process) may be watching, so unwatched work is skipped."""
+        ...
+
+
+class NoWatchers:
+    """The live feed of a process that serves no pages (tools, tests of the drain alone)."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None:
+        return None
+
+    def watched(self, session_id: str) -> bool:
+        return False
+
+
+class WebhookDispatcher(Protocol):
+    """Kicks for webhook endpoints, and what the container needs to run their delivery."""
+
+    async def kick(self, endpoint_id: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def sweep_once(self) -> None: ...
 
 
 JsonDict = dict[str, Any]
@@ -345,6 +420,9 @@ class BotSpec:
     transcript_provider: str = "recallai_streaming"
     transcript_language: str = "en"
     join_at: datetime | None = None
+    audio_output: bool = False
+    """Ask for ``automatic_audio_output`` (a short silence), without which Recall refuses
+    ``output_audio``."""
 
 
 @dataclass(frozen=True)
@@ -408,7 +486,13 @@ class RecallGateway(Protocol):
 
     async def stop_screenshare(self, bot_id: str) -> None: ...
 
-    async def output_audio(self, bot_id: str, mp3: bytes) -> None: ...
+    async def output_audio(self, bot_id: str, mp3: bytes) -> None:
+        """Play an MP3 in the meeting (the bot needs ``automatic_audio_output``)."""
+        ...
+
+    async def stop_output_audio(self, bot_id: str) -> None:
+        """Stop the audio the bot is playing."""
+        ...
 
     async def add_status_webhook(self, url: str) -> None:
         """Have the workspace send every bot's status changes to ``url``. Raises
@@ -449,6 +533,15 @@ class RecallInbound(Protocol):
 
     def decode(self, ev: StoredEvent) -> MeetingEvent | None:
         """A stored event as a domain event (None when it changes nothing or is malformed)."""
+        ...
+
+    def speech(self, ev: StoredEvent) -> MeetingEvent | None:
+        """A stored realtime event that tells who speaks (speech on/off, transcript lines)
+        as a domain event; None for any other event or a malformed one."""
+        ...
+
+    def partial_line(self, body: bytes) -> TranscriptPartial | None:
+        """A partial transcript delivery as the line a live view shows (None: malformed)."""
         ...
 
 

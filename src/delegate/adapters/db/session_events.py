@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     ARRAY,
     bindparam,
+    func,
     select,
     text,
 )
@@ -15,6 +16,7 @@ from delegate.adapters.db.tables import (
     session_events,
 )
 from delegate.domain.sessions import (
+    EventKind,
     NewEvent,
     StoredEvent,
 )
@@ -87,8 +89,25 @@ class SqlEventRepository:
             inserted.discard(key)  # the same delivery twice in one batch: only the first is new
         return new
 
+    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+        t = session_events
+        stmt = (
+            select(t.c.event, t.c.received_at)
+            .where(
+                t.c.session_id == session_id,
+                t.c.kind.in_([EventKind.STATUS.value, EventKind.POLL.value]),
+            )
+            .order_by(t.c.id)
+        )
+        return [(r.event, r.received_at) for r in await self._conn.execute(stmt)]
+
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
         rows = await self._conn.rows(
             _EVENTS_AFTER, {"sid": session_id, "after": cursor, "take": limit}
         )
         return [StoredEvent(i, sid, kind, name, body.encode()) for i, sid, kind, name, body in rows]
+
+    async def last_id(self, session_id: str) -> int:
+        e = session_events
+        stmt = select(func.max(e.c.id)).where(e.c.session_id == session_id)
+        return int((await self._conn.execute(stmt)).scalar() or 0)

@@ -179,6 +179,13 @@ class SqlSessionRepository:
         )
         return Page([_session(r) for r in rows], cursor)
 
+    async def list_for_account(
+        self, account_id: str, query: ListQuery, status: SessionStatus | None
+    ) -> Page[MeetingSession]:
+        where = [] if status is None else [meeting_sessions.c.status == status.value]
+        rows, cursor = await paginate(self._conn, meeting_sessions, account_id, query, *where)
+        return Page([_session(r) for r in rows], cursor)
+
     async def update(self, session_id: str, **values: Any) -> None:
         if isinstance(values.get("status"), SessionStatus):
             values["status"] = values["status"].value

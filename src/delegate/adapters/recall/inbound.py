@@ -22,6 +22,7 @@ from delegate.adapters.recall.realtime import (
     ChatMessageEvent,
     ParticipantEvent,
     TranscriptEvent,
+    parse_partial_line,
     parse_realtime_event,
     participant_event,
 )
@@ -37,6 +38,8 @@ from delegate.domain.events import (
     ParticipantLeft,
     SessionStatus,
     Speaker,
+    SpeechStarted,
+    SpeechStopped,
     StatusChanged,
     TranscriptFinal,
     TranscriptPartial,
@@ -63,6 +66,17 @@ SUBSCRIBED_EVENTS = (
     CHAT_EVENT,
 )
 """What a bot's realtime endpoint asks Recall for."""
+
+SPEECH_EVENTS = frozenset(
+    {
+        participant_event("speech_on"),
+        participant_event("speech_off"),
+        PARTIAL_TRANSCRIPT,
+        FINAL_TRANSCRIPT,
+    }
+)
+"""The realtime events that tell who is speaking (read while the delegate speaks, to stop
+when someone else does)."""
 
 _FROM_RECALL = {
     "joining_call": SessionStatus.JOINING,
@@ -163,7 +177,17 @@ def meeting_event(raw: bytes) -> MeetingEvent:
             return ParticipantJoined(_speaker(ev.participant))
         if ev.action == "leave":
             return ParticipantLeft(_speaker(ev.participant))
+        if ev.action == "speech_on":
+            return SpeechStarted(_speaker(ev.participant))
+        if ev.action == "speech_off":
+            return SpeechStopped(_speaker(ev.participant))
     return Ignored(ev.event)
+
+
+def partial_line(raw: bytes) -> TranscriptPartial:
+    """A stored ``transcript.partial_data`` delivery as the line a live view shows."""
+    line = parse_partial_line(raw)
+    return TranscriptPartial(_speaker(line.participant), line.text)
 
 
 def status_event(raw: bytes, verified: bool) -> StatusChanged | Ignored:
@@ -185,7 +209,12 @@ class RecallInboundAdapter:
         """Check the signature (when the integration has a secret) and name the delivery."""
         _check_signature(webhook_secret, headers, body)
         event = _event_name(body)
-        return RealtimeDelivery(delivery_id(headers, body), event, event in WAKING_EVENTS)
+        return RealtimeDelivery(
+            delivery_id(headers, body),
+            event,
+            wakes=event in WAKING_EVENTS,
+            partial=event == PARTIAL_TRANSCRIPT,
+        )
 
     def read_status(
         self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
@@ -240,3 +269,19 @@ class RecallInboundAdapter:
             # A malformed delivery is skipped, not retried forever; it stays in the events table.
             log.warning("skipping malformed event %s (%s): %s", ev.id, ev.event, exc)
         return None
+
+    def speech(self, ev: StoredEvent) -> MeetingEvent | None:
+        """Who speaks, from a stored speech or transcript event; None for other events."""
+        if ev.kind != EventKind.REALTIME or ev.event not in SPEECH_EVENTS:
+            return None
+        try:
+            return meeting_event(ev.payload)
+        except PayloadError:
+            return None  # malformed: the drain logs it
+
+    def partial_line(self, body: bytes) -> TranscriptPartial | None:
+        """A partial transcript delivery as the line a live view shows; None when malformed."""
+        try:
+            return partial_line(body)
+        except PayloadError:
+            return None
