@@ -6,9 +6,10 @@ the brains (which read them and answer with actions) and the notes writer.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class TurnSource(StrEnum):
@@ -80,6 +81,52 @@ class StopScreenshare:
 Action = (
     SendChat | LeaveMeeting | PauseRecording | ResumeRecording | StartScreenshare | StopScreenshare
 )
+
+
+class ActionKind(StrEnum):
+    """How an action is stored in the outbox (``replies.kind``) and shown to users."""
+
+    CHAT = "chat"
+    LEAVE = "leave"
+    PAUSE_RECORDING = "pause_recording"
+    RESUME_RECORDING = "resume_recording"
+    START_SCREENSHARE = "start_screenshare"
+    STOP_SCREENSHARE = "stop_screenshare"
+
+
+def action_record(action: Action) -> tuple[ActionKind, dict[str, Any]]:
+    """The one record form of an action: its kind and its arguments."""
+    match action:
+        case SendChat(text=text, to=to):
+            return ActionKind.CHAT, {"text": text, "to": to}
+        case StartScreenshare(url=url):
+            return ActionKind.START_SCREENSHARE, {"url": url}
+        case LeaveMeeting():
+            return ActionKind.LEAVE, {}
+        case PauseRecording():
+            return ActionKind.PAUSE_RECORDING, {}
+        case ResumeRecording():
+            return ActionKind.RESUME_RECORDING, {}
+        case StopScreenshare():
+            return ActionKind.STOP_SCREENSHARE, {}
+
+
+def recorded_action(kind: str, payload: Mapping[str, Any]) -> Action:
+    """An action back from its record (``action_record``); raises ValueError for an unknown
+    kind."""
+    match ActionKind(kind):
+        case ActionKind.CHAT:
+            return SendChat(str(payload["text"]), str(payload.get("to", "everyone")))
+        case ActionKind.START_SCREENSHARE:
+            return StartScreenshare(str(payload["url"]))
+        case ActionKind.LEAVE:
+            return LeaveMeeting()
+        case ActionKind.PAUSE_RECORDING:
+            return PauseRecording()
+        case ActionKind.RESUME_RECORDING:
+            return ResumeRecording()
+        case ActionKind.STOP_SCREENSHARE:
+            return StopScreenshare()
 
 
 SearchTurns = Callable[[str | None, list[str], int], Awaitable[list[Turn]]]

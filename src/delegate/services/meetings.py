@@ -14,7 +14,7 @@ from delegate.domain.ids import new_id, secret_digest
 from delegate.domain.live import reply_event
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Bot, Integration, ListQuery, Page
-from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
+from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, SessionChanges
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.domain.voice import ReplyMode, SpokenMode, effective_reply_mode, parse_reply_mode
 from delegate.services.context import MeetingPorts
@@ -208,8 +208,7 @@ async def initiate_meeting(
         ports.voice.warm_up(voice)
     status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
     async with ports.uow() as tx:
-        await tx.sessions.update(
-            session_id,
+        sent = SessionChanges(
             recall_bot_id=recall_bot.id,
             bot_snapshot=recall_bot.raw,
             status=status,
@@ -217,6 +216,7 @@ async def initiate_meeting(
             platform=recall_bot.platform or parsed.platform,
             updated_at=ports.clock.now_ms(),
         )
+        await tx.sessions.update(session_id, sent)
         created = session_created(session, status)
         await publish(tx, ports.clock, ports.webhooks, session_id, [created])
     return Initiated(integration.id, session_id, recall_bot.raw)
@@ -361,9 +361,8 @@ async def control_session(
         raise recall_failure(exc, verb) from exc
     if paused is not None:
         async with ports.uow() as tx:
-            await tx.sessions.update(
-                session.id, recording_paused=paused, updated_at=ports.clock.now_ms()
-            )
+            changes = SessionChanges(recording_paused=paused, updated_at=ports.clock.now_ms())
+            await tx.sessions.update(session.id, changes)
     return {"id": session.id, "action": action}
 
 

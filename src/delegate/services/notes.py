@@ -9,7 +9,9 @@ from typing import Any
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
+from delegate.domain.sessions import NotesStatus, SessionChanges
 from delegate.services.context import MeetingPorts
+from delegate.services.drain import Drain
 from delegate.services.webhook_events import notes_ready, publish
 
 log = logging.getLogger(__name__)
@@ -23,21 +25,17 @@ def notes_to_dict(notes: MeetingNotes) -> dict[str, Any]:
     }
 
 
-async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
+async def write_notes_if_due(ports: MeetingPorts, drain: Drain) -> None:
     """Write the notes of an ended session that has none yet (idempotent)."""
-    async with ports.uow() as tx:
-        session = await tx.sessions.get_by_id(session_id)
-        if session is None or session.notes_status != "pending":
-            return
-        turns = await tx.turns.all(session_id)
-        participants = await tx.participants.in_session(session_id)
-        bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
+    session, bot = drain.session, drain.bot
+    if not drain.notes_due:
+        return
     ctx = NotesContext(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
         instruction=session.instruction,
-        participants=participants,
-        turns=turns,
+        participants=drain.participants,
+        turns=drain.turns,
         model=bot.model if bot else "",
     )
     try:
@@ -51,6 +49,8 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
         notes = await ports.fallback_brain.write_notes(ctx)
     stored = {**notes_to_dict(notes), "createdAt": ports.clock.now_ms()}
     async with ports.uow() as tx:
-        await tx.sessions.update(session_id, notes=stored, notes_status="ready")
-        await publish(tx, ports.clock, ports.webhooks, session_id, [notes_ready(stored)])
-    await ports.live.publish(session_id, notes_event())
+        await tx.sessions.update(
+            session.id, SessionChanges(notes=stored, notes_status=NotesStatus.READY)
+        )
+        await publish(tx, ports.clock, ports.webhooks, session.id, [notes_ready(stored)])
+    await ports.live.publish(session.id, notes_event())

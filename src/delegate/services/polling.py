@@ -7,6 +7,7 @@ import logging
 import math
 from collections import Counter
 
+from delegate.domain.sessions import SessionChanges
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import RecallError
 from delegate.services.processing import record_polled_status
@@ -40,7 +41,7 @@ async def poll_active_sessions(
     for session in due:
         async with ports.uow() as tx:
             integration = await tx.integrations.get_by_id(session.integration_id)
-            await tx.sessions.update(session.id, last_polled_at=now)
+            await tx.sessions.update(session.id, SessionChanges(last_polled_at=now))
         if integration is None or session.recall_bot_id is None:
             continue
         try:
@@ -54,7 +55,7 @@ async def poll_active_sessions(
             new = await record_polled_status(
                 tx, ports, session, bot.status.code, bot.status.sub_code, bot.status.created_at
             )
-            await tx.sessions.update(session.id, bot_snapshot=bot.raw)
+            await tx.sessions.update(session.id, SessionChanges(bot_snapshot=bot.raw))
         if new:
             await ports.dispatcher.kick(session.id)
     return len(due)

@@ -43,7 +43,9 @@ from delegate.domain.sessions import (
     MeetingSession,
     NewEvent,
     Reply,
+    ReplyState,
     ReplyStatus,
+    SessionChanges,
     SessionProgress,
     StoredEvent,
 )
@@ -171,7 +173,7 @@ class SessionRepository(Protocol):
         """The account's sessions of every integration, optionally only with one status."""
         ...
 
-    async def update(self, session_id: str, **values: Any) -> None: ...
+    async def update(self, session_id: str, changes: SessionChanges) -> None: ...
 
     async def delete(self, session_id: str) -> None: ...
 
@@ -216,7 +218,7 @@ class TurnRepository(Protocol):
     async def last(self, session_id: str) -> Turn | None: ...
 
     async def save(
-        self, session_id: str, turn: Turn, is_new: bool, reply_state: str | None
+        self, session_id: str, turn: Turn, is_new: bool, reply_state: ReplyState | None
     ) -> None: ...
 
     async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]: ...
@@ -225,7 +227,9 @@ class TurnRepository(Protocol):
 
     async def all(self, session_id: str) -> list[Turn]: ...
 
-    async def awaiting_reply(self, session_id: str) -> list[int]: ...
+    async def awaiting_reply(self, session_id: str) -> list[Turn]:
+        """Turns waiting for the delegate's answer, oldest first."""
+        ...
 
     async def finish_pending(self, session_id: str, seq: int) -> bool:
         """Mark a turn awaiting its reply as answered; False when it no longer waits."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from delegate.domain.addressing import is_addressed
 from delegate.domain.events import (
@@ -27,7 +26,11 @@ from delegate.domain.events import (
 from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.sessions import (
+    KEEP,
     MeetingSession,
+    NotesStatus,
+    ReplyState,
+    SessionChanges,
     SessionProgress,
     StoredEvent,
 )
@@ -56,7 +59,7 @@ class _State:
     known: SessionState
     own_texts: set[str] | None = None
     """The delegate's recent chat lines, read when the batch holds a chat message."""
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: SessionChanges = field(default_factory=SessionChanges)
     confirm_status: bool = False
     summary_changed: bool = False
     webhooks: list[PendingEvent] = field(default_factory=list)
@@ -66,11 +69,18 @@ class _State:
 
     @property
     def status(self) -> SessionStatus:
-        return SessionStatus(self.changes.get("status", self.session.status))
+        status = self.changes.status
+        return self.session.status if status is KEEP else status
+
+    @property
+    def ever_in_call(self) -> bool:
+        ever = self.changes.ever_in_call
+        return self.session.ever_in_call if ever is KEEP else ever
 
 
 async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
     """Drain everything pending for the session: events, replies, notes."""
+    from delegate.services.drain import read_drain
     from delegate.services.notes import write_notes_if_due
     from delegate.services.replies import (
         respond_to_turns,
@@ -89,10 +99,14 @@ async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
         if applied < BATCH:
             break
     # Most events (partials, speech on/off) leave nothing to do: then the drain ends here.
-    if follow_up:
-        await respond_to_turns(ports, session_id)
-        await send_pending_replies(ports, session_id)
-        await write_notes_if_due(ports, session_id)
+    if not follow_up:
+        return
+    drain = await read_drain(ports, session_id)
+    if drain is None:
+        return
+    await respond_to_turns(ports, drain)
+    await send_pending_replies(ports, drain)
+    await write_notes_if_due(ports, drain)
 
 
 async def sessions_with_work(uow: UnitOfWorkFactory, waking_events: Collection[str]) -> list[str]:
@@ -128,13 +142,13 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
         else:
             state.known.cursor = events[-1].id
         changes = state.changes
-        changes["cursor"] = state.known.cursor
+        changes.cursor = state.known.cursor
         if state.known.next_seq != session.next_turn_seq:
-            changes["next_turn_seq"] = state.known.next_seq
+            changes.next_turn_seq = state.known.next_seq
         if state.summary_changed:
-            changes["summary"] = state.known.summary.to_dict()
-        changes["updated_at"] = ports.clock.now_ms()
-        await tx.sessions.update(session_id, **changes)
+            changes.summary = state.known.summary.to_dict()
+        changes.updated_at = ports.clock.now_ms()
+        await tx.sessions.update(session_id, changes)
         await publish(tx, ports.clock, ports.webhooks, session_id, state.webhooks)
         follow_up = await tx.sessions.has_follow_up(session_id)
     ports.states.put(session_id, state.known)  # committed: the next batch starts from here
@@ -235,7 +249,7 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     if state.status.active and is_addressed(
         turn, state.session.bot_name, previous, participants=list(state.known.participants.values())
     ):
-        reply_state = "pending"
+        reply_state = ReplyState.PENDING
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
     if is_new and state.status.active:  # after the call ended, its last turn was sent
         state.webhooks += turn_closed(state.known.last_turn)
@@ -248,23 +262,22 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
 
 
 def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
-    current = state.status
-    ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
-    new = next_status(current, event, ever)
-    state.changes["status_code"] = event.code
+    current, changes = state.status, state.changes
+    new = next_status(current, event, state.ever_in_call)
+    changes.status_code = event.code
     if event.sub_code or new is not current:
-        state.changes["status_reason"] = event.sub_code
+        changes.status_reason = event.sub_code
     if new in (SessionStatus.IN_CALL, SessionStatus.RECORDING):
-        state.changes["ever_in_call"] = True
+        changes.ever_in_call = True
     if event.recording:
-        state.changes["recording_paused"] = False
+        changes.recording_paused = False
     if new is not current:
-        state.changes["status"] = new
+        changes.status = new
         state.webhooks += status_changes(current, new, event.code, event.sub_code)
         if not new.active:
             state.webhooks += turn_closed(state.known.last_turn)
-            state.changes["ended_at"] = ports.clock.now_ms()
-            state.changes["notes_status"] = "pending"
+            changes.ended_at = ports.clock.now_ms()
+            changes.notes_status = NotesStatus.PENDING
     state.live.append(
         status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
     )

@@ -31,6 +31,9 @@ from delegate.domain.records import ListQuery, Page
 from delegate.domain.sessions import (
     EventKind,
     MeetingSession,
+    NotesStatus,
+    ReplyState,
+    SessionChanges,
     SessionProgress,
 )
 
@@ -55,10 +58,13 @@ _FOLLOW_UP = Direct(
     select(
         or_(
             exists().where(
-                turns.c.session_id == bindparam("sid"), turns.c.reply_state == "pending"
+                turns.c.session_id == bindparam("sid"),
+                turns.c.reply_state == ReplyState.PENDING.value,
             ),
             exists().where(replies.c.session_id == bindparam("sid"), replies.c.status == "pending"),
-            exists().where(_t.c.id == bindparam("sid"), _t.c.notes_status == "pending"),
+            exists().where(
+                _t.c.id == bindparam("sid"), _t.c.notes_status == NotesStatus.PENDING.value
+            ),
         )
     )
 )
@@ -87,6 +93,8 @@ _SECRET_DIGEST = select(meeting_sessions.c.secret_digest).where(
 def _session(row: RowMapping) -> MeetingSession:
     values = {k: row[k] for k in _SESSION_FIELDS}
     values["status"] = SessionStatus(values["status"])
+    if values["notes_status"] is not None:
+        values["notes_status"] = NotesStatus(values["notes_status"])
     return MeetingSession(**values)
 
 
@@ -186,9 +194,10 @@ class SqlSessionRepository:
         rows, cursor = await paginate(self._conn, meeting_sessions, account_id, query, *where)
         return Page([_session(r) for r in rows], cursor)
 
-    async def update(self, session_id: str, **values: Any) -> None:
-        if isinstance(values.get("status"), SessionStatus):
-            values["status"] = values["status"].value
+    async def update(self, session_id: str, changes: SessionChanges) -> None:
+        values = changes.columns()
+        if not values:
+            return
         statement = _session_update(tuple(sorted(values)))
         await self._conn.run(statement, {"_sid": session_id, **values})
 
@@ -239,5 +248,5 @@ class SqlSessionRepository:
 
     async def needing_notes(self, limit: int) -> list[str]:
         t = meeting_sessions
-        stmt = select(t.c.id).where(t.c.notes_status == "pending").limit(limit)
+        stmt = select(t.c.id).where(t.c.notes_status == NotesStatus.PENDING.value).limit(limit)
         return [r.id for r in await self._conn.execute(stmt)]

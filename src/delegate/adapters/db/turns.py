@@ -18,6 +18,7 @@ from delegate.adapters.db.tables import (
     turns,
 )
 from delegate.domain.meeting import Turn, TurnSource
+from delegate.domain.sessions import ReplyState
 
 # The statements a drain runs for every batch, built once and run directly on the driver
 # (``connection.Direct``): on SQLite SQLAlchemy's execution layer costs ten times the statement.
@@ -26,9 +27,9 @@ _FINISH_PENDING = (
     .where(
         turns.c.session_id == bindparam("sid"),
         turns.c.seq == bindparam("tseq"),
-        turns.c.reply_state == "pending",
+        turns.c.reply_state == ReplyState.PENDING.value,
     )
-    .values(reply_state="done")
+    .values(reply_state=ReplyState.DONE.value)
 )
 _TURN_VALUES = ("speaker_id", "speaker", "text", "source", "start_s", "end_s", "to_bot", "by_bot")
 _INSERT_TURN = Direct(
@@ -68,7 +69,7 @@ class SqlTurnRepository:
         return _turn(row) if row else None
 
     async def save(
-        self, session_id: str, turn: Turn, is_new: bool, reply_state: str | None
+        self, session_id: str, turn: Turn, is_new: bool, reply_state: ReplyState | None
     ) -> None:
         t = turns
         values: dict[str, Any] = {
@@ -81,17 +82,17 @@ class SqlTurnRepository:
             "to_bot": turn.to_bot,
             "by_bot": turn.by_bot,
         }
+        state = None if reply_state is None else reply_state.value
         if is_new:
-            values["reply_state"] = reply_state
+            values["reply_state"] = state
             await self._conn.run(
                 _INSERT_TURN, {"session_id": session_id, "seq": turn.seq, **values}
             )
         elif reply_state is None:
             await self._conn.run(_UPDATE_TURN, {"sid": session_id, "tseq": turn.seq, **values})
         else:
-            if reply_state is not None:
-                # A turn triggers at most once: a decided or pending state is never replaced.
-                values["reply_state"] = func.coalesce(t.c.reply_state, reply_state)
+            # A turn triggers at most once: a decided or pending state is never replaced.
+            values["reply_state"] = func.coalesce(t.c.reply_state, state)
             await self._conn.execute(
                 update(t).where(t.c.session_id == session_id, t.c.seq == turn.seq).values(**values)
             )
@@ -118,14 +119,14 @@ class SqlTurnRepository:
         stmt = select(t).where(t.c.session_id == session_id).order_by(t.c.start_s, t.c.seq)
         return [_turn(r) for r in await self._conn.execute(stmt)]
 
-    async def awaiting_reply(self, session_id: str) -> list[int]:
+    async def awaiting_reply(self, session_id: str) -> list[Turn]:
         t = turns
         stmt = (
-            select(t.c.seq)
-            .where(t.c.session_id == session_id, t.c.reply_state == "pending")
+            select(t)
+            .where(t.c.session_id == session_id, t.c.reply_state == ReplyState.PENDING.value)
             .order_by(t.c.seq)
         )
-        return [r.seq for r in await self._conn.execute(stmt)]
+        return [_turn(r) for r in await self._conn.execute(stmt)]
 
     async def finish_pending(self, session_id: str, seq: int) -> bool:
         result = await self._conn.execute(_FINISH_PENDING, {"sid": session_id, "tseq": seq})
