@@ -41,8 +41,8 @@ from delegate.services.ports import (
     ReplyRepository,
     SessionRepository,
     TurnRepository,
+    WebhookRepository,
 )
-from delegate.services.webhook_ports import WebhookRepository
 
 log = logging.getLogger(__name__)
 

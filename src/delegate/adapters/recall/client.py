@@ -2,7 +2,7 @@
 
 Every call goes to ``<base>/api/v1/...`` with ``Authorization: Token <key>``, where ``<base>``
 is ``https://{region}.recall.ai`` or, when configured, one base URL for all integrations (the
-simulator). Failures become the ``RecallError`` hierarchy of ``services/recall_port.py``;
+simulator). Failures become the ``RecallError`` hierarchy of ``services/ports.py``;
 passing ones are retried by ``retry.RetryPolicy``. Logs carry methods, paths, statuses and
 durations, never keys, headers or bodies.
 """
