@@ -21,6 +21,7 @@ from delegate.services.context import MeetingPorts
 from delegate.services.ports import (
     BotSpec,
     RecallError,
+    RecallGateway,
     RecallNotFound,
     RecallRejected,
     RecallUnauthorized,
@@ -334,34 +335,60 @@ async def send_message(
     return {"id": session.id, "message": message, "to": to}
 
 
+@dataclass(frozen=True)
+class _Control:
+    verb: str
+    """What the error says could not be done."""
+    paused: bool | None
+    """The recording is paused afterwards (True), running (False), or unchanged (None)."""
+
+
 _CONTROLS = {
-    "recording/start": ("start_recording", "start the recording", False),
-    "recording/stop": ("stop_recording", "stop the recording", True),
-    "recording/pause": ("pause_recording", "pause the recording", True),
-    "recording/resume": ("resume_recording", "resume the recording", False),
-    "screenshare/stop": ("stop_screenshare", "stop the screenshare", None),
-    "leave": ("leave_call", "leave the meeting", None),
+    "recording/start": _Control("start the recording", False),
+    "recording/stop": _Control("stop the recording", True),
+    "recording/pause": _Control("pause the recording", True),
+    "recording/resume": _Control("resume the recording", False),
+    "screenshare/stop": _Control("stop the screenshare", None),
+    "leave": _Control("leave the meeting", None),
 }
 
 CONTROL_ACTIONS = tuple(_CONTROLS)
+
+
+async def _perform_control(gateway: RecallGateway, bot_id: str, action: str) -> None:
+    match action:
+        case "recording/start":
+            await gateway.start_recording(bot_id)
+        case "recording/stop":
+            await gateway.stop_recording(bot_id)
+        case "recording/pause":
+            await gateway.pause_recording(bot_id)
+        case "recording/resume":
+            await gateway.resume_recording(bot_id)
+        case "screenshare/stop":
+            await gateway.stop_screenshare(bot_id)
+        case "leave":
+            await gateway.leave_call(bot_id)
 
 
 async def control_session(
     ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str, action: str
 ) -> dict[str, Any]:
     """Recording start/stop/pause/resume, screenshare stop, or leave."""
-    method, verb, paused = _CONTROLS[action]
+    control = _CONTROLS[action]
     integration, session, bot_id = await _live_session(
         ports, account_id, integration_ref, session_id
     )
     gateway = await ports.gateway(integration)
     try:
-        await getattr(gateway, method)(bot_id)
+        await _perform_control(gateway, bot_id, action)
     except RecallError as exc:
-        raise recall_failure(exc, verb) from exc
-    if paused is not None:
+        raise recall_failure(exc, control.verb) from exc
+    if control.paused is not None:
         async with ports.uow() as tx:
-            changes = SessionChanges(recording_paused=paused, updated_at=ports.clock.now_ms())
+            changes = SessionChanges(
+                recording_paused=control.paused, updated_at=ports.clock.now_ms()
+            )
             await tx.sessions.update(session.id, changes)
     return {"id": session.id, "action": action}
 
