@@ -12,14 +12,22 @@ class Speaker:
     name: str
     is_host: bool = False
     email: str | None = None
+    named: bool = True
+    """False when Recall sent no name yet and ``name`` is a placeholder (Zoom names late)."""
+
+
+def placeholder_name(participant_id: int) -> str:
+    """What a participant is called until Recall sends a name."""
+    return f"Participant {participant_id}"
 
 
 @dataclass(frozen=True)
 class TranscriptFinal:
     speaker: Speaker
     text: str
-    start_s: float
-    end_s: float
+    start_s: float | None
+    """None when Recall sent no time: the fragment is placed where it arrived."""
+    end_s: float | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,13 @@ class ParticipantJoined:
 
 @dataclass(frozen=True)
 class ParticipantLeft:
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
+class ParticipantUpdated:
+    """A late name or email (``participant_events.update``)."""
+
     speaker: Speaker
 
 
@@ -64,6 +79,7 @@ MeetingEvent = (
     | TranscriptPartial
     | ParticipantJoined
     | ParticipantLeft
+    | ParticipantUpdated
     | ChatReceived
     | StatusChanged
     | Ignored

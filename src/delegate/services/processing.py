@@ -26,6 +26,7 @@ from delegate.domain.events import (
     MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantUpdated,
     SessionStatus,
     Speaker,
     StatusChanged,
@@ -173,28 +174,19 @@ def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
 async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
     event = _decode(ev)
     sid = state.session.id
-    if isinstance(event, ParticipantJoined | ParticipantLeft):
-        sp = event.speaker
-        p = Participant(
-            sp.id,
-            sp.name,
-            sp.is_host,
-            _is_bot(state, sp),
-            isinstance(event, ParticipantJoined),
-            sp.email,
-        )
-        state.known.participants[sp.id] = p
-        await tx.participants.upsert(sid, p)
+    if isinstance(event, ParticipantJoined | ParticipantLeft | ParticipantUpdated):
+        await _apply_participant(tx, state, event)
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
-            await _note_speaker(tx, state, event.speaker)
+            speaker = await _note_speaker(tx, state, event.speaker)
+            start, end = _placed(state, event)
             fragment = Fragment(
-                event.speaker.id,
-                event.speaker.name,
+                speaker.id,
+                speaker.name,
                 event.text,
-                event.start_s,
-                event.end_s,
-                by_bot=_is_bot(state, event.speaker),
+                start,
+                end,
+                by_bot=_is_bot(state, speaker),
             )
             turn, is_new = assemble(state.known.last_turn, fragment, state.known.next_seq)
             await _record_turn(tx, state, turn, is_new, piece=fragment.text)
@@ -202,15 +194,15 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         if event.text.strip():
             if state.own_texts is None:
                 state.own_texts = {t.strip() for t in await tx.replies.recent_texts(sid, 50)}
-            await _note_speaker(tx, state, event.speaker)
+            speaker = await _note_speaker(tx, state, event.speaker)
             turn = chat_turn(
                 state.known.next_seq,
-                event.speaker.id,
-                event.speaker.name,
+                speaker.id,
+                speaker.name,
                 event.text,
                 event.at_s,
                 to_bot=event.to_bot,
-                by_bot=_is_bot(state, event.speaker, event.text),
+                by_bot=_is_bot(state, speaker, event.text),
             )
             await _record_turn(tx, state, turn, True, piece=turn.text)
     elif isinstance(event, StatusChanged):
@@ -220,11 +212,47 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         _apply_status(ports, state, event)
 
 
-async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
-    if sp.id not in state.known.participants:
-        p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
-        state.known.participants[sp.id] = p
-        await tx.participants.upsert(state.session.id, p)
+def _placed(state: _State, event: TranscriptFinal) -> tuple[float, float]:
+    """The fragment's times; one Recall sent without any (``relative: null``) goes where it
+    arrived, after the last turn, rather than to the start of the meeting."""
+    last = state.known.last_turn
+    start = event.start_s if event.start_s is not None else (last.end_s if last else 0.0)
+    return start, event.end_s if event.end_s is not None else start
+
+
+async def _apply_participant(
+    tx: UnitOfWork, state: _State, event: ParticipantJoined | ParticipantLeft | ParticipantUpdated
+) -> None:
+    known = state.known.participants.get(event.speaker.id)
+    if isinstance(event, ParticipantUpdated):
+        present = known.present if known else True
+    else:
+        present = isinstance(event, ParticipantJoined)
+    await _learn(tx, state, event.speaker, present)
+
+
+async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> Speaker:
+    """The speaker as the session knows them: a first-seen speaker is added, and a name or
+    email that arrives late replaces the placeholder."""
+    known = state.known.participants.get(sp.id)
+    if known is None or (sp.named and sp.name != known.name) or (sp.email and not known.email):
+        known = await _learn(tx, state, sp, known.present if known else True)
+    return replace(sp, name=known.name, email=known.email)
+
+
+async def _learn(tx: UnitOfWork, state: _State, sp: Speaker, present: bool) -> Participant:
+    """Store what this event says about the participant, keeping a known name over a
+    placeholder; turns already said under a placeholder get the real name."""
+    known = state.known.participants.get(sp.id)
+    name = sp.name if sp.named or known is None else known.name
+    email = sp.email or (known.email if known else None)
+    p = Participant(sp.id, name, sp.is_host, _is_bot(state, sp), present, email)
+    state.known.participants[sp.id] = p
+    await tx.participants.upsert(state.session.id, p)
+    if known is not None and known.name != name:
+        await tx.turns.rename_speaker(state.session.id, sp.id, name)
+        state.known.rename(sp.id, name)
+    return p
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:

@@ -20,10 +20,12 @@ from delegate.domain.events import (
     MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantUpdated,
     Speaker,
     StatusChanged,
     TranscriptFinal,
     TranscriptPartial,
+    placeholder_name,
 )
 
 __all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "status_event"]
@@ -34,6 +36,7 @@ STATE_EVENTS = frozenset(
         "participant_events.chat_message",
         "participant_events.join",
         "participant_events.leave",
+        "participant_events.update",
     }
 )
 """The realtime events that can change what the delegate knows or does. The rest (partial
@@ -41,11 +44,13 @@ transcripts, speech on/off, webcam, screenshare: most of the traffic) change not
 
 
 def _speaker(p: RecallParticipant) -> Speaker:
+    name = (p.name or "").strip()
     return Speaker(
-        id=p.id,
-        name=(p.name or "").strip() or f"Participant {p.id}",
+        id=p.key,
+        name=name or placeholder_name(p.key),
         is_host=p.is_host,
         email=(p.email or "").strip() or None,
+        named=bool(name),
     )
 
 
@@ -56,8 +61,9 @@ def meeting_event(raw: bytes) -> MeetingEvent:
         speaker = _speaker(ev.participant)
         if not ev.is_final:
             return TranscriptPartial(speaker, ev.text)
-        start = ev.start_s or 0.0
-        return TranscriptFinal(speaker, ev.text, start, ev.end_s or start)
+        # No time at all (``relative: null``): None, placed by the pipeline where it arrived.
+        start = ev.start_s
+        return TranscriptFinal(speaker, ev.text, start, ev.end_s if start is not None else None)
     if isinstance(ev, ChatMessageEvent):
         return ChatReceived(
             _speaker(ev.participant), ev.text, ev.to_bot, ev.timestamp.relative or 0.0
@@ -67,6 +73,8 @@ def meeting_event(raw: bytes) -> MeetingEvent:
             return ParticipantJoined(_speaker(ev.participant))
         if ev.action == "leave":
             return ParticipantLeft(_speaker(ev.participant))
+        if ev.action == "update":
+            return ParticipantUpdated(_speaker(ev.participant))
     return Ignored(ev.event)
 
 
