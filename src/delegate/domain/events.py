@@ -67,6 +67,8 @@ class StatusChanged:
     sub_code: str | None = None
     verified: bool = True
     """False for an unsigned status webhook: confirm with Recall before acting on it."""
+    at_ms: int | None = None
+    """Recall's time of the change (``updated_at``); webhooks do not arrive in order."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,12 @@ _NEVER_ADMITTED = {
     "timeout_exceeded_noone_joined",
     "meeting_not_started",
 }
+
+
+def is_final_code(code: str) -> bool:
+    """A Recall code that ends the session (``call_ended``, ``done``, ``fatal``, ...)."""
+    new = _FROM_RECALL.get(code)
+    return new is not None and not new.active
 
 
 def next_status(

@@ -122,6 +122,10 @@ class SessionRepository(Protocol):
         """The stored running summary."""
         ...
 
+    async def count_refused(self, session_id: str, reason: str) -> None:
+        """One more delivery for the session was refused, for ``reason``."""
+        ...
+
     async def find_by_idempotency_key(
         self, integration_id: str, key: str
     ) -> MeetingSession | None: ...

@@ -8,16 +8,17 @@ has ended, the notes (``services/notes.py``). No network call happens inside a t
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
+import structlog
 
 from delegate.adapters.recall.mapping import (
     STATE_EVENTS,
     PayloadError,
     meeting_event,
+    polled_status_event,
     status_event,
 )
 from delegate.domain.addressing import is_addressed
@@ -31,6 +32,7 @@ from delegate.domain.events import (
     Speaker,
     StatusChanged,
     TranscriptFinal,
+    is_final_code,
     next_status,
 )
 from delegate.domain.meeting import Participant, Turn
@@ -48,7 +50,7 @@ from delegate.services.ports import UnitOfWork
 from delegate.services.recall_port import RecallError
 from delegate.services.session_state import SessionState
 
-log = logging.getLogger(__name__)
+log = structlog.stdlib.get_logger(__name__)
 
 BATCH = 200
 RECALL_BOT_SPEAKER_ID = 2147483647
@@ -154,11 +156,12 @@ def _decode(ev: StoredEvent) -> MeetingEvent | None:
         if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
             return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
         if ev.kind == EventKind.POLL:
-            data = orjson.loads(ev.payload)
-            return StatusChanged(str(data["code"]), data.get("sub_code"), True)
+            return polled_status_event(ev.payload)
     except (PayloadError, ValueError, KeyError) as exc:
         # A malformed delivery is skipped, not retried forever; it stays in the events table.
-        log.warning("skipping malformed event %s (%s): %s", ev.id, ev.event, exc)
+        log.warning(
+            "skipping malformed event", event_id=ev.id, recall_event=ev.event, error=str(exc)
+        )
     return None
 
 
@@ -263,6 +266,8 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     ):
         reply_state = "pending"
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
+    if not state.status.active:
+        state.changes["notes_status"] = "pending"  # late transcript: the notes are re-written
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
     if is_new:
@@ -272,6 +277,13 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
 
 def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
     current = state.status
+    last_at = state.changes.get("status_at", state.session.status_at)
+    if event.at_ms is not None and last_at is not None and event.at_ms < last_at:
+        return  # older than the status applied last: Svix delivered it late
+    if not current.active and not is_final_code(event.code):
+        return  # a final state is never left, nor its code replaced by a late one
+    if event.at_ms is not None:
+        state.changes["status_at"] = event.at_ms
     ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
     new = next_status(current, event.code, event.sub_code, ever)
     state.changes["status_code"] = event.code
@@ -283,6 +295,13 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
         state.changes["recording_paused"] = False
     if new is not current:
         state.changes["status"] = new
+        log.info(
+            "session status changed",
+            session_id=state.session.id,
+            status=new.value,
+            recall_code=event.code,
+            reason=event.sub_code,
+        )
         if not new.active:
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
@@ -299,7 +318,7 @@ async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> N
     try:
         bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
     except RecallError as exc:
-        log.warning("could not confirm status of session %s: %s", session_id, exc.detail)
+        log.warning("could not confirm session status", session_id=session_id, error=exc.detail)
         bot = None
     if bot is None or bot.status is None:
         return

@@ -5,6 +5,10 @@ If Recall renames a field, this module and the models change; the services do no
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import orjson
+
 from delegate.adapters.recall.payload import PayloadError
 from delegate.adapters.recall.realtime import (
     ChatMessageEvent,
@@ -28,7 +32,7 @@ from delegate.domain.events import (
     placeholder_name,
 )
 
-__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "status_event"]
+__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "polled_status_event", "status_event"]
 
 STATE_EVENTS = frozenset(
     {
@@ -83,4 +87,31 @@ def status_event(raw: bytes, verified: bool) -> StatusChanged | Ignored:
     hook = parse_status_webhook(raw)
     if not hook.is_bot_status or not hook.code:
         return Ignored(hook.event)
-    return StatusChanged(hook.code, hook.sub_code, verified)
+    return StatusChanged(hook.code, hook.sub_code, verified, _epoch_ms(hook.updated_at))
+
+
+def polled_status_event(raw: bytes) -> StatusChanged:
+    """A status read from Recall by polling (stored by ``record_polled_status``)."""
+    data = orjson.loads(raw)
+    sub_code, at = data.get("sub_code"), data.get("at")
+    return StatusChanged(
+        str(data["code"]),
+        sub_code if isinstance(sub_code, str) else None,
+        True,
+        _epoch_ms(_timestamp(at)) if isinstance(at, str) else None,
+    )
+
+
+def _timestamp(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _epoch_ms(at: datetime | None) -> int | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # Recall's times are UTC, with or without the Z
+    return int(at.timestamp() * 1000)
