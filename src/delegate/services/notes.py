@@ -35,7 +35,7 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
         turns = await tx.turns.all(session_id)
         participants = await tx.participants.in_session(session_id)
         bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
-    last_turn = turns[-1] if turns else None
+    last_turn = max(turns, key=lambda t: t.seq) if turns else None
     no_transcript = None if turns else no_transcript_reason(session)
     ctx = NotesContext(
         bot_name=session.bot_name,
