@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 import pytest
 
-from delegate.sim import DeliveryAttempt, parse_script
+from delegate.sim import DeliveryAttempt
 from delegate.sim.variants import PayloadVariant
-from tests.meetings.scripts import ASKS, long_meeting
+from tests.meetings.scripts import ASKS, host_alone, long_meeting
 from tests.meetings.world import World, make_world
 
 HUMAN_LINES = [
@@ -217,29 +217,7 @@ async def test_transcript_arriving_after_call_ended_reaches_the_notes(asks: Worl
     assert "venue" in orjson.dumps(notes["actionItems"]).decode()
 
 
-TINY = parse_script(
-    """
-title = "One line"
-[join]
-joining_s = 0.5
-waiting_room_s = 0
-setup_s = 0.5
-
-[[participants]]
-id = 100
-name = "Kim Tran"
-is_host = true
-
-[[events]]
-at = 1.0
-who = "Kim Tran"
-say = "Hello there."
-
-[[events]]
-after = 1.0
-end = true
-"""
-)
+TINY = host_alone('at = 1.0\nwho = "Kim Tran"\nsay = "Hello there."', "after = 1.0\nend = true")
 
 
 def _refusal_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -309,11 +287,7 @@ async def test_session_transitions_are_logged_with_recalls_reason(
 
 
 async def test_a_meeting_where_nothing_was_said_says_so(tmp_path: Path) -> None:
-    silent = parse_script(
-        'title = "Silence"\n[join]\njoining_s = 0.5\nwaiting_room_s = 0\nsetup_s = 0.5\n\n'
-        '[[participants]]\nid = 100\nname = "Kim Tran"\nis_host = true\n\n'
-        "[[events]]\nat = 2.0\nend = true"
-    )
+    silent = host_alone("at = 2.0\nend = true")
     world = await make_world(tmp_path, script=silent)  # type: ignore[arg-type]
     try:
         session_id, _ = await _play(world)
