@@ -102,6 +102,12 @@ async def test_unsigned_realtime_deliveries_are_authenticated_by_the_session_tok
     assert _human_lines(await _transcript(asks, session_id)) == HUMAN_LINES
     assert (await asks.session(session_id))["deliveriesRefused"] == 0
     assert {a.status_code for a in _attempts(asks, bot_id, "realtime")} == {200}
+    # Status webhooks carry no per-session token: with a webhookSecret they still need it.
+    hook = orjson.dumps({"event": "bot.fatal", "data": {"bot": {"id": bot_id, "metadata": {}}}})
+    unsigned = await asks.api.http.post(
+        f"/v1/integration/recall/{asks.integration_id}/webhook", content=hook
+    )
+    assert unsigned.status_code == 401
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
