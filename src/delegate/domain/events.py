@@ -54,6 +54,18 @@ class ParticipantUpdated:
 
 
 @dataclass(frozen=True)
+class SpeechStarted:
+    """Someone (possibly the bot itself) started speaking."""
+
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
+class SpeechStopped:
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
 class ChatReceived:
     speaker: Speaker
     text: str
@@ -83,6 +95,8 @@ MeetingEvent = (
     | ParticipantLeft
     | ParticipantUpdated
     | ChatReceived
+    | SpeechStarted
+    | SpeechStopped
     | StatusChanged
     | Ignored
 )

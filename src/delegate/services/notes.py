@@ -10,9 +10,11 @@ from dataclasses import asdict
 from typing import Any
 
 from delegate.domain.errors import UpstreamFailed
+from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
 from delegate.domain.sessions import no_transcript_reason
 from delegate.services.context import MeetingPorts
+from delegate.services.webhook_events import notes_ready, publish
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +59,17 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
         level = logging.DEBUG if isinstance(exc, UpstreamFailed) else logging.WARNING
         log.log(level, "brain failed writing notes (%s); using the fallback", type(exc).__name__)
         notes = await ports.fallback_brain.write_notes(ctx)
+    stored = {**notes_to_dict(notes, no_transcript), "createdAt": ports.clock.now_ms()}
     async with ports.uow() as tx:
         # A late turn recorded while the brain wrote: the notes stay pending, to be re-written.
         changed = await tx.turns.last(session_id) != last_turn
         await tx.sessions.update(
-            session_id,
-            notes={**notes_to_dict(notes, no_transcript), "createdAt": ports.clock.now_ms()},
-            notes_status="pending" if changed else "ready",
+            session_id, notes=stored, notes_status="pending" if changed else "ready"
         )
+        if not changed:
+            await publish(tx, ports.clock, ports.webhooks, session_id, [notes_ready(stored)])
+    if not changed:
+        await ports.live.publish(session_id, notes_event())
 
 
 async def _write(ports: MeetingPorts, ctx: NotesContext, lost: str | None) -> MeetingNotes:

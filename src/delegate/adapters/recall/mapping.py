@@ -14,6 +14,7 @@ from delegate.adapters.recall.realtime import (
     ChatMessageEvent,
     ParticipantEvent,
     TranscriptEvent,
+    parse_partial_line,
     parse_realtime_event,
 )
 from delegate.adapters.recall.realtime import Participant as RecallParticipant
@@ -26,13 +27,22 @@ from delegate.domain.events import (
     ParticipantLeft,
     ParticipantUpdated,
     Speaker,
+    SpeechStarted,
+    SpeechStopped,
     StatusChanged,
     TranscriptFinal,
     TranscriptPartial,
     placeholder_name,
 )
 
-__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "polled_status_event", "status_event"]
+__all__ = [
+    "STATE_EVENTS",
+    "PayloadError",
+    "meeting_event",
+    "partial_line",
+    "polled_status_event",
+    "status_event",
+]
 
 STATE_EVENTS = frozenset(
     {
@@ -79,7 +89,17 @@ def meeting_event(raw: bytes) -> MeetingEvent:
             return ParticipantLeft(_speaker(ev.participant))
         if ev.action == "update":
             return ParticipantUpdated(_speaker(ev.participant))
+        if ev.action == "speech_on":
+            return SpeechStarted(_speaker(ev.participant))
+        if ev.action == "speech_off":
+            return SpeechStopped(_speaker(ev.participant))
     return Ignored(ev.event)
+
+
+def partial_line(raw: bytes) -> TranscriptPartial:
+    """A stored ``transcript.partial_data`` delivery as the line a live view shows."""
+    line = parse_partial_line(raw)
+    return TranscriptPartial(_speaker(line.participant), line.text)
 
 
 def status_event(raw: bytes, verified: bool) -> StatusChanged | Ignored:

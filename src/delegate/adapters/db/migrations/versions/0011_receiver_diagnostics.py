@@ -5,15 +5,15 @@ last one was), so a meeting lost to a wrong ``webhookSecret`` says so. ``status_
 Recall's ``updated_at`` of the status applied last: status webhooks arrive out of order and an
 older one must not move the session back.
 
-Revision ID: 0009_receiver_diagnostics
-Revises: 0008_participant_email
+Revision ID: 0011_receiver_diagnostics
+Revises: 0010_voice_replies
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_receiver_diagnostics"
-down_revision = "0008_participant_email"
+revision = "0011_receiver_diagnostics"
+down_revision = "0010_voice_replies"
 branch_labels = None
 depends_on = None
 
