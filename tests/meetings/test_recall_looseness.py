@@ -131,6 +131,17 @@ async def test_an_unusable_delivery_is_answered_2xx_and_kept(asks: World) -> Non
     assert (await asks.session(session_id))["status"] == "ended"
 
 
+async def test_a_delivery_over_the_size_cap_is_answered_2xx(asks: World) -> None:
+    asks.sim.faults.oversize_media(2_000_000)  # the receiver's cap is 1 MiB
+
+    session_id, bot_id = await _play(asks)
+
+    media = [a for a in _attempts(asks, bot_id, "realtime") if a.event == "audio_mixed_raw.data"]
+    assert media and {(a.status_code, a.attempt) for a in media} == {(200, 1)}
+    assert {e.status for e in asks.sim.bot(bot_id).endpoints} == {"done"}
+    assert _human_lines(await _transcript(asks, session_id)) == HUMAN_LINES
+
+
 @pytest.mark.parametrize(
     "variant", ["status_updated_at_empty", "status_sub_code_number", "status_data_null"]
 )
@@ -211,9 +222,9 @@ async def test_late_names_and_emails_reach_participants_and_turns(asks: World) -
 
 
 async def test_transcript_arriving_after_call_ended_reaches_the_notes(asks: World) -> None:
-    # Realtime deliveries trail the status webhooks by 30 s: the second half of the meeting
-    # arrives after call_ended.
-    asks.sim.faults.lag_realtime(30)
+    # Realtime deliveries trail the status webhooks by 10 minutes (simulated): the whole
+    # transcript arrives after call_ended, after the notes were first written.
+    asks.sim.faults.lag_realtime(600)
 
     session_id, _ = await _play(asks)
 

@@ -55,12 +55,17 @@ _REFUSAL_HINTS = {
 }
 
 
+def refusal_hint(reason: str | None) -> str | None:
+    """What to check when deliveries were refused for this reason."""
+    return _REFUSAL_HINTS.get(reason or "")
+
+
 def no_transcript_reason(session: MeetingSession) -> str:
     """Why a session that ended has no transcript, in words for its owner."""
     if session.deliveries_refused:
         n = session.deliveries_refused
         why = session.refused_reason or "refused"
-        hint = _REFUSAL_HINTS.get(why)
+        hint = refusal_hint(why)
         deliveries = "delivery was" if n == 1 else "deliveries were"
         return f"No transcript: {n} {deliveries} refused ({why})" + (f"; {hint}." if hint else ".")
     if not session.ever_in_call:

@@ -10,7 +10,8 @@ One ``Faults`` object per simulator, changed at runtime (``sim.faults``). Three 
   ``unsigned_realtime``, ``realtime_content_type``, ``late_names`` (names and emails only in a
   later ``participant_events.update``), ``late_status`` (one status webhook arrives after a
   later one), ``lag_realtime`` (realtime deliveries trail the status webhooks, so transcript
-  still arrives after ``call_ended``), ``output_logs`` (legacy ``bot.output_log`` webhooks).
+  still arrives after ``call_ended``), ``output_logs`` (legacy ``bot.output_log`` webhooks),
+  ``oversize_media`` (realtime deliveries over any body cap).
 - Joining: ``fatal_on_join``, ``deny_waiting_room``, ``waiting_room_timeout``, for every new bot
   or only for one meeting id. Some meeting ids fail without any setting (``MAGIC_MEETING_IDS``).
 
@@ -115,6 +116,7 @@ class Faults:
         self.late_statuses: dict[str, str] = {}
         self.realtime_lag_s = 0.0
         self.output_log = False
+        self.media_bytes = 0
         return self
 
     # API responses
@@ -205,6 +207,12 @@ class Faults:
         """Each realtime delivery goes out ``seconds`` (simulated) after its event, while
         status webhooks go at once: the meeting's last lines arrive after ``call_ended``."""
         self.realtime_lag_s = max(0.0, seconds)
+        return self
+
+    def oversize_media(self, size: int = 2_000_000) -> Faults:
+        """Follow each final transcript fragment with an ``audio_mixed_raw.data`` delivery
+        of about ``size`` bytes (a media buffer, larger than a receiver's body cap); 0: none."""
+        self.media_bytes = max(0, size)
         return self
 
     def output_logs(self, enabled: bool = True) -> Faults:

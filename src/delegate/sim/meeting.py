@@ -49,6 +49,7 @@ DONE_AFTER_S = 2.0
 """Simulated seconds between call_ended and done (Recall finishing the upload)."""
 SCRIPT_OVER_END_S = 2.0
 """When a script runs out without an ``end``, the host ends the call this much later."""
+MEDIA_EVENT = "audio_mixed_raw.data"
 
 
 @dataclass
@@ -359,6 +360,8 @@ class BotRun:
                 body = realtime_envelope(moment.event, inner, endpoint, self.bot, recording)
                 body = self._loosen(body, nameless)
                 self._lane(endpoint.id, endpoint.url).put(make_delivery(moment.event, body))
+        if moment.event == "transcript.data":
+            self._send_media(recording)
         if nameless and who is not None and moment.event == "transcript.data":
             self._named.add(who.id)
             self._happen(Moment(moment.at, "participant_events.update", who))
@@ -371,6 +374,16 @@ class BotRun:
             and who.id != self.bot.participant_id
             and who.id not in self._named
         )
+
+    def _send_media(self, recording: Recording) -> None:
+        """A media buffer after a fragment (``oversize_media``): too large for the receiver."""
+        size = self.wiring.courier.faults.media_bytes
+        if not size:
+            return
+        inner = {"buffer": "A" * size, "timestamp": {"relative": None, "absolute": None}}
+        for endpoint in self.bot.endpoints:
+            body = realtime_envelope(MEDIA_EVENT, inner, endpoint, self.bot, recording)
+            self._lane(endpoint.id, endpoint.url).put(make_delivery(MEDIA_EVENT, body))
 
     def _loosen(self, body: dict[str, Any], nameless: bool) -> dict[str, Any]:
         """``body`` as Recall's looser deliveries have it, when faults ask for that."""
