@@ -12,7 +12,8 @@ import pytest
 
 from delegate.sim import ChatSent, LeaveRequested, OutputMedia, RecordingCommand
 from tests.client.inprocess import CliDriver
-from tests.meetings.scripts import host_alone, long_meeting
+from tests.meetings.lost import lost_world, play_lost
+from tests.meetings.scripts import long_meeting
 from tests.meetings.world import World, make_world
 
 MEETING = "https://zoom.us/j/1234567890"
@@ -193,21 +194,11 @@ async def test_session_errors(cli: CliDriver, world: World) -> None:
 
 
 async def test_session_show_tells_why_a_meeting_has_no_transcript(tmp_path: Path) -> None:
-    world = await make_world(
-        tmp_path, script=host_alone('at = 1.0\nwho = "Kim Tran"\nsay = "Hi."'), poll_interval_s=0.2
-    )  # type: ignore[arg-type]
+    world = await lost_world(tmp_path)
     cli = CliDriver(world.app, world.api.token)
     try:
         iid = world.integration_id
-        await world.api.post(
-            f"integration/recall/{iid}/update", {"webhookSecret": "whsec_" + "B" * 32}
-        )
-        started = await world.initiate()
-        sid = started["sessionId"]
-        await world.sim.wait_until_done(started["bot"]["id"], timeout=60)
-        async with asyncio.timeout(20):
-            while (await world.session(sid))["noTranscriptReason"] is None:
-                await world.settle()
+        sid = (await play_lost(world))["sessionId"]
 
         shown = await cli("session", "show", iid, sid)
         as_json = json.loads((await cli("session", "show", iid, sid, "--json")).stdout)

@@ -22,8 +22,9 @@ from delegate_client import (
     Transcript,
 )
 from tests.client.inprocess import bridged_client
-from tests.meetings.scripts import host_alone, long_meeting
-from tests.meetings.world import World, make_world
+from tests.meetings.lost import lost_world
+from tests.meetings.scripts import long_meeting
+from tests.meetings.world import World
 
 MEETING = "https://zoom.us/j/1234567890"
 
@@ -187,17 +188,13 @@ async def test_the_sync_client_drives_a_meeting_too(world: World) -> None:
 
 
 async def test_a_session_lost_to_a_wrong_webhook_secret_says_why(tmp_path: Path) -> None:
-    script = host_alone(
-        'at = 1.0\nwho = "Kim Tran"\nsay = "Hello there."', "after = 1.0\nend = true"
-    )
-    lost = await make_world(tmp_path, script=script, poll_interval_s=0.2)  # type: ignore[arg-type]
+    lost = await lost_world(tmp_path)
     http = httpx2.AsyncClient(
         transport=httpx2.ASGITransport(app=lost.app), base_url="http://delegate.test"
     )
     try:
         async with http, AsyncDelegate(api_key=lost.api.token, http_client=http) as client:
             recall = client.integration.recall
-            await recall.update(lost.integration_id, webhook_secret="whsec_" + "D" * 32)
             started = await recall.initiate(lost.integration_id, meeting_url=MEETING, text="Hi.")
             sessions = recall.sessions(lost.integration_id)
             notes = await sessions.wait_for_notes(started.session_id, timeout=60, interval=0.1)

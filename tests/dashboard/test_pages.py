@@ -4,7 +4,6 @@ its filter and pages, a 1,000-turn meeting in one request, notes and transcript 
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from collections.abc import AsyncIterator
@@ -14,7 +13,7 @@ import httpx2
 import pytest
 
 from delegate.domain.meeting import Turn, TurnSource
-from tests.meetings.scripts import host_alone
+from tests.meetings.lost import lost_world, play_lost
 from tests.meetings.world import PUBLIC, World, make_world
 
 
@@ -168,21 +167,9 @@ async def test_notes_and_every_transcript_format_download(
 
 
 async def test_a_meeting_lost_to_a_wrong_webhook_secret_says_so(tmp_path: Path) -> None:
-    script = host_alone(
-        'at = 1.0\nwho = "Kim Tran"\nsay = "Hello there."', "after = 1.0\nend = true"
-    )
-    lost = await make_world(tmp_path, script=script, poll_interval_s=0.2)  # type: ignore[arg-type]
+    lost = await lost_world(tmp_path)
     try:
-        await lost.api.post(
-            f"integration/recall/{lost.integration_id}/update",
-            {"webhookSecret": "whsec_" + "C" * 32},
-        )
-        started = await lost.initiate()
-        session_id = started["sessionId"]
-        await lost.sim.wait_until_done(started["bot"]["id"], timeout=60)
-        async with asyncio.timeout(20):
-            while (await lost.session(session_id))["noTranscriptReason"] is None:
-                await lost.settle()
+        session_id = (await play_lost(lost))["sessionId"]
         http = lost.api.http
         http.cookies.set("delegate_session", lost.api.token)
         meeting = (await http.get(f"/meetings/{session_id}")).text

@@ -16,6 +16,7 @@ import pytest
 
 from delegate.sim import DeliveryAttempt
 from delegate.sim.variants import PayloadVariant
+from tests.meetings.lost import lost_world, play_lost
 from tests.meetings.scripts import ASKS, host_alone, long_meeting
 from tests.meetings.world import World, make_world
 
@@ -234,9 +235,6 @@ async def test_transcript_arriving_after_call_ended_reaches_the_notes(asks: Worl
     assert "venue" in orjson.dumps(notes["actionItems"]).decode()
 
 
-TINY = host_alone('at = 1.0\nwho = "Kim Tran"\nsay = "Hello there."', "after = 1.0\nend = true")
-
-
 def _refusal_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
     return [
         r.msg
@@ -249,18 +247,9 @@ async def test_a_wrong_webhook_secret_is_counted_logged_and_explained(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    world = await make_world(tmp_path, script=TINY, poll_interval_s=0.2)  # type: ignore[arg-type]
+    world = await lost_world(tmp_path)
     try:
-        r = await world.api.post(
-            f"integration/recall/{world.integration_id}/update",
-            {"webhookSecret": "whsec_" + "A" * 32},
-        )
-        assert r.status_code == 200, r.text
-        started = await world.initiate()
-        await world.sim.wait_until_done(started["bot"]["id"], timeout=60)
-        async with asyncio.timeout(20):
-            while not (await _notes(world, started["sessionId"])).get("summary"):
-                await world.settle()
+        started = await play_lost(world)
         session = await world.session(started["sessionId"])
         notes = await _notes(world, started["sessionId"])
     finally:
