@@ -209,6 +209,26 @@ async def test_a_late_joining_call_after_fatal_keeps_the_failure(world: World) -
     )
 
 
+async def test_a_status_confirmed_after_done_keeps_recalls_reason(tmp_path: Path) -> None:
+    # Unsigned status webhooks are confirmed by asking Recall; the first to arrive after the
+    # leave is done's, so Recall's answer already ends with done: call_ended and its reason
+    # come from the bot's status history.
+    world = await make_world(tmp_path, script=long_meeting(), signed=False, speed=20)  # type: ignore[arg-type]
+    try:
+        world.sim.faults.late_status("call_ended", after="done")
+        started = await world.initiate()
+        sid, bot_id = started["sessionId"], started["bot"]["id"]
+        await _delivered(world, bot_id, "bot.in_call_recording")
+        await world.api.post(f"integration/recall/{world.integration_id}/session/{sid}/leave", {})
+        await world.finish(bot_id)
+        await _delivered(world, bot_id, "bot.call_ended")
+        session = await world.session(sid)
+    finally:
+        await world.aclose()
+
+    assert (session["status"], session["statusReason"]) == ("ended", "bot_received_leave_call")
+
+
 async def test_late_names_and_emails_reach_participants_and_turns(asks: World) -> None:
     asks.sim.faults.late_names()
 

@@ -49,7 +49,7 @@ from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.domain.voice import is_own_speech
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWork
-from delegate.services.recall_port import RecallError
+from delegate.services.recall_port import BotStatus, RecallError
 from delegate.services.session_state import SessionState
 from delegate.services.webhook_events import (
     PendingEvent,
@@ -348,10 +348,22 @@ async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> N
     if bot is None or bot.status is None:
         return
     async with ports.uow() as tx:
-        status = bot.status
-        await record_polled_status(
-            tx, ports, session, status.code, status.sub_code, status.created_at
+        await record_polled_changes(tx, ports, session, bot.status_changes)
+
+
+async def record_polled_changes(
+    tx: UnitOfWork, ports: MeetingPorts, session: MeetingSession, changes: list[BotStatus]
+) -> bool:
+    """Store every status change Recall lists for the bot, not only the last: a poll that
+    comes after ``done`` still brings ``call_ended`` and its reason. Changes stored before are
+    deduplicated, and older ones than the status applied are skipped by the drain."""
+    new = False
+    for change in changes:
+        stored = await record_polled_status(
+            tx, ports, session, change.code, change.sub_code, change.created_at
         )
+        new = new or stored
+    return new
 
 
 async def record_polled_status(
