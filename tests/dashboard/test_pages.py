@@ -4,6 +4,7 @@ its filter and pages, a 1,000-turn meeting in one request, notes and transcript 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import httpx2
 import pytest
 
 from delegate.domain.meeting import Turn, TurnSource
+from tests.meetings.lost import lost_world, play_lost
 from tests.meetings.world import PUBLIC, World, make_world
 
 
@@ -162,3 +164,23 @@ async def test_notes_and_every_transcript_format_download(
         r = await browser.get(f"/meetings/{session_id}/transcript.{fmt}")
         assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
         assert "Priya" in r.text, fmt
+
+
+async def test_a_meeting_lost_to_a_wrong_webhook_secret_says_so(tmp_path: Path) -> None:
+    lost = await lost_world(tmp_path)
+    try:
+        session_id = (await play_lost(lost))["sessionId"]
+        http = lost.api.http
+        http.cookies.set("delegate_session", lost.api.token)
+        meeting = (await http.get(f"/meetings/{session_id}")).text
+        notes = (await http.get(f"/meetings/{session_id}/notes")).text
+    finally:
+        await lost.aclose()
+
+    shown = " ".join(re.sub(r"<[^>]+>", " ", meeting).split())
+    assert re.search(
+        r"Deliveries refused: \d+ \(bad signature\); check the integration's webhookSecret",
+        html.unescape(shown),
+    )
+    summary = re.search(r'<p id="summary">([^<]*)</p>', notes)
+    assert summary and html.unescape(summary.group(1)).startswith("No transcript: ")
