@@ -93,7 +93,9 @@ class Frames:
             str(part)
             for part in (
                 live.status(data["status"], data["reason"], True),
-                live.step({"at": data["at"], "code": data["code"]}, True),
+                live.step(
+                    {"event_id": data["eventId"], "at": data["at"], "code": data["code"]}, True
+                ),
                 live.controls(session_id, active, csrf, True),
             )
         )

@@ -234,7 +234,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         if not event.verified:
             state.confirm_status = True
             return
-        _apply_status(ports, state, event)
+        _apply_status(ports, state, event, ev.id)
 
 
 async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
@@ -264,7 +264,7 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     state.known.last_turn = turn
 
 
-def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
+def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, event_id: int) -> None:
     current = state.status
     ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
     new = next_status(current, event.code, event.sub_code, ever)
@@ -283,7 +283,7 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
     state.live.append(
-        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms(), event_id)
     )
 
 
