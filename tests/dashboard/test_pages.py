@@ -96,6 +96,22 @@ async def test_bots_are_created_edited_and_deleted(
     assert (await browser.get(bot_path)).status_code == 404
 
 
+async def test_a_bots_meta_is_edited_as_a_json_object(
+    world: World, browser: httpx2.AsyncClient
+) -> None:
+    created = await _post(browser, "/bots", {"name": "Tagged", "meta": '{"team": "sales"}'})
+    bot_path = created.headers["location"]
+    fetch = f"bot/{bot_path.rsplit('/', 1)[-1]}/fetch"
+    assert (await world.api.get(fetch)).json()["meta"] == {"team": "sales"}
+    assert '"team": "sales"' in (await browser.get(bot_path)).text
+    not_an_object = await _post(browser, bot_path, {"name": "Tagged", "meta": "[1, 2]"})
+    assert not_an_object.status_code == 400 and "JSON object" in not_an_object.text
+    assert (await world.api.get(fetch)).json()["meta"] == {"team": "sales"}
+    emptied = await _post(browser, bot_path, {"name": "Tagged", "meta": ""})
+    assert emptied.status_code == 303
+    assert not (await world.api.get(fetch)).json()["meta"]
+
+
 async def test_integration_secrets_are_write_only(
     world: World, browser: httpx2.AsyncClient
 ) -> None:
@@ -115,6 +131,20 @@ async def test_integration_secrets_are_write_only(
     await _post(browser, path, {"name": "Team renamed", "clear": "apiKey"})
     fetched = (await world.api.get(f"integration/recall/{path.rsplit('/', 1)[-1]}/fetch")).json()
     assert fetched["apiKeySet"] is False
+    assert fetched["botId"] == world.bot_id
+
+
+async def test_an_integrations_bot_is_unlinked_by_choosing_none(
+    world: World, browser: httpx2.AsyncClient
+) -> None:
+    created = await _post(browser, "/integrations", {"name": "Linked", "botId": world.bot_id})
+    path = created.headers["location"]
+    fetch = f"integration/recall/{path.rsplit('/', 1)[-1]}/fetch"
+    assert (await world.api.get(fetch)).json()["botId"] == world.bot_id
+    unlinked = await _post(browser, path, {"name": "Linked", "botId": ""})
+    assert unlinked.status_code == 303
+    assert (await world.api.get(fetch)).json()["botId"] is None
+    assert f'value="{world.bot_id}" selected' not in (await browser.get(path)).text
 
 
 async def test_the_meetings_list_filters_by_status_and_pages(

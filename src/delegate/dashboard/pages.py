@@ -116,7 +116,7 @@ async def meeting_page(
         turns=[turn_event(t).data for t in view.turns],
         replies_by_turn=replies_by_turn,
         participants=[participant_event(p).data for p in view.participants],
-        history=[{"at": h.at_ms, "code": h.code} for h in view.history],
+        history=[{"event_id": h.event_id, "at": h.at_ms, "code": h.code} for h in view.history],
     )
 
 

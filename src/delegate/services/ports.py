@@ -183,7 +183,7 @@ class EventRepository(Protocol):
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
 
-    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+    async def status_history(self, session_id: str) -> list[tuple[int, str, int]]:
         """The verified status events (webhooks and polls) as (event name, received at)."""
         ...
 

@@ -227,7 +227,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         if not event.verified:
             state.confirm_status = True
             return
-        _apply_status(ports, state, event)
+        _apply_status(ports, state, event, ev.id)
 
 
 def _placed(state: _State, event: TranscriptFinal) -> tuple[float, float]:
@@ -295,7 +295,7 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     state.known.last_turn = turn
 
 
-def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
+def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, event_id: int) -> None:
     current = state.status
     last_at = state.changes.get("status_at", state.session.status_at)
     if event.at_ms is not None and last_at is not None and event.at_ms < last_at:
@@ -328,7 +328,7 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
     state.live.append(
-        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms(), event_id)
     )
 
 

@@ -380,17 +380,17 @@ class SqlEventRepository:
             inserted.discard(key)  # the same delivery twice in one batch: only the first is new
         return new
 
-    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+    async def status_history(self, session_id: str) -> list[tuple[int, str, int]]:
         t = session_events
         stmt = (
-            select(t.c.event, t.c.received_at)
+            select(t.c.id, t.c.event, t.c.received_at)
             .where(
                 t.c.session_id == session_id,
                 t.c.kind.in_([EventKind.STATUS.value, EventKind.POLL.value]),
             )
             .order_by(t.c.id)
         )
-        return [(r.event, r.received_at) for r in await self._conn.execute(stmt)]
+        return [(r.id, r.event, r.received_at) for r in await self._conn.execute(stmt)]
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
         rows = await self._conn.rows(
