@@ -38,7 +38,7 @@ CORPUS = Path(__file__).parent / "corpus"
 BOT_NAME = "Ada"
 GAP_S = 1.6
 """Between two turns: longer than the pause that ends a speech turn (1.5 s)."""
-ANSWER_GAP_S = 12.0
+ANSWER_GAP_S = 20.0
 """After a turn meant for the bot: time for its answer to arrive in the meeting."""
 START_S = 2.0
 SPLITS = ("tune", "holdout")

@@ -173,11 +173,16 @@ def _same_person(expected: str | None, owner: object) -> bool:
 
 
 def _match(
-    expected: Sequence[Expected], listed: Sequence[str]
+    expected: Sequence[Expected], listed: Sequence[str], owners: Sequence[object] = ()
 ) -> tuple[list[int | None], list[bool]]:
-    """For each listed item the expected item it matches (or None), and which expected
-    items were found at all."""
-    which = [next((i for i, e in enumerate(expected) if e.matches(text)), None) for text in listed]
+    """For each listed item the expected item it matches (or None), one of the same owner
+    first, and which expected items were found at all."""
+    which: list[int | None] = []
+    for n, text in enumerate(listed):
+        hits = [i for i, e in enumerate(expected) if e.matches(text)]
+        owner = owners[n] if n < len(owners) else None
+        mine = [i for i in hits if _same_person(expected[i].owner, owner)]
+        which.append((mine or hits or [None])[0])
     found = [any(w == i for w in which) for i in range(len(expected))]
     return which, found
 
@@ -197,7 +202,7 @@ def _score_notes(meeting: Meeting, notes: dict[str, Any], score: Score) -> None:
             score.mistakes.append(f"{meeting.name}: decision not in notes: {expected.words}")
     items = list(notes.get("actionItems") or [])
     texts = [str(i.get("text", "")) for i in items]
-    which, found = _match(meeting.actions, texts)
+    which, found = _match(meeting.actions, texts, [i.get("owner") for i in items])
     score.items_expected += len(meeting.actions)
     score.items_found += sum(found)
     score.items_listed += len(items)

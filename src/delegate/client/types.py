@@ -163,6 +163,7 @@ class Transcript(Model):
 class ActionItem(Model):
     text: str
     owner: str | None = None
+    due: str | None = None
 
 
 class Notes(Model):
