@@ -68,4 +68,6 @@ async def test_llm_brain_answers_acts_and_writes_notes(tmp_path: Path) -> None:
     assert "Answer questions about the budget." in first["messages"][0]["content"]
     assert {t["function"]["name"] for t in first["tools"]} >= {"send_chat_message", "leave_meeting"}
     assert got_notes["summary"] == "Budget review for the offsite."
-    assert got_notes["actionItems"] == [{"owner": "Lee Park", "text": "Book the venue by Friday"}]
+    assert got_notes["actionItems"] == [
+        {"owner": "Lee Park", "text": "Book the venue by Friday", "due": "friday"}
+    ]

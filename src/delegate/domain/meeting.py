@@ -103,6 +103,8 @@ class BrainContext:
     trigger: Turn
     model: str = ""
     search: TranscriptSearch | None = None
+    reason: str = ""
+    """Why the rules took the trigger as meant for the bot (``addressing.Reason``)."""
 
 
 @dataclass(frozen=True)
