@@ -1,10 +1,12 @@
 """The benchmark command line.
 
 python -m bench run [--quick] [--db sqlite|postgres] [--pg-url URL] [--out bench/results]
-                    [--only ingest,reaction,meeting,scale] [--meetings N] [--seconds S] ...
+                    [--only ingest,reaction,sse,meeting,scale] [--meetings N] [--seconds S] ...
+python -m bench webhooks [--quick] [--db ...] [--meetings N] [--seconds S]   # = run --only webhooks
 python -m bench bare --port P                 # the bare ASGI endpoint (used by ``run``)
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
 python -m bench cli-startup [--runs N]        # ``delegate --help`` against ``python -c pass``
+python -m bench voice [--questions N] [--voice V]  # speech end -> first spoken audio; synthesis RTF
 python -m bench quality [--local-model] [--llm-base-url URL --llm-model M] [--mistakes]
                                               # conversational quality (docs/quality.md)
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench import processes, procstat, report
-from bench.options import BENCHMARKS, Options
+from bench.options import BENCHMARKS, DEFAULT_BENCHMARKS, Options
 
 T = TypeVar("T")
 
@@ -56,6 +58,60 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the benchmarks; write JSON and a markdown table")
+    hooks = sub.add_parser("webhooks", help="webhook delivery and its cost (run --only webhooks)")
+    for command in (run, hooks):
+        _run_options(command)
+    bare = sub.add_parser("bare", help="serve the bare ASGI endpoint")
+    bare.add_argument("--port", type=int, required=True)
+    bare.add_argument("--uvloop", action="store_true", help="serve on uvloop instead of asyncio")
+    length = sub.add_parser("meeting-length", help="process one synthetic meeting, print JSON")
+    length.add_argument("--minutes", type=float, required=True)
+    length.add_argument("--data-dir", type=Path, required=True)
+    length.add_argument("--db-url")
+    length.add_argument("--budget-s", type=float, default=300.0)
+    sink = sub.add_parser("sink", help="serve a webhook receiver (used by ``webhooks``)")
+    sink.add_argument("--port", type=int, required=True)
+    sink.add_argument("--record", type=Path, required=True)
+    sink.add_argument("--hang", action="store_true", help="never answer an event")
+    startup = sub.add_parser("cli-startup", help="time delegate --help against python -c pass")
+    startup.add_argument("--runs", type=int, default=15)
+    voice = sub.add_parser("voice", help="speech end to first audio at Recall; synthesis speed")
+    voice.add_argument("--questions", type=int, default=30)
+    voice.add_argument("--voice", default="piper", help="engine or engine:name (default piper)")
+    voice.add_argument("--no-pin", action="store_true", help="do not pin server and load to cores")
+    again = sub.add_parser("report", help="print the markdown of a results JSON file again")
+    again.add_argument("json", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "bare":
+        from bench.bare_app import serve
+
+        serve(args.port, uvloop=args.uvloop)
+    elif args.command == "sink":
+        from bench.webhooks import serve_sink
+
+        serve_sink(args.port, args.record, args.hang)
+    elif args.command == "report":
+        import orjson
+
+        print(report.markdown(orjson.loads(args.json.read_bytes())))
+    elif args.command == "cli-startup":
+        from bench import cli_startup
+
+        cli_startup.main(args.runs)
+    elif args.command == "voice":
+        from bench import voice as voice_bench
+
+        voice_bench.main(args.questions, args.voice, pin=not args.no_pin)
+    elif args.command == "meeting-length":
+        from bench import meeting_length
+
+        meeting_length.child(args.minutes, args.data_dir, args.db_url, args.budget_s)
+    else:
+        sys.exit(_run(args))
+
+
+def _run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument("--quick", action="store_true", help="small and short (under a minute)")
     run.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     run.add_argument(
@@ -73,43 +129,13 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--workers", default="1,2,4", help="worker counts for scale-out")
     run.add_argument("--no-pin", action="store_true", help="do not pin server and load to cores")
     run.add_argument("--keep", action="store_true", help="keep the work directory (logs, DBs)")
-    bare = sub.add_parser("bare", help="serve the bare ASGI endpoint")
-    bare.add_argument("--port", type=int, required=True)
-    bare.add_argument("--uvloop", action="store_true", help="serve on uvloop instead of asyncio")
-    length = sub.add_parser("meeting-length", help="process one synthetic meeting, print JSON")
-    length.add_argument("--minutes", type=float, required=True)
-    length.add_argument("--data-dir", type=Path, required=True)
-    length.add_argument("--db-url")
-    length.add_argument("--budget-s", type=float, default=300.0)
-    startup = sub.add_parser("cli-startup", help="time delegate --help against python -c pass")
-    startup.add_argument("--runs", type=int, default=15)
-    again = sub.add_parser("report", help="print the markdown of a results JSON file again")
-    again.add_argument("json", type=Path)
-    args = parser.parse_args(argv)
-
-    if args.command == "bare":
-        from bench.bare_app import serve
-
-        serve(args.port, uvloop=args.uvloop)
-    elif args.command == "report":
-        import orjson
-
-        print(report.markdown(orjson.loads(args.json.read_bytes())))
-    elif args.command == "cli-startup":
-        from bench import cli_startup
-
-        cli_startup.main(args.runs)
-    elif args.command == "meeting-length":
-        from bench import meeting_length
-
-        meeting_length.child(args.minutes, args.data_dir, args.db_url, args.budget_s)
-    else:
-        sys.exit(_run(args))
 
 
 def _run(args: argparse.Namespace) -> int:
     defaults = QUICK if args.quick else FULL
-    only = tuple(args.only.split(",")) if args.only else BENCHMARKS
+    only = tuple(args.only.split(",")) if args.only else DEFAULT_BENCHMARKS
+    if args.command == "webhooks":
+        only = ("webhooks",)
     unknown = set(only) - set(BENCHMARKS)
     if unknown:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -201,6 +227,14 @@ def _benchmark(name: str) -> Callable[[Options], Coroutine[Any, Any, dict[str, A
         from bench import reaction
 
         return reaction.run
+    if name == "webhooks":
+        from bench import webhooks
+
+        return webhooks.run
+    if name == "sse":
+        from bench import sse
+
+        return sse.run
     if name == "meeting":
         from bench import meeting_length
 

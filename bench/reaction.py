@@ -123,7 +123,11 @@ async def run(opts: Options) -> dict[str, Any]:
     return out
 
 
-async def _measure(opts: Options, name: str, background: int) -> dict[str, Any]:
+async def _measure(
+    opts: Options, name: str, background: int, webhook_url: str | None = None
+) -> dict[str, Any]:
+    """One reaction run; with ``webhook_url`` the account has an endpoint there, receiving
+    every event of the meeting (``bench/webhooks.py`` points it at one that never answers)."""
     with opts.database(name) as (data_dir, db_url):
         fixture = await prepare(bench_settings(data_dir, db_url), background)
         probe = Probe()
@@ -149,7 +153,11 @@ async def _measure(opts: Options, name: str, background: int) -> dict[str, Any]:
         )
         sim_task = asyncio.create_task(sim_server.serve())
         env = server_env(
-            data_dir, db_url, port, DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}"
+            data_dir,
+            db_url,
+            port,
+            DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}",
+            DELEGATE_WEBHOOKS__ALLOW_PRIVATE_ADDRESSES="true",
         )
         server = processes.start(
             "delegate serve",
@@ -180,6 +188,13 @@ async def _measure(opts: Options, name: str, background: int) -> dict[str, Any]:
                 await asyncio.sleep(1.0)
             started = time.perf_counter()
             async with httpx2.AsyncClient(base_url=server.base_url, timeout=30) as api:
+                if webhook_url:
+                    hook = await api.post(
+                        "/v1/webhook/create",
+                        json={"url": webhook_url},
+                        headers={"Authorization": f"Bearer {fixture.api_token}"},
+                    )
+                    hook.raise_for_status()
                 r = await api.post(
                     f"/v1/integration/recall/{fixture.integration_id}/initiate",
                     json={"meetingUrl": "https://zoom.us/j/1234567890", "text": "Take notes."},

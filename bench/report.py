@@ -7,6 +7,8 @@ from typing import Any
 
 import orjson
 
+from bench import sse
+
 FLAT = 1.25
 """A per-turn ratio (end of a long meeting over the start) up to this counts as flat: the
 machine's noise between two halves of one run is about that large."""
@@ -54,8 +56,10 @@ def markdown(results: dict[str, Any]) -> str:
         ("ingest", _ingest),
         ("breakdown", _breakdown),
         ("reaction", _reaction),
+        ("sse", lambda part: sse.section(part, _num)),
         ("meeting", _meeting),
         ("scale", _scale),
+        ("webhooks", _webhooks),
     ):
         if name in b:
             lines += section(b[name]) if _usable(b[name]) else _problem(name, b[name])
@@ -70,8 +74,10 @@ TITLES = {
     "ingest": "Ingest",
     "breakdown": "Where the server's time goes",
     "reaction": "Reaction",
+    "sse": "SSE fan-out",
     "meeting": "Meeting length",
     "scale": "Scale-out",
+    "webhooks": "Webhooks",
 }
 
 
@@ -126,6 +132,8 @@ def _targets(b: dict[str, Any]) -> list[str]:
             f"({rea['idle']['unanswered']} unanswered) | - "
             f"| {_met(p99 is not None and p99 < 100 and not rea['idle']['unanswered'])} |"
         )
+    if _usable(b.get("sse", {})):
+        rows += sse.target_rows(b["sse"], _num, _met)
     mee = b.get("meeting", {})
     if _usable(mee):
         r = mee["ratios"]
@@ -392,3 +400,40 @@ def _dig(data: dict[str, Any], path: tuple[str, ...]) -> Any:
             return None
         data = data[key]
     return data
+
+
+def _webhooks(w: dict[str, Any]) -> list[str]:
+    none, one, r = w["no_endpoint"], w["endpoint"], w["ratios"]
+    lat, rea = one["commit_to_2xx"], w["reaction"]
+    quiet, hanging = rea["no_endpoint"]["reaction"], rea["hanging_endpoint"]["reaction"]
+    return [
+        "### Webhooks",
+        "",
+        f"{w['meetings']:,} concurrent meetings (paced, {w['seconds']:g} s), each way on a fresh "
+        "database; the endpoint is a process of its own that answers 204.",
+        "",
+        "| | No endpoint | One endpoint, every event | Ratio |",
+        "| --- | --- | --- | --- |",
+        f"| Ingest events/s | {_num(none['load']['events_per_s'])} "
+        f"| {_num(one['load']['events_per_s'])} | {_num(r['events_per_s'], 'x', 3)} |",
+        f"| Ack p99 | {_num(none['load']['ack_latency']['p99_ms'], ' ms')} "
+        f"| {_num(one['load']['ack_latency']['p99_ms'], ' ms')} | {_num(r['ack_p99'], 'x', 3)} |",
+        f"| Processing caught up after the load | {_num(none['drain_after_load_s'], ' s')} "
+        f"| {_num(one['drain_after_load_s'], ' s')} | {_num(r['catch_up_s'], 'x', 3)} |",
+        "",
+        f"Delivered {one['delivered']:,} of {one['webhook_deliveries_written']:,} events "
+        f"({_num(one['delivered_per_s_during_load'])}/s during the load, written at "
+        f"{_num(one['written_per_s'])}/s), the last {_num(one['all_delivered_after_load_s'], ' s')}"
+        f" after the load; commit to the receiver's 2xx p50 {_num(lat['p50_ms'], ' ms')}, "
+        f"p99 {_num(lat['p99_ms'], ' ms')}, max {_num(lat['max_ms'], ' ms')}.",
+        "",
+        "| Reaction (chat question to the reply at Recall) | p50 | p99 | unanswered |",
+        "| --- | --- | --- | --- |",
+        f"| No endpoint | {_num(quiet['p50_ms'], ' ms')} | {_num(quiet['p99_ms'], ' ms')} "
+        f"| {rea['no_endpoint']['unanswered']} |",
+        f"| An endpoint that never answers | {_num(hanging['p50_ms'], ' ms')} "
+        f"| {_num(hanging['p99_ms'], ' ms')} | {rea['hanging_endpoint']['unanswered']} |",
+        f"| Ratio | {_num(rea['ratios']['p50'], 'x', 3)} | {_num(rea['ratios']['p99'], 'x', 3)} "
+        "| |",
+        "",
+    ]

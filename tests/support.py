@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +127,7 @@ def delegate_env(settings: Settings) -> dict[str, str]:
     """The ``DELEGATE_*`` variables that give a ``delegate`` command the same settings: the
     data directory and every grouped setting that differs from its default."""
     env = {"DELEGATE_DATA_DIR": str(settings.data_dir)}
-    for group in ("db", "recall", "llm", "api", "worker", "secrets"):
+    for group in ("db", "recall", "llm", "api", "worker", "secrets", "webhooks"):
         model = getattr(settings, group)
         for name, value in model.model_dump(exclude_defaults=True).items():
             if isinstance(value, SecretStr):
@@ -183,3 +185,22 @@ class Api:
         return await self.http.post(
             f"{self.prefix}/{path}", json={} if body is None else body, headers=self.headers
         )
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    """Wait until something answers HTTP at ``url``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx2.get(url, timeout=2)
+            return
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered at {url}")

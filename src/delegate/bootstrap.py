@@ -20,17 +20,26 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from delegate.adapters.db.engine import create_engine
 from delegate.adapters.db.event_writer import BatchingEventWriter
 from delegate.adapters.db.uow import SqlUnitOfWorkFactory
+from delegate.adapters.live.hub import LiveHub
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
+from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
-from delegate.adapters.recall.mapping import STATE_EVENTS
+from delegate.adapters.recall.mapping import STATE_EVENTS, meeting_event
 from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
+from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
 from delegate.domain.meeting import Brain
+from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
 from delegate.services.polling import poll_active_sessions, polls_per_round
+from delegate.services.ports import Dispatcher, SpeechEngine
 from delegate.services.processing import process_session_events
+from delegate.services.speaking import VoicePorts
+from delegate.services.voices import VoiceCatalog
+from delegate.services.webhook_delivery import WebhookPorts, deliver_due
+from delegate.services.webhooks import WebhookContext, WebhookRules
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +61,36 @@ def uses_llm(settings: Settings) -> bool:
     return mode == "llm" or (mode == "auto" and bool(settings.llm.base_url))
 
 
+def build_voice(settings: Settings, http: httpx2.AsyncClient) -> VoicePorts:
+    """Every text-to-speech engine; each says at bot create/update whether it can run here."""
+    from delegate.adapters.tts.espeak import EspeakEngine
+    from delegate.adapters.tts.openai_speech import OpenAISpeechEngine
+    from delegate.adapters.tts.piper import PiperEngine
+
+    engines: list[SpeechEngine] = [
+        PiperEngine(),
+        EspeakEngine(),
+        OpenAISpeechEngine(settings.voice, http),
+    ]
+    return VoicePorts(VoiceCatalog(engines, settings.voice.default_voice), meeting_event)
+
+
 def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
     if uses_llm(settings):
         from delegate.adapters.llm.openai_brain import OpenAIBrain
 
         return OpenAIBrain(settings.llm, http)
     return OfflineBrain()
+
+
+def build_live_feed(settings: Settings) -> LiveHub:
+    """In-process fan-out on SQLite (one process); on PostgreSQL it also crosses processes."""
+    if settings.is_sqlite:
+        return LiveHub()
+    from delegate.adapters.live.pg_notify import PgLiveHub
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    return PgLiveHub(conninfo(settings.database_url))
 
 
 class BackgroundDispatcher(Protocol):
@@ -91,15 +124,27 @@ def dispatcher_mode(settings: Settings) -> DispatcherMode:
     return choice
 
 
+class WebhookDispatcher(Protocol):
+    """Kicks for webhook endpoints, and what the container needs to run their delivery."""
+
+    async def kick(self, endpoint_id: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def sweep_once(self) -> None: ...
+
+
 class _LateDispatcher:
     """Forwards kicks to the dispatcher built after the ports (they need each other)."""
 
     def __init__(self) -> None:
-        self.target: BackgroundDispatcher | None = None
+        self.target: Dispatcher | None = None
 
-    async def kick(self, session_id: str) -> None:
+    async def kick(self, key: str) -> None:
         if self.target is not None:
-            await self.target.kick(session_id)
+            await self.target.kick(key)
 
 
 @dataclass
@@ -112,6 +157,11 @@ class Container:
     receiver: Receiver
     dispatcher: BackgroundDispatcher
     writer: BatchingEventWriter
+    webhooks: WebhookDispatcher
+    webhook_ports: WebhookPorts
+    webhook_context: WebhookContext
+    live: LiveHub
+    """The live feed of meetings, watched by the dashboard's pages."""
     mode: DispatcherMode = "inprocess"
     """``inprocess``: this process drains sessions and polls statuses. ``procrastinate``: it
     only stores and defers; ``delegate worker`` processes do the rest."""
@@ -125,6 +175,7 @@ class Container:
         sweep of events left unprocessed by an earlier run and status polling."""
         await self.writer.start()
         await self.dispatcher.start()
+        await self.webhooks.start()
         if self.mode == "inprocess":
             self._poller = asyncio.create_task(self._poll_forever(), name="status-poller")
         for hook in self.on_start:
@@ -149,6 +200,7 @@ class Container:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
             self._poller = None
+        await self.webhooks.stop()
         await self.dispatcher.stop()
         await self.writer.stop()
 
@@ -165,6 +217,8 @@ def build(
     recall_http: httpx2.AsyncClient | None = None,
     llm_http: httpx2.AsyncClient | None = None,
     brain: Brain | None = None,
+    webhook_http: httpx2.AsyncClient | None = None,
+    tts_http: httpx2.AsyncClient | None = None,
 ) -> Container:
     """Build the container. Connects to nothing yet; ``start()`` starts background work."""
     engine = create_engine(settings.database_url, settings.db.pool_size, settings.db.echo)
@@ -175,7 +229,12 @@ def build(
     if recall_http is None:
         recall_http = httpx2.AsyncClient(timeout=settings.recall.timeout_s)
         owned.append(recall_http)
+    if tts_http is None:
+        tts_http = httpx2.AsyncClient(timeout=settings.voice.timeout_s)
+        owned.append(tts_http)
     late = _LateDispatcher()
+    late_webhooks = _LateDispatcher()
+    live = build_live_feed(settings)
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -187,7 +246,27 @@ def build(
         transcript_provider=settings.recall.transcript_provider,
         transcript_language=settings.recall.transcript_language,
         context_tokens=settings.llm.context_tokens,
+        webhooks=late_webhooks,
+        voice=build_voice(settings, tts_http),
+        live=live,
     )
+    hooks = settings.webhooks
+    if webhook_http is None:
+        webhook_http = httpx2.AsyncClient(timeout=hooks.timeout_s, follow_redirects=False)
+        owned.append(webhook_http)
+    webhook_ports = WebhookPorts(
+        uow=uow,
+        clock=clock,
+        sender=HttpWebhookSender(webhook_http, hooks.timeout_s, hooks.allow_private_addresses),
+        policy=RetryPolicy(
+            hooks.max_attempts, hooks.retry_base_s, hooks.retry_max_s, hooks.disable_after_s
+        ),
+        concurrency=hooks.concurrency,
+    )
+
+    async def webhook_sweep() -> list[str]:
+        async with uow() as tx:
+            return await tx.webhooks.endpoints_with_pending(clock.now_ms(), 500)
 
     async def sweep() -> list[str]:
         async with uow() as tx:
@@ -206,9 +285,13 @@ def build(
         )
 
         queue_connections = max(4, settings.worker.concurrency + 4)
-        dispatcher = ProcrastinateDispatcher(
-            create_app(settings.database_url, queue_connections), sweep
+        from delegate.adapters.queue.procrastinate_webhooks import (
+            ProcrastinateWebhookDispatcher,
         )
+
+        app = create_app(settings.database_url, queue_connections)
+        dispatcher = ProcrastinateDispatcher(app, sweep)
+        webhooks: WebhookDispatcher = ProcrastinateWebhookDispatcher(app, webhook_sweep)
     else:
         dispatcher = InProcessDispatcher(
             drain=lambda session_id: process_session_events(ports, session_id),
@@ -216,10 +299,16 @@ def build(
             concurrency=settings.worker.concurrency,
             sweep_interval_s=settings.worker.sweep_interval_s,
         )
+        webhooks = InProcessWebhookDispatcher(
+            deliver=lambda endpoint_id: deliver_due(webhook_ports, endpoint_id),
+            sweep=webhook_sweep,
+            sweep_interval_s=settings.worker.sweep_interval_s,
+        )
     late.target = dispatcher
+    late_webhooks.target = webhooks
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
-    return Container(
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), live)
+    container = Container(
         settings=settings,
         engine=engine,
         uow=uow,
@@ -228,6 +317,15 @@ def build(
         receiver=receiver,
         dispatcher=dispatcher,
         writer=writer,
+        webhooks=webhooks,
+        webhook_ports=webhook_ports,
+        webhook_context=WebhookContext(
+            uow, clock, late_webhooks, WebhookRules(hooks.allow_private_addresses)
+        ),
+        live=live,
         mode=mode,
         owned_clients=owned,
     )
+    container.on_start.append(live.start)
+    container.on_stop.append(live.stop)
+    return container

@@ -92,6 +92,38 @@ class WorkerSettings(BaseModel):
     """A worker silent this long counts as dead and its jobs run again elsewhere."""
 
 
+class WebhookSettings(BaseModel):
+    allow_private_addresses: bool = False
+    """Deliver to private, loopback and link-local addresses, and accept http:// for loopback
+    (development only: otherwise an endpoint could reach this server's own network)."""
+    timeout_s: float = 10.0
+    """Time an endpoint has to answer one delivery; a slower one counts as failed and retried."""
+    max_attempts: int = Field(default=12, ge=1)
+    """Attempts per delivery (timeouts, 429 and 5xx are retried; other 4xx are not)."""
+    retry_base_s: float = 2.0
+    """Wait before the first retry; each further retry waits about twice as long (jittered)."""
+    retry_max_s: float = 900.0
+    """Longest wait between two attempts, whatever the endpoint's Retry-After says."""
+    disable_after_s: float = 3 * 24 * 3600.0
+    """An endpoint failing every delivery for this long is disabled (the reason is shown)."""
+    concurrency: int = Field(default=8, ge=1)
+    """Deliveries in flight at once per endpoint (each to a different session)."""
+
+
+class VoiceSettings(BaseModel):
+    default_voice: str | None = None
+    """Voice of bots that name none: ``piper``, ``espeak-ng:en-us``, ``openai:alloy``, ...
+    Default: piper when ``delegate[voice]`` is installed, espeak-ng otherwise."""
+    base_url: str | None = None
+    """OpenAI-compatible server with ``/v1/audio/speech`` (the ``openai`` engine)."""
+    api_key: SecretStr = SecretStr("sk-local")
+    """API key of that server (local servers accept anything)."""
+    model: str = "tts-1"
+    """Speech model asked of that server."""
+    timeout_s: float = 30.0
+    """Timeout of one synthesis request to that server."""
+
+
 class SecretsSettings(BaseModel):
     keys: SecretStr | None = None
     """Encryption keys as ``id:base64key`` separated by commas; the first encrypts."""
@@ -113,7 +145,9 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @property
     def database_url(self) -> str:

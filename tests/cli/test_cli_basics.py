@@ -15,14 +15,14 @@ from typer.testing import CliRunner
 from delegate import __version__
 from delegate.cli import app
 from delegate.cli.options import DEFAULT_BASE_URL
-from delegate.client import DEFAULT_BASE_URL as SDK_BASE_URL
 from delegate.config import Settings
+from delegate_client import DEFAULT_BASE_URL as SDK_BASE_URL
 
 runner = CliRunner()
 TYPE_TAG = re.compile(
     r"<(?:bool|str|int|float|list\[[^\]]*\]|[a-z]+ range|datetime|path|dict[^>]*)>"
 )
-HEAVY = ("sqlalchemy", "fastapi", "alembic", "uvicorn", "httpx2", "rich", "delegate.demo")
+HEAVY = ("sqlalchemy", "fastapi", "alembic", "uvicorn", "httpx2", "rich", "delegate.demo", "mcp")
 
 
 def command_paths() -> Iterator[list[str]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import httpx2
 import pytest
+
+from tests.support import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_S = 5.0
@@ -47,12 +48,6 @@ def quickstart_commands() -> list[str]:
         commands.append(pending + line)
         pending = ""
     return commands
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Shell:
@@ -96,17 +91,6 @@ class Shell:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
         self.log.close()
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx2.get(url, timeout=2)
-            return
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing answered at {url}")
 
 
 def created_id(output: str, noun: str) -> str:

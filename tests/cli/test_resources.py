@@ -166,3 +166,15 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot reach http://127.0.0.1:{port}")
     assert "CONNECTION_FAILED" in result.stderr
+
+
+async def test_the_cli_sets_and_shows_how_a_bot_answers(cli: CliDriver) -> None:
+    created = await cli("bot", "create", "--name", "Ada", "--reply-mode", "both", "--json")
+    bot_id = json.loads(created.stdout)["id"]
+    updated = await cli("bot", "update", bot_id, "--voice", "espeak-ng:en-gb")
+    refused = await cli("bot", "update", bot_id, "--voice", "espeak-ng:nowhere")
+    shown = json.loads((await cli("bot", "show", bot_id, "--json")).stdout)
+
+    assert created.exit_code == 0 and updated.exit_code == 0, updated.output
+    assert refused.exit_code == 1 and "nowhere" in refused.stderr
+    assert shown["replyMode"] == "both" and shown["voice"] == "espeak-ng:en-gb"

@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 from delegate.adapters.db.migrate import upgrade
 from delegate.api.app import create_app
 from delegate.bootstrap import build
-from delegate.client import AsyncDelegate, Delegate
 from delegate.config import Settings
 from delegate.services.accounts import create_token
+from delegate_client import AsyncDelegate, Delegate
 from tests.meetings.world import World, make_world
 
 

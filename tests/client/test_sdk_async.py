@@ -7,7 +7,8 @@ import asyncio
 
 import pytest
 
-from delegate.client import (
+from delegate.sim import ChatSent, LeaveRequested, OutputMedia, RecordingCommand
+from delegate_client import (
     AsyncDelegate,
     BadGateway,
     BadRequest,
@@ -18,7 +19,6 @@ from delegate.client import (
     TimedOut,
     Transcript,
 )
-from delegate.sim import ChatSent, LeaveRequested, OutputMedia, RecordingCommand
 from tests.client.inprocess import bridged_client
 from tests.meetings.scripts import long_meeting
 from tests.meetings.world import World
@@ -115,11 +115,11 @@ async def test_a_delegate_steered_from_initiate_to_notes(
     assert any(t.by_bot and t.text == "Hello from the SDK" for t in transcript.items)
     first = next(t for t in transcript.items if not t.by_bot)
     assert "Status item number" in first.text and first.speaker in {"Kim Tran", "Lee Park"}
-    text = await sessions.transcript(sid, "text")
+    text = await sessions.transcript_text(sid)
     assert first.text in text
-    assert first.text in await sessions.transcript(sid, format="markdown")
-    assert (await sessions.transcript(sid, "vtt")).startswith("WEBVTT")
-    assert "-->" in await sessions.transcript(sid, "srt")
+    assert first.text in await sessions.transcript_text(sid, format="markdown")
+    assert (await sessions.transcript_text(sid, "vtt")).startswith("WEBVTT")
+    assert "-->" in await sessions.transcript_text(sid, "srt")
 
     notes = await sessions.notes(sid)
     assert notes.status == "ready" and notes.summary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from delegate.client import (
+from delegate_client import (
     BadRequest,
     Bot,
     Conflict,

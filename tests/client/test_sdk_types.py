@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from delegate.adapters.recall.signatures import new_secret, sign_headers
 from delegate.api import schemas, session_schemas
-from delegate.client import SignatureError, types, verify_webhook
+from delegate_client import SignatureError, types, verify_webhook
 
 PAIRS: list[tuple[type[BaseModel], type[types.Model]]] = [
     (schemas.IdOut, types.IdResult),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from delegate.client import AsyncDelegate, TimedOut
+from delegate_client import AsyncDelegate, TimedOut
 from tests.meetings.world import World
 
 MEETING = "https://zoom.us/j/1234567890"

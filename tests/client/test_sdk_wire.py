@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import httpx2
 import pytest
 
-from delegate.client import (
+from delegate_client import (
     BadGateway,
     ConnectionFailed,
     Delegate,

@@ -9,6 +9,8 @@ from tests.contract.live import Seeded
 
 RULES_BEYOND_THE_SCHEMA = (
     "listBots",
+    "createBot",
+    "updateBot",
     "listRecallIntegrations",
     "listRecallSessions",
     "initiateRecall",
@@ -16,6 +18,11 @@ RULES_BEYOND_THE_SCHEMA = (
     "startRecallSessionScreenshare",
     "recallWebhook",
     "setupRecallIntegration",
+    # A URL must be https to a public address: rules of the server, not of the schema.
+    "createWebhook",
+    "updateWebhook",
+    "listWebhooks",
+    "listWebhookDeliveries",
     *(
         f"recallSession_{action}"
         for action in (
@@ -75,7 +82,16 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
         "[dictionaries.bots]",
         f"values = {_toml([seeded.bot_id])}",
         "",
+        "[dictionaries.webhooks]",
+        f"values = {_toml([seeded.webhook_id])}",
+        "[dictionaries.deliveries]",
+        f"values = {_toml([seeded.delivery_id])}",
+        "[dictionaries.spare-webhooks]",
+        f"values = {_toml(seeded.spare_webhook_ids)}",
+        "",
         "[parameters]",
+        '"path.webhookId" = { dictionary = "webhooks", probability = 0.9 }',
+        '"path.deliveryId" = { dictionary = "deliveries", probability = 0.9 }',
         '"path.integrationId" = { dictionary = "integrations", probability = 0.9 }',
         '"path.sessionId" = { dictionary = "sessions", probability = 0.9 }',
         '"path.botId" = { dictionary = "bots", probability = 0.9 }',
@@ -109,6 +125,11 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
         "[operations.parameters]",
         '"path.integrationId" = { dictionary = "spare-integrations", probability = 0.9 }',
         "",
+        "[[operations]]",
+        'include-operation-id = ["updateWebhook", "deleteWebhook"]',
+        "[operations.parameters]",
+        '"path.webhookId" = { dictionary = "spare-webhooks", probability = 0.9 }',
+        "",
         "[dictionaries.pages]",
         f"values = {_toml(['https://example.com/deck'])}",
         "[[operations]]",
@@ -127,7 +148,7 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
         # field: a cursor naming no item, a link of no supported meeting platform, a joinAt
         # outside the window, a recipient or page not allowed on this platform, a payload that
         # is no Recall status webhook, or an integration left without its apiKey (which setup
-        # needs too).
+        # needs too), or a voice this server cannot speak (an engine or voice name not installed).
         "[[operations]]",
         f"include-operation-id = {_toml(list(RULES_BEYOND_THE_SCHEMA))}",
         "[operations.checks.positive_data_acceptance]",

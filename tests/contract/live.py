@@ -65,6 +65,9 @@ class Seeded:
     spare_bot_ids: list[str]
     spare_integration_ids: list[str]
     """Records nothing else uses, for the delete operations."""
+    webhook_id: str
+    delivery_id: str
+    spare_webhook_ids: list[str]
 
 
 def _env(data_dir: Path, api_port: int, sim_port: int, db_url: str | None) -> dict[str, str]:
@@ -176,6 +179,14 @@ async def _seed(serve: Server, sim: Server, token: str, receiver_token: str) -> 
         ]
         spare_bots = [await bot(f"Spare {n}") for n in range(3)]
         spare_integrations = [await integration(f"Spare {n}", bot_id) for n in range(3)]
+
+        async def webhook() -> str:
+            body = {"url": "https://hooks.example.com/delegate"}
+            return (await _ok(api.post("/webhook/create", json=body)))["id"]
+
+        webhook_id = await webhook()
+        delivery_id = (await _ok(api.post(f"/webhook/{webhook_id}/test", json={})))["deliveryId"]
+        spare_webhooks = [await webhook() for _ in range(3)]
     return Seeded(
         base_url=serve.base_url,
         token=token,
@@ -187,6 +198,9 @@ async def _seed(serve: Server, sim: Server, token: str, receiver_token: str) -> 
         leave_session_id=sessions[1]["sessionId"],
         spare_bot_ids=spare_bots,
         spare_integration_ids=spare_integrations,
+        webhook_id=webhook_id,
+        delivery_id=delivery_id,
+        spare_webhook_ids=spare_webhooks,
     )
 
 

@@ -64,6 +64,17 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+def token_for(env: dict[str, str]) -> str:
+    """A token of account ``ops``, made by ``delegate token create`` with ``env``."""
+    return subprocess.run(
+        [sys.executable, "-m", "delegate", "token", "create", "--account", "ops"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
+
+
 async def wait_healthy(base: str, timeout: float = 20) -> None:
     async with httpx2.AsyncClient() as client, asyncio.timeout(timeout):
         while True:
@@ -86,13 +97,7 @@ async def test_sigkill_mid_meeting_loses_no_event_and_sends_no_duplicate(tmp_pat
         DELEGATE_API__PUBLIC_URL=base,
         DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}",
     )
-    token = subprocess.run(
-        [sys.executable, "-m", "delegate", "token", "create", "--account", "ops"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()[0]
+    token = token_for(env)
     secret = new_secret()
     server = start_server(env)
     outbound = httpx2.AsyncClient()

@@ -15,7 +15,7 @@ from delegate.adapters.db.migrate import upgrade
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
-from delegate.config import ApiSettings, RecallSettings
+from delegate.config import ApiSettings, RecallSettings, VoiceSettings, WebhookSettings
 from delegate.domain.meeting import Brain
 from delegate.services.accounts import create_token
 from delegate.sim import ChatSent, Simulator
@@ -98,6 +98,8 @@ async def make_world(
     brain: Brain | None = None,
     bot_name: str = "Ada",
     poll_interval_s: float = 3600,
+    webhooks: WebhookSettings | None = None,
+    voice: VoiceSettings | None = None,
 ) -> World:
     settings = make_settings(
         tmp_path,
@@ -105,6 +107,8 @@ async def make_world(
             base_url="http://sim", max_retry_wait_s=0.05, poll_interval_s=poll_interval_s
         ),
         api=ApiSettings(public_url=PUBLIC),
+        webhooks=webhooks or WebhookSettings(),
+        voice=voice or VoiceSettings(),
     )
     await asyncio.to_thread(upgrade, settings.database_url)
     proxy, sim_proxy = _AppProxy(), _AppProxy()

@@ -22,7 +22,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from delegate.adapters.db.engine import normalise_url
 from delegate.adapters.recall.signatures import new_secret
 from delegate.bootstrap import build
-from delegate.config import ApiSettings, RecallSettings, Settings, WorkerSettings
+from delegate.config import (
+    ApiSettings,
+    RecallSettings,
+    Settings,
+    WebhookSettings,
+    WorkerSettings,
+)
 from delegate.services.accounts import create_token
 from delegate.sim import Simulator
 from delegate.sim.simulator import ScriptSource
@@ -48,6 +54,8 @@ def cluster_settings(tmp_path: Path) -> Settings:
             heartbeat_s=HEARTBEAT_S,
             stalled_after_s=STALLED_AFTER_S,
         ),
+        # Tests deliver webhooks to a receiver on loopback.
+        webhooks=WebhookSettings(allow_private_addresses=True, retry_base_s=0.1, retry_max_s=1),
     )
 
 
@@ -186,8 +194,9 @@ async def running_meeting(
                 speed=speed,
                 default_script=script,
             )
+            # Each worker process runs two procrastinate workers: sessions, and webhooks.
             await cluster.wait_for(
-                "SELECT count(*) FROM procrastinate_workers", workers, timeout=30
+                "SELECT count(*) FROM procrastinate_workers", 2 * workers, timeout=30
             )
             async with _serve(sim, cluster.sim_port):
                 yield Meeting(cluster, sim, api, integration_id)

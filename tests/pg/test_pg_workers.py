@@ -121,3 +121,30 @@ async def test_a_killed_workers_session_is_finished_by_another_without_duplicate
     assert replies == {"unknown": 1, "sent": QUESTIONS - 1}, replies
     assert len(sent) - killed_at >= QUESTIONS - 2, "the second worker should answer the rest"
     assert session["status"] == "ended"
+
+
+async def test_worker_processes_deliver_a_meetings_webhooks_in_order(tmp_path: Path) -> None:
+    from tests.webhooks.receiver import Receiver, running_receiver
+
+    async with (
+        running_receiver(Receiver()) as receiver,
+        running_meeting(tmp_path, workers=2, script=ASKS, speed=10) as meeting,
+    ):
+        hook = (await meeting.api.post("/webhook/create", json={"url": receiver.url})).json()
+        receiver.secret = hook["secret"]
+        session_id, bot_id = await meeting.initiate()
+        await finished(meeting, session_id, bot_id)
+        await receiver.wait_for(lambda r: "session.notes_ready" in r.types(), timeout=30)
+
+    types = receiver.types()
+    ids = [a.webhook_id for a in receiver.accepted]
+    assert all(a.verified for a in receiver.arrivals)
+    assert len(ids) == len(set(ids))
+    assert types[0] == "session.created" and types[-1] == "session.notes_ready"
+    assert {"session.turn", "session.reply_sent", "session.participant_joined"} <= set(types)
+    seqs = [
+        a.event["data"]["turn"]["seq"]
+        for a in receiver.accepted
+        if a.event["type"] == "session.turn"
+    ]
+    assert seqs == sorted(seqs)

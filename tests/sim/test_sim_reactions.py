@@ -7,6 +7,7 @@ import base64
 import httpx2
 from simkit import RT_URL, MakeSim, Receiver, bot_body, client_for, spaced_script, until
 
+from delegate.adapters.recall.client import SILENT_MP3
 from delegate.sim import (
     ChatSent,
     LeaveRequested,
@@ -171,7 +172,8 @@ async def test_bot_without_recording_config_records_after_start(
 async def test_output_media_and_audio_are_recorded(make_sim: MakeSim) -> None:
     sim = make_sim(speed=100, default_script=parse_script(LONG))
     page = {"kind": "webpage", "config": {"url": "https://example.com/notes"}}
-    audio = {"in_call_recording": {"data": {"kind": "mp3", "b64_data": "AAAA"}}}
+    silence = base64.b64encode(SILENT_MP3).decode()
+    audio = {"in_call_recording": {"data": {"kind": "mp3", "b64_data": silence}}}
     async with client_for(sim) as api:
         bot_id = await _in_call(sim, api, automatic_audio_output=audio)
         shown = await api.post(f"/api/v1/bot/{bot_id}/output_media/", json={"screenshare": page})
@@ -182,11 +184,15 @@ async def test_output_media_and_audio_are_recorded(make_sim: MakeSim) -> None:
             "DELETE", f"/api/v1/bot/{bot_id}/output_media/", json={"screenshare": True}
         )
         assert stopped.status_code == 204
-        mp3 = base64.b64encode(b"ID3" + b"\0" * 61).decode()
         played = await api.post(
-            f"/api/v1/bot/{bot_id}/output_audio/", json={"kind": "mp3", "b64_data": mp3}
+            f"/api/v1/bot/{bot_id}/output_audio/", json={"kind": "mp3", "b64_data": silence}
         )
         assert played.status_code == 200
+        not_mp3 = base64.b64encode(b"ID3" + b"\0" * 61).decode()
+        refused = await api.post(
+            f"/api/v1/bot/{bot_id}/output_audio/", json={"kind": "mp3", "b64_data": not_mp3}
+        )
+        assert refused.status_code == 400 and "mp3" in refused.text
         bad = await api.post(f"/api/v1/bot/{bot_id}/output_media/", json={"camera": {"kind": "x"}})
         assert bad.status_code == 400
         await api.post(f"/api/v1/bot/{bot_id}/leave_call/")
@@ -195,7 +201,9 @@ async def test_output_media_and_audio_are_recorded(make_sim: MakeSim) -> None:
         ("screenshare", "start", "https://example.com/notes"),
         ("screenshare", "stop", None),
     ]
-    assert [(a.kind, a.size_bytes) for a in bot.audio_outputs] == [("mp3", 64)]
+    assert [(a.kind, a.size_bytes, a.duration_s) for a in bot.audio_outputs] == [
+        ("mp3", len(SILENT_MP3), 0.576)
+    ]
     kinds = [type(e) for e in sim.log(bot_id)]
     assert kinds.index(OutputMedia) < kinds.index(OutputAudio)
     assert all(isinstance(e, MeetingEvent) or e.at for e in sim.log(bot_id))

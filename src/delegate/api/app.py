@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import Receive, Scope, Send
@@ -13,8 +15,12 @@ from delegate.api import docs_pages, errors, openapi
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
-from delegate.api.routes import bots, integrations, receivers, sessions
+from delegate.api.routes import bots, integrations, receivers, sessions, webhooks
 from delegate.bootstrap import Container
+from delegate.dashboard.install import install as install_dashboard
+
+if TYPE_CHECKING:
+    from delegate.mcp.http import McpMount
 
 
 def api_router() -> APIRouter:
@@ -23,6 +29,7 @@ def api_router() -> APIRouter:
     router.include_router(integrations.router)
     router.include_router(sessions.router)
     router.include_router(receivers.router)
+    router.include_router(webhooks.router)
     return router
 
 
@@ -38,6 +45,17 @@ class DelegateApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
+def mount_mcp(app: FastAPI, container: Container) -> McpMount | None:
+    """Serve the MCP server at ``/mcp`` when the ``mcp`` extra is installed."""
+    if importlib.util.find_spec("mcp") is None:
+        return None
+    from delegate.mcp.http import McpMount
+
+    mount = McpMount(app, container)
+    app.router.routes.append(mount.route)
+    return mount
+
+
 def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateApp:
     """Build the app. With ``manage_lifecycle`` the app starts and stops the container's
     background work (dispatcher, pollers) in its lifespan."""
@@ -47,7 +65,8 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
         if manage_lifecycle:
             await container.start()
         try:
-            yield
+            async with mcp_running():
+                yield
         finally:
             if manage_lifecycle:
                 await container.stop()
@@ -70,6 +89,11 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
     app.include_router(router, prefix="/v1")
     app.include_router(router, prefix="/api/v1", include_in_schema=False)
     docs_pages.install(app)
+    install_dashboard(app)
+    mcp = mount_mcp(app, container)
+
+    def mcp_running() -> AbstractAsyncContextManager[None]:
+        return mcp.running() if mcp is not None else nullcontext()
 
     app.openapi = openapi.truthful(app.openapi)  # type: ignore[method-assign]
 

@@ -78,3 +78,5 @@ IntegrationRef = Annotated[
 ]
 IntegrationId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The integration's id")]
 SessionId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The session's id")]
+WebhookId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The webhook's id")]
+DeliveryId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The delivery's id")]

@@ -17,6 +17,7 @@ from delegate.domain.errors import (
     DelegateError,
     InvalidInput,
     NotAuthenticated,
+    NotAuthorized,
     NotFound,
     RateLimited,
     UpstreamFailed,
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 STATUS = {
     InvalidInput: 400,
     NotAuthenticated: 401,
+    NotAuthorized: 403,
     NotFound: 404,
     Conflict: 409,
     RateLimited: 429,
@@ -52,6 +54,8 @@ NOT_FOUND = {
     "botId": "Bot not found",
     "integrationId": "Recall integration not found",
     "sessionId": "Meeting session not found",
+    "webhookId": "Webhook not found",
+    "deliveryId": "Delivery not found",
 }
 """What a path naming a record that cannot exist answers (the services' own words)."""
 

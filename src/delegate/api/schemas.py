@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.config import JsonDict
@@ -10,7 +10,11 @@ from pydantic_core import PydanticCustomError
 
 from delegate.domain.records import ALIAS_PATTERN, REGIONS, Bot, Integration
 from delegate.domain.validation import json_text_problems
+from delegate.domain.voice import VOICE_PATTERN
 
+ReplyModeName = Literal["chat", "voice", "both"]
+VOICE_RULE: JsonDict = {"pattern": VOICE_PATTERN.pattern}
+"""What a voice looks like (``engine`` or ``engine:name``); which ones exist, the server says."""
 NO_NUL = "^[^\\u0000]*$"
 
 
@@ -101,6 +105,16 @@ class BotIn(Body):
     model: str | None = Field(default=None, max_length=512)
     alias: str | None = Field(default=None, max_length=128, json_schema_extra=ALIAS_RULE)
     meta: dict[str, Any] | None = Field(default=None, json_schema_extra=META_RULE)
+    replyMode: ReplyModeName | None = Field(
+        default=None, description="How the delegate answers: chat (default), voice or both"
+    )
+    voice: str | None = Field(
+        default=None,
+        max_length=128,
+        description="engine or engine:name (piper, espeak-ng:en-us, openai:alloy); "
+        "null: the server's default voice. One this server cannot speak is a 400",
+        json_schema_extra=VOICE_RULE,
+    )
 
 
 class BotOut(Out):
@@ -111,6 +125,8 @@ class BotOut(Out):
     backstory: str
     model: str
     meta: dict[str, Any] | None
+    replyMode: str
+    voice: str | None
     createdAt: int
     updatedAt: int
 
@@ -124,6 +140,8 @@ class BotOut(Out):
             backstory=bot.backstory,
             model=bot.model,
             meta=bot.meta,
+            replyMode=bot.reply_mode,
+            voice=bot.voice,
             createdAt=bot.created_at,
             updatedAt=bot.updated_at,
         )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 from pydantic.config import JsonDict
 
-from delegate.api.schemas import NOT_BLANK, Body, Out
+from delegate.api.schemas import NOT_BLANK, VOICE_RULE, Body, Out, ReplyModeName
 from delegate.domain.meeting import Participant
 from delegate.domain.sessions import MeetingSession, Reply
 from delegate.domain.validation import CHAT_RECIPIENTS, JOIN_AT_HORIZON
@@ -33,6 +33,15 @@ class InitiateIn(Body):
         default=None,
         description="Schedule the bot (ISO 8601 with a time zone; not in the past, at most "
         f"{JOIN_AT_HORIZON.days} days ahead)",
+    )
+    replyMode: ReplyModeName | None = Field(
+        default=None, description="chat, voice or both for this meeting (default: the bot's)"
+    )
+    voice: str | None = Field(
+        default=None,
+        max_length=128,
+        description="The voice for this meeting (default: the bot's)",
+        json_schema_extra=VOICE_RULE,
     )
 
 
@@ -98,6 +107,11 @@ class SessionOut(Out):
     text: str
     joinAt: int | None
     recordingPaused: bool
+    replyMode: str = Field(description="How the delegate answers in this meeting")
+    voice: str | None
+    replyNotice: str | None = Field(
+        description="Why it answers otherwise than asked (Webex has no output audio: chat)"
+    )
     notesReady: bool
     createdAt: int
     updatedAt: int
@@ -126,6 +140,9 @@ class SessionOut(Out):
             text=s.instruction,
             joinAt=s.join_at,
             recordingPaused=s.recording_paused,
+            replyMode=s.reply_mode,
+            voice=s.voice,
+            replyNotice=s.reply_notice,
             notesReady=s.notes_status == "ready",
             createdAt=s.created_at,
             updatedAt=s.updated_at,

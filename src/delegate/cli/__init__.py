@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from delegate import __version__
-from delegate.cli import admin, demo, resources, serve, sessions, sim, worker
+from delegate.cli import admin, demo, mcp, resources, serve, sessions, sim, webhooks, worker
 
 app = typer.Typer(
     name="delegate",
@@ -50,10 +50,12 @@ app.add_typer(admin.keys_app, name="keys")
 app.command("sim")(sim.sim)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)
+app.command("mcp")(mcp.mcp)
 app.add_typer(resources.bot_app, name="bot")
 app.add_typer(resources.integration_app, name="integration")
 app.command("initiate")(resources.initiate)
 app.add_typer(sessions.session_app, name="session")
+app.add_typer(webhooks.webhook_app, name="webhook")
 
 INFORMATIONAL = frozenset({"--help", "-h", "--version"})
 

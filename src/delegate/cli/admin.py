@@ -132,6 +132,9 @@ def keys_add() -> None:
 def keys_reencrypt() -> None:
     """Re-encrypt every stored secret with the active key (safe while serving)."""
     from delegate.services.integrations import reencrypt_secrets
+    from delegate.services.webhooks import reencrypt_webhook_secrets
 
-    count = _with_container(_settings(), lambda c: reencrypt_secrets(c.uow))
-    typer.echo(f"re-encrypted secrets of {count} integration(s)")
+    settings = _settings()
+    count = _with_container(settings, lambda c: reencrypt_secrets(c.uow))
+    hooks = _with_container(settings, lambda c: reencrypt_webhook_secrets(c.uow))
+    typer.echo(f"re-encrypted secrets of {count} integration(s) and {hooks} webhook(s)")

@@ -11,6 +11,17 @@ import typer
 from delegate.cli.options import Script, Speed
 
 
+def _audio_dir(data_dir: Path | None) -> Path:
+    """Spoken answers outlive the demo's temporary database: without ``--data-dir`` they go to
+    the user's data directory."""
+    from datetime import UTC, datetime
+
+    from delegate.config import default_data_dir
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return (data_dir or default_data_dir()) / "demo-audio" / stamp
+
+
 def demo(
     script: Script = "customer-call",
     speed: Speed = 10.0,
@@ -34,6 +45,22 @@ def demo(
             metavar="KEY", help="API key for --llm-base-url.", envvar="DELEGATE_LLM__API_KEY"
         ),
     ] = None,
+    webhook_url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Push the meeting's signed webhook events to this URL (loopback allowed).",
+            show_default=False,
+        ),
+    ] = None,
+    voice: Annotated[
+        bool,
+        typer.Option(
+            "--voice",
+            help="The delegate answers aloud (offline text-to-speech); what it said is saved "
+            "as MP3 files in the data directory.",
+        ),
+    ] = False,
     data_dir: Annotated[
         Path | None,
         typer.Option(
@@ -42,6 +69,13 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    stay: Annotated[
+        bool,
+        typer.Option(
+            "--stay",
+            help="Keep the server and its dashboard running after the meeting (Ctrl-C stops).",
+        ),
+    ] = False,
 ) -> None:
     """Run a simulated meeting end to end: simulator, server, a delegate, live view, notes."""
     import asyncio
@@ -69,6 +103,10 @@ def demo(
             llm_base_url=llm_base_url,
             llm_model=llm_model,
             llm_api_key=llm_api_key,
+            webhook_url=webhook_url,
+            voice=voice,
+            audio_dir=_audio_dir(data_dir) if voice else None,
+            stay=stay,
         )
         asyncio.run(run_demo(options, view))
         if data_dir:

@@ -25,6 +25,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 Order = Literal["asc", "desc"]
 TranscriptFormat = Literal["json", "text", "markdown", "vtt", "srt"]
 RecordingAction = Literal["start", "stop", "pause", "resume"]
+ReplyMode = Literal["chat", "voice", "both"]
 
 CONNECTION = "Connection"
 
@@ -122,3 +123,15 @@ Script = Annotated[
     str, typer.Option(metavar="SCRIPT", help="Meeting script: a shipped name or a .toml path.")
 ]
 DataDir = Annotated[Path | None, typer.Option(metavar="DIR", help="The data directory.")]
+
+
+ReplyModeOpt = Annotated[
+    ReplyMode | None,
+    typer.Option("--reply-mode", help="How the delegate answers: chat (default), voice or both."),
+]
+VoiceOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="VOICE", help="engine or engine:name: piper, espeak-ng:en-us, openai:alloy."
+    ),
+]

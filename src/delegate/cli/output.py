@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from delegate.client.types import Model, Page
+from delegate_client.types import Model, Page
 
 Column = str | tuple[str, Callable[[Any], object]]
 Columns = Sequence[Column]

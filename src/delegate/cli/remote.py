@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import httpx2
 
     from delegate.cli.output import Columns
-    from delegate.client import Delegate
-    from delegate.client.types import Model, Page
+    from delegate_client import Delegate
+    from delegate_client.types import Model, Page
 
 CONNECTION_PARAMS = ("ctx", "base_url", "token", "as_json")
 
@@ -62,7 +62,7 @@ class Remote:
     def connect(self) -> Iterator[Delegate]:
         """The SDK client for one command. An API error inside the block is printed as
         ``Error: <message> (<code>)`` on stderr and ends the command with exit code 1."""
-        from delegate.client import Delegate, DelegateError
+        from delegate_client import Delegate, DelegateError
 
         if not self.token:
             raise typer.BadParameter("pass --token or set DELEGATE_TOKEN", param_hint="'--token'")

@@ -17,8 +17,10 @@ from delegate.cli.options import (
     Meta,
     Name,
     OrderOpt,
+    ReplyModeOpt,
     Take,
     Timeout,
+    VoiceOpt,
     Yes,
     aware_datetime,
     group,
@@ -28,7 +30,7 @@ from delegate.cli.sessions import SESSION_FIELDS, wait_for_delegate
 
 if TYPE_CHECKING:
     from delegate.cli.output import Columns
-    from delegate.client.types import IdResult
+    from delegate_client.types import IdResult
 
 bot_app = group("Bots: a backstory (system prompt) and a model.")
 integration_app = group("Recall integrations: a Recall API key, a region and a bot.")
@@ -42,6 +44,8 @@ BOT_FIELDS_IN: dict[str, Any] = {
     "alias": Alias,
     "description": Description,
     "meta": Meta,
+    "reply_mode": ReplyModeOpt,
+    "voice": VoiceOpt,
 }
 INTEGRATION_FIELDS_IN: dict[str, Any] = {
     "name": Name,
@@ -75,7 +79,15 @@ INTEGRATION_FIELDS_IN: dict[str, Any] = {
 }
 
 BOT_COLUMNS: Columns = ("id", "name", "alias", "model", "created_at")
-BOT_FIELDS: Columns = (*BOT_COLUMNS, "description", "backstory", "meta", "updated_at")
+BOT_FIELDS: Columns = (
+    *BOT_COLUMNS,
+    "reply_mode",
+    "voice",
+    "description",
+    "backstory",
+    "meta",
+    "updated_at",
+)
 INTEGRATION_COLUMNS: Columns = ("id", "name", "alias", "bot_id", "region", "api_key_set")
 INTEGRATION_FIELDS: Columns = (
     *INTEGRATION_COLUMNS,
@@ -233,6 +245,8 @@ def initiate(
         str | None,
         typer.Option(metavar="KEY", help="Retry safely: the same key never sends a second bot."),
     ] = None,
+    reply_mode: ReplyModeOpt = None,
+    voice: VoiceOpt = None,
     wait: Annotated[
         bool, typer.Option(help="Wait until the delegate is in the call (or it ended).")
     ] = False,
@@ -247,6 +261,8 @@ def initiate(
             bot_name=bot_name,
             join_at=join_at,
             idempotency_key=idempotency_key,
+            reply_mode=reply_mode,
+            voice=voice,
         )
         if not wait:
             remote.done(started, f"Started session {started.session_id}")

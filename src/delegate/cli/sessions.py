@@ -22,8 +22,9 @@ from delegate.cli.remote import Remote, api_command
 
 if TYPE_CHECKING:
     from delegate.cli.output import Columns
-    from delegate.client._resources import Sessions
-    from delegate.client.types import MeetingSession, Notes
+    from delegate_client._operations import Sync
+    from delegate_client._resources import Sessions
+    from delegate_client.types import MeetingSession, Notes
 
 session_app = group("Meeting sessions: follow and steer a delegate, read transcripts and notes.")
 
@@ -53,7 +54,7 @@ REPLY_COLUMNS: Columns = (
 
 
 def wait_for_delegate(
-    sessions: Sessions, session_id: str, timeout: float, interval: float
+    sessions: Sessions[Sync], session_id: str, timeout: float, interval: float
 ) -> MeetingSession:
     """Poll with a spinner (on stderr) until the delegate is in the call or the session ended."""
     from delegate.cli import output
@@ -119,11 +120,12 @@ def session_transcript(
         raise typer.BadParameter("--json prints the json format", param_hint="'--format'")
     fmt: TranscriptFormat = "json" if remote.as_json else format or "text"
     with remote.connect() as client:
-        transcript = client.integration.recall.sessions(integration).transcript(session, fmt)
-    if isinstance(transcript, str):
-        typer.echo(transcript, nl=not transcript.endswith("\n"))
-    else:
-        output.emit_json(transcript.to_json())
+        sessions = client.integration.recall.sessions(integration)
+        if fmt == "json":
+            output.emit_json(sessions.transcript(session).to_json())
+            return
+        text = sessions.transcript_text(session, fmt)
+    typer.echo(text, nl=not text.endswith("\n"))
 
 
 @session_app.command("notes")
@@ -218,16 +220,15 @@ def session_record(
     action: Annotated[RecordingAction, typer.Argument(metavar="start|stop|pause|resume")],
 ) -> None:
     """Start, stop, pause or resume the recording."""
-    from delegate.client._resources import Sessions
-
-    recording = {
-        "start": Sessions.start_recording,
-        "stop": Sessions.stop_recording,
-        "pause": Sessions.pause_recording,
-        "resume": Sessions.resume_recording,
-    }
     with remote.connect() as client:
-        result = recording[action](client.integration.recall.sessions(integration), session)
+        sessions = client.integration.recall.sessions(integration)
+        recording = {
+            "start": sessions.start_recording,
+            "stop": sessions.stop_recording,
+            "pause": sessions.pause_recording,
+            "resume": sessions.resume_recording,
+        }
+        result = recording[action](session)
     remote.done(result, f"Recording: {action} requested.")
 
 

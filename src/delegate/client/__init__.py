@@ -1,72 +1,8 @@
-"""The Python SDK of the delegate API, sync (``Delegate``) and async (``AsyncDelegate``).
+"""The SDK moved to its own distribution, ``delegate-client`` (import ``delegate_client``).
 
-from delegate.client import Delegate
-
-with Delegate(api_key="sk-...") as client:
-    bot = client.bot.create(name="Ada", backstory="You are a concise note taker.")
+Kept so that ``from delegate.client import Delegate`` goes on working; new code imports
+``delegate_client``.
 """
 
-from delegate.client._client import DEFAULT_BASE_URL, AsyncDelegate, Delegate
-from delegate.client._exceptions import (
-    BadGateway,
-    BadRequest,
-    Conflict,
-    ConnectionFailed,
-    DelegateError,
-    NotAuthenticated,
-    NotAuthorized,
-    NotFound,
-    RateLimited,
-    ServerError,
-    TimedOut,
-)
-from delegate.client._webhooks import SignatureError, verify_webhook
-from delegate.client.types import (
-    ActionItem,
-    ActionResult,
-    Bot,
-    IdResult,
-    InitiateResult,
-    MeetingSession,
-    Notes,
-    Page,
-    Participant,
-    RecallIntegration,
-    Reply,
-    SetupResult,
-    Transcript,
-    TranscriptItem,
-)
-
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "ActionItem",
-    "ActionResult",
-    "AsyncDelegate",
-    "BadGateway",
-    "BadRequest",
-    "Bot",
-    "Conflict",
-    "ConnectionFailed",
-    "Delegate",
-    "DelegateError",
-    "IdResult",
-    "InitiateResult",
-    "MeetingSession",
-    "NotAuthenticated",
-    "NotAuthorized",
-    "NotFound",
-    "Notes",
-    "Page",
-    "Participant",
-    "RateLimited",
-    "RecallIntegration",
-    "Reply",
-    "ServerError",
-    "SetupResult",
-    "SignatureError",
-    "TimedOut",
-    "Transcript",
-    "TranscriptItem",
-    "verify_webhook",
-]
+from delegate_client import *  # noqa: F403 (the whole public API, as before the move)
+from delegate_client import __all__ as __all__

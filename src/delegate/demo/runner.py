@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,14 @@ from delegate.adapters.llm.openai_brain import check_model
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import build
-from delegate.config import ApiSettings, LlmSettings, RecallSettings, Settings
+from delegate.config import ApiSettings, LlmSettings, RecallSettings, Settings, WebhookSettings
 from delegate.demo.view import LiveView
 from delegate.services.accounts import create_token
 from delegate.sim import Simulator
 
 MEETING_URL = "https://zoom.us/j/8675309000"
+WEBHOOKS_WAIT_S = 15.0
+"""How long the demo waits at the end for its last webhook deliveries."""
 FINAL = ("ended", "failed")
 
 
@@ -38,7 +41,15 @@ class DemoOptions:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    webhook_url: str | None = None
+    """Push the meeting's events there (loopback allowed: the demo is for development)."""
     timeout_s: float = 300.0
+    voice: bool = False
+    """The delegate answers aloud; what it said is saved as MP3 files in ``audio_dir``."""
+    audio_dir: Path | None = None
+    """Where spoken answers go (default: ``data_dir/demo-audio``)."""
+    stay: bool = False
+    """Keep the server (and its dashboard) running after the meeting, until interrupted."""
 
 
 def free_port() -> int:
@@ -77,6 +88,7 @@ def demo_settings(options: DemoOptions, api_port: int, sim_port: int) -> Setting
         api=ApiSettings(port=api_port, public_url=f"http://127.0.0.1:{api_port}"),
         recall=RecallSettings(base_url=f"http://127.0.0.1:{sim_port}", poll_interval_s=5),
         llm=llm,
+        webhooks=WebhookSettings(allow_private_addresses=bool(options.webhook_url)),
     )
 
 
@@ -103,10 +115,14 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
     try:
         async with serving(sim.app, sim_port), serving(create_app(container), api_port):
             token = await create_token(container.uow, container.clock, "demo")
+            view.step(
+                f"Dashboard: http://127.0.0.1:{api_port}/ (sign in with the demo's token {token})"
+            )
             async with httpx2.AsyncClient(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as api:
                 integration_id = await _set_up(api, options, secret)
+                webhook_id = await _subscribe(api, options, view)
                 view.step(
                     f"Sending {options.bot_name} into {MEETING_URL} (script {options.script!r}, "
                     f"speed {options.speed:g}x)"
@@ -119,6 +135,7 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                                 "meetingUrl": MEETING_URL,
                                 "botName": options.bot_name,
                                 "text": "Keep notes, answer questions from participants briefly.",
+                                **({"replyMode": "voice"} if options.voice else {}),
                             },
                         )
                     )
@@ -131,18 +148,47 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                 # The last words may be delivered after the call ended: shown before the end.
                 await _show(api, session_path, view, end=True)
                 notes = await _wait_for_notes(api, session_path, options.timeout_s)
+                if webhook_id:
+                    view.step(await _deliveries_done(api, webhook_id, WEBHOOKS_WAIT_S))
+                if options.voice:
+                    saved = save_spoken_audio(sim, started["bot"]["id"], options)
+                    view.step(f"{len(saved)} spoken answers saved in {_audio_dir(options)}")
                 result = {
                     "session": (await api.get(f"{session_path}/fetch")).json(),
                     "transcript": (await api.get(f"{session_path}/transcript")).json(),
                     "notes": notes,
                     "token": token,
                 }
+                if options.stay:
+                    view.notes(result["notes"])
+                    view.step("The server stays up for the dashboard; press Ctrl-C to stop.")
+                    await asyncio.Event().wait()
     finally:
         await sim.aclose()
         await outbound.aclose()
         await container.aclose()
     view.notes(result["notes"])
     return result
+
+
+def _audio_dir(options: DemoOptions) -> Path:
+    return options.audio_dir or options.data_dir / "demo-audio"
+
+
+def save_spoken_audio(sim: Simulator, bot_id: str, options: DemoOptions) -> list[Path]:
+    """Every clip the delegate played, as ``01.mp3``, ``02.mp3``... with ``said.txt`` listing
+    what each one said."""
+    folder = _audio_dir(options)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    lines: list[str] = []
+    for number, clip in enumerate(sim.bot(bot_id).audio_outputs, start=1):
+        path = folder / f"{number:02d}.mp3"
+        path.write_bytes(clip.mp3)
+        saved.append(path)
+        lines.append(f"{path.name}\t{clip.sim_time:7.1f}s\t{clip.duration_s:5.1f}s\t{clip.text}")
+    (folder / "said.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return saved
 
 
 async def _ok(request: Any) -> httpx2.Response:
@@ -181,6 +227,33 @@ async def _set_up(api: httpx2.AsyncClient, options: DemoOptions, secret: str) ->
     # As a user would: our status webhook URL goes to the (simulated) Recall workspace.
     await _ok(api.post(f"/integration/recall/{integration_id}/setup", json={}))
     return integration_id
+
+
+async def _subscribe(api: httpx2.AsyncClient, options: DemoOptions, view: LiveView) -> str | None:
+    if not options.webhook_url:
+        return None
+    hook = (await _ok(api.post("/webhook/create", json={"url": options.webhook_url}))).json()
+    view.step(
+        f"Webhook {hook['id']}: the meeting's events go to {options.webhook_url}, "
+        f"signed with {hook['secret']} (Standard Webhooks)"
+    )
+    return str(hook["id"])
+
+
+async def _deliveries_done(api: httpx2.AsyncClient, webhook_id: str, timeout_s: float) -> str:
+    """Wait (a little) for the last events to reach the receiver; say how it went."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        log = (await api.get(f"/webhook/{webhook_id}/delivery/list")).json()["items"]
+        counts = Counter(d["status"] for d in log)
+        if not counts["pending"] or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    errors = sorted({d["lastError"] for d in log if d["lastError"]})
+    return f"Webhook deliveries: {summary or 'none'}" + (
+        f" (last errors: {'; '.join(errors[:3])})" if errors else ""
+    )
 
 
 async def _show(api: httpx2.AsyncClient, path: str, view: LiveView, end: bool = False) -> str:

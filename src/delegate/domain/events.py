@@ -39,6 +39,18 @@ class ParticipantLeft:
 
 
 @dataclass(frozen=True)
+class SpeechStarted:
+    """Someone (possibly the bot itself) started speaking."""
+
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
+class SpeechStopped:
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
 class ChatReceived:
     speaker: Speaker
     text: str
@@ -65,6 +77,8 @@ MeetingEvent = (
     | ParticipantJoined
     | ParticipantLeft
     | ChatReceived
+    | SpeechStarted
+    | SpeechStopped
     | StatusChanged
     | Ignored
 )

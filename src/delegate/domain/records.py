@@ -94,6 +94,10 @@ class Bot:
     meta: dict[str, Any] | None
     created_at: int
     updated_at: int
+    reply_mode: str = "chat"
+    """``chat``, ``voice`` or ``both`` (``domain/voice.py``)."""
+    voice: str | None = None
+    """``engine`` or ``engine:name``; None: the server's default voice."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,11 @@ class MeetingSession:
     created_at: int
     updated_at: int
     ended_at: int | None
+    reply_mode: str = "chat"
+    """How this session answers, after the platform was taken into account."""
+    voice: str | None = None
+    reply_notice: str | None = None
+    """Why it answers otherwise than asked (Webex: no output audio, so chat)."""
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from typing import Any
 from delegate.domain.errors import InvalidInput, NotFound
 from delegate.domain.ids import new_id
 from delegate.domain.records import Bot, ListQuery, Page, merge_meta
+from delegate.domain.voice import ReplyMode, parse_reply_mode
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import Clock, UnitOfWorkFactory
+from delegate.services.voices import VoiceCatalog, check_reply_voice
 
-BOT_FIELDS = ("name", "description", "backstory", "model", "alias", "meta")
+BOT_FIELDS = ("name", "description", "backstory", "model", "alias", "meta", "replyMode", "voice")
 
 
 def check_name(fields: dict[str, Any]) -> None:
@@ -21,11 +23,30 @@ def check_name(fields: dict[str, Any]) -> None:
         raise InvalidInput('"name" must not be empty')
 
 
+def voice_changes(
+    fields: dict[str, Any], voices: VoiceCatalog | None, bot: Bot | None
+) -> dict[str, Any]:
+    """``reply_mode`` and ``voice`` as they will be stored, checked together: an unknown voice
+    or an engine this server cannot run is a 400 now, not a silent delegate mid-meeting."""
+    if "replyMode" not in fields and "voice" not in fields:
+        return {}
+    mode = parse_reply_mode(fields.get("replyMode")) or ReplyMode(
+        bot.reply_mode if bot else ReplyMode.CHAT
+    )
+    voice = fields.get("voice", bot.voice if bot else None)
+    return {"reply_mode": mode.value, "voice": check_reply_voice(voices, mode, voice)}
+
+
 async def create_bot(
-    uow: UnitOfWorkFactory, clock: Clock, account_id: str, fields: dict[str, Any]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    account_id: str,
+    fields: dict[str, Any],
+    voices: VoiceCatalog | None = None,
 ) -> str:
     """Create a bot from the given fields (all optional); returns its id."""
     check_name(fields)
+    spoken = voice_changes(fields, voices, None)
     alias = clean_alias(fields.get("alias"))
     check_meta(fields.get("meta"))
     now = clock.now_ms()
@@ -40,6 +61,7 @@ async def create_bot(
         meta=merge_meta(fields.get("meta"), None),
         created_at=now,
         updated_at=now,
+        **spoken,
     )
     async with uow() as tx:
         if alias:
@@ -62,7 +84,12 @@ async def list_bots(uow: UnitOfWorkFactory, account_id: str, query: ListQuery) -
 
 
 async def update_bot(
-    uow: UnitOfWorkFactory, clock: Clock, account_id: str, ref: str, fields: dict[str, Any]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    account_id: str,
+    ref: str,
+    fields: dict[str, Any],
+    voices: VoiceCatalog | None = None,
 ) -> str:
     """Change the given fields; omitted fields keep their value."""
     check_name(fields)
@@ -78,6 +105,7 @@ async def update_bot(
             bot.meta,
             lambda alias, except_id: tx.bots.alias_taken(account_id, alias, except_id),
         )
+        changes.update(voice_changes(fields, voices, bot))
         await tx.bots.update(replace(bot, **changes, updated_at=clock.now_ms()))
     return bot.id
 

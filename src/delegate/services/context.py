@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
-from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
+from delegate.services.ports import Clock, Dispatcher, MeetingEvents, NoWatchers, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
 from delegate.services.session_state import SessionStateCache
+from delegate.services.speaking import VoicePorts
 
 
 @dataclass
@@ -28,6 +29,12 @@ class MeetingPorts:
     """Sessions whose stale reply claims this process has already retired."""
     states: SessionStateCache = field(default_factory=SessionStateCache)
     """What drains know about each session between batches (see ``session_state.py``)."""
+    webhooks: Dispatcher | None = None
+    """Told which webhook endpoints have new events, once they are committed."""
+    voice: VoicePorts | None = None
+    """Text-to-speech, for sessions that answer aloud (None: every reply goes to the chat)."""
+    live: MeetingEvents = field(default_factory=NoWatchers)
+    """The live feed the dashboard watches: the drain publishes what it applied."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

@@ -11,10 +11,12 @@ from typing import Any
 from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.events import SessionStatus
 from delegate.domain.ids import new_id
+from delegate.domain.live import reply_event
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
-from delegate.domain.records import Integration, ListQuery, Page
+from delegate.domain.records import Bot, Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
+from delegate.domain.voice import ReplyMode, SpokenMode, effective_reply_mode, parse_reply_mode
 from delegate.services.context import MeetingPorts
 from delegate.services.recall_port import (
     BotSpec,
@@ -24,6 +26,8 @@ from delegate.services.recall_port import (
     RecallUnauthorized,
     RecallUnavailable,
 )
+from delegate.services.voices import check_reply_voice
+from delegate.services.webhook_events import publish, session_created
 
 IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000
 
@@ -39,9 +43,19 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def request_digest(meeting_url: str, text: str, bot_name: str | None, join_at: int | None) -> str:
+def request_digest(
+    meeting_url: str,
+    text: str,
+    bot_name: str | None,
+    join_at: int | None,
+    reply_mode: str | None = None,
+    voice: str | None = None,
+) -> str:
     """What an ``initiate`` asked for, so a reused Idempotency-Key can be told from a retry."""
-    canonical = "\x1f".join([meeting_url, text, bot_name or "", str(join_at or "")])
+    parts = [meeting_url, text, bot_name or "", str(join_at or "")]
+    if reply_mode or voice:
+        parts += [reply_mode or "", voice or ""]
+    canonical = "\x1f".join(parts)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -65,7 +79,7 @@ def recall_failure(exc: RecallError, action: str) -> Exception:
 
 async def _integration_with_bot(
     ports: MeetingPorts, account_id: str, ref: str
-) -> tuple[Integration, str, str, str]:
+) -> tuple[Integration, Bot, str]:
     async with ports.uow() as tx:
         integration = await tx.integrations.get(account_id, ref)
         if integration is None:
@@ -77,7 +91,23 @@ async def _integration_with_bot(
     if not secrets_.api_key:
         raise InvalidInput("Recall integration does not have an API key configured (apiKey)")
     assert bot is not None  # the foreign key keeps bot_id pointing at an existing bot
-    return integration, bot.id, bot.name, secrets_.api_key
+    return integration, bot, secrets_.api_key
+
+
+def _spoken_mode(
+    ports: MeetingPorts,
+    bot: Bot,
+    platform: str,
+    reply_mode: str | None,
+    voice: str | None,
+) -> tuple[SpokenMode, str | None]:
+    """How this meeting answers (initiate's choice over the bot's) and with which voice,
+    checked before any bot is sent."""
+    asked = parse_reply_mode(reply_mode) or ReplyMode(bot.reply_mode)
+    chosen = voice if voice is not None else bot.voice
+    catalog = ports.voice.catalog if ports.voice else None
+    checked = check_reply_voice(catalog, asked, chosen) if asked.speaks or voice else chosen
+    return effective_reply_mode(asked, platform), checked
 
 
 async def initiate_meeting(
@@ -89,6 +119,8 @@ async def initiate_meeting(
     bot_name: str | None = None,
     join_at: datetime | None = None,
     idempotency_key: str | None = None,
+    reply_mode: str | None = None,
+    voice: str | None = None,
 ) -> Initiated:
     """Create a session and send a Recall bot into the meeting.
 
@@ -103,13 +135,15 @@ async def initiate_meeting(
     if not text.strip():
         raise InvalidInput('"text" must not be empty')
     join_at = check_join_at(join_at, datetime.fromtimestamp(ports.clock.now_ms() / 1000, UTC))
-    integration, bot_id, default_name, api_key = await _integration_with_bot(
-        ports, account_id, integration_ref
-    )
+    integration, bot, api_key = await _integration_with_bot(ports, account_id, integration_ref)
+    bot_id, default_name = bot.id, bot.name
+    spoken, voice = _spoken_mode(ports, bot, parsed.platform, reply_mode, voice)
     now = ports.clock.now_ms()
     idempotency_key = (idempotency_key or "").strip() or None
     join_at_ms = int(join_at.timestamp() * 1000) if join_at else None
-    asked = request_digest(meeting_url.strip(), text.strip(), bot_name, join_at_ms)
+    asked = request_digest(
+        meeting_url.strip(), text.strip(), bot_name, join_at_ms, reply_mode, voice
+    )
     if idempotency_key:
         replay = await _replay(ports, integration.id, idempotency_key, asked, now)
         if replay is not None:
@@ -144,6 +178,9 @@ async def initiate_meeting(
         created_at=now,
         updated_at=now,
         ended_at=None,
+        reply_mode=spoken.mode.value,
+        voice=voice,
+        reply_notice=spoken.notice,
     )
     async with ports.uow() as tx:
         await tx.sessions.add(
@@ -159,10 +196,11 @@ async def initiate_meeting(
         transcript_provider=ports.transcript_provider,
         transcript_language=ports.transcript_language,
         join_at=join_at,
+        audio_output=spoken.mode.speaks,
     )
     gateway = ports.recall.gateway(api_key, integration.region)
     try:
-        bot = await gateway.create_bot(spec, idempotency_key=session_id)
+        recall_bot = await gateway.create_bot(spec, idempotency_key=session_id)
     except RecallError as exc:
         async with ports.uow() as tx:
             await tx.sessions.delete(session_id)
@@ -170,18 +208,22 @@ async def initiate_meeting(
             raise InvalidInput(f"Recall rejected the bot: {exc.detail}") from exc
         raise UpstreamFailed(f"Recall is unavailable, no bot was sent: {exc.detail}") from exc
 
+    if spoken.mode.speaks and ports.voice is not None:
+        ports.voice.warm_up(voice)
     status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
     async with ports.uow() as tx:
         await tx.sessions.update(
             session_id,
-            recall_bot_id=bot.id,
-            bot_snapshot=bot.raw,
+            recall_bot_id=recall_bot.id,
+            bot_snapshot=recall_bot.raw,
             status=status,
-            status_code=bot.status.code if bot.status else None,
-            platform=bot.platform or parsed.platform,
+            status_code=recall_bot.status.code if recall_bot.status else None,
+            platform=recall_bot.platform or parsed.platform,
             updated_at=ports.clock.now_ms(),
         )
-    return Initiated(integration.id, session_id, bot.raw)
+        created = session_created(session, status)
+        await publish(tx, ports.clock, ports.webhooks, session_id, [created])
+    return Initiated(integration.id, session_id, recall_bot.raw)
 
 
 async def _replay(
@@ -278,21 +320,21 @@ async def send_message(
     except RecallError as exc:
         raise recall_failure(exc, "send the chat message") from exc
     now = ports.clock.now_ms()
+    reply = Reply(
+        id=new_id(),
+        session_id=session.id,
+        turn_seq=None,
+        position=0,
+        kind="chat",
+        payload={"text": message, "to": to, "source": "api"},
+        status=ReplyStatus.SENT,
+        attempts=1,
+        created_at=now,
+        sent_at=now,
+    )
     async with ports.uow() as tx:
-        await tx.replies.add(
-            Reply(
-                id=new_id(),
-                session_id=session.id,
-                turn_seq=None,
-                position=0,
-                kind="chat",
-                payload={"text": message, "to": to, "source": "api"},
-                status=ReplyStatus.SENT,
-                attempts=1,
-                created_at=now,
-                sent_at=now,
-            )
-        )
+        await tx.replies.add(reply)
+    await ports.live.publish(session.id, reply_event(reply, ReplyStatus.SENT, now))
     return {"id": session.id, "message": message, "to": to}
 
 

@@ -7,8 +7,10 @@ from dataclasses import asdict
 from typing import Any
 
 from delegate.domain.errors import UpstreamFailed
+from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
 from delegate.services.context import MeetingPorts
+from delegate.services.webhook_events import notes_ready, publish
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +49,8 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
         level = logging.DEBUG if isinstance(exc, UpstreamFailed) else logging.WARNING
         log.log(level, "brain failed writing notes (%s); using the fallback", type(exc).__name__)
         notes = await ports.fallback_brain.write_notes(ctx)
+    stored = {**notes_to_dict(notes), "createdAt": ports.clock.now_ms()}
     async with ports.uow() as tx:
-        await tx.sessions.update(
-            session_id,
-            notes={**notes_to_dict(notes), "createdAt": ports.clock.now_ms()},
-            notes_status="ready",
-        )
+        await tx.sessions.update(session_id, notes=stored, notes_status="ready")
+        await publish(tx, ports.clock, ports.webhooks, session_id, [notes_ready(stored)])
+    await ports.live.publish(session_id, notes_event())

@@ -1,11 +1,14 @@
-"""Ports the services depend on: storage (unit of work + repositories), clock, secret box."""
+"""Ports the services depend on: storage (unit of work + repositories), clock, secret box,
+text-to-speech."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from types import TracebackType
 from typing import Any, Protocol
 
+from delegate.domain.events import SessionStatus
+from delegate.domain.live import LiveEvent
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import (
     Account,
@@ -24,6 +27,8 @@ from delegate.domain.sessions import (
     SessionProgress,
     StoredEvent,
 )
+from delegate.domain.voice import Speech
+from delegate.services.webhook_ports import WebhookRepository
 
 
 class Clock(Protocol):
@@ -140,6 +145,12 @@ class SessionRepository(Protocol):
         self, account_id: str, integration_id: str, query: ListQuery
     ) -> Page[MeetingSession]: ...
 
+    async def list_for_account(
+        self, account_id: str, query: ListQuery, status: SessionStatus | None
+    ) -> Page[MeetingSession]:
+        """The account's sessions of every integration, optionally only with one status."""
+        ...
+
     async def update(self, session_id: str, **values: Any) -> None: ...
 
     async def delete(self, session_id: str) -> None: ...
@@ -162,7 +173,15 @@ class SessionRepository(Protocol):
 class EventRepository(Protocol):
     async def append(self, events: list[NewEvent]) -> list[bool]: ...
 
+    async def last_id(self, session_id: str) -> int:
+        """The id of the session's newest stored event (0 when none)."""
+        ...
+
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
+
+    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+        """The verified status events (webhooks and polls) as (event name, received at)."""
+        ...
 
 
 class ParticipantRepository(Protocol):
@@ -224,6 +243,11 @@ class UnitOfWork(Protocol):
     participants: ParticipantRepository
     turns: TurnRepository
     replies: ReplyRepository
+    webhooks: WebhookRepository
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` once this unit of work has committed (never after a rollback)."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -253,6 +277,47 @@ class Dispatcher(Protocol):
     """Signals that a session has work. Only a signal: the events table is the truth."""
 
     async def kick(self, session_id: str) -> None: ...
+
+
+class SpeechEngine(Protocol):
+    """One text-to-speech engine (``adapters/tts/``): piper, espeak-ng, an OpenAI-compatible
+    speech server."""
+
+    name: str
+    default_voice: str
+
+    def problem(self, voice: str) -> str | None:
+        """Why ``voice`` cannot be spoken with this engine here (None: it can)."""
+        ...
+
+    async def synthesize(self, text: str, voice: str) -> Speech:
+        """``text`` spoken by ``voice``, as MP3."""
+        ...
+
+    async def warm_up(self, voice: str) -> None:
+        """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
+        ...
+
+
+class MeetingEvents(Protocol):
+    """The live feed of meetings (the dashboard's pages subscribe to it). Publishing is
+    best effort: the events table is the truth, and a watcher that missed something reloads."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None: ...
+
+    def watched(self, session_id: str) -> bool:
+        """Whether anyone (in any process) may be watching, so unwatched work is skipped."""
+        ...
+
+
+class NoWatchers:
+    """The live feed of a process that serves no pages (tools, tests of the drain alone)."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None:
+        return None
+
+    def watched(self, session_id: str) -> bool:
+        return False
 
 
 JsonDict = dict[str, Any]

@@ -32,6 +32,7 @@ from delegate.domain.events import (
     TranscriptFinal,
     next_status,
 )
+from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.sessions import (
     EventKind,
@@ -42,16 +43,22 @@ from delegate.domain.sessions import (
 )
 from delegate.domain.summary import RunningSummary
 from delegate.domain.turns import Fragment, assemble, chat_turn
+from delegate.domain.voice import is_own_speech
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWork
 from delegate.services.recall_port import RecallError
 from delegate.services.session_state import SessionState
+from delegate.services.webhook_events import (
+    PendingEvent,
+    participant_change,
+    publish,
+    status_changes,
+    turn_closed,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
-RECALL_BOT_SPEAKER_ID = 2147483647
-"""Recall labels the bot's own speech with this participant id."""
 
 
 @dataclass
@@ -63,6 +70,10 @@ class _State:
     changes: dict[str, Any] = field(default_factory=dict)
     confirm_status: bool = False
     summary_changed: bool = False
+    webhooks: list[PendingEvent] = field(default_factory=list)
+    """Events for the account's webhook endpoints, written with the batch."""
+    live: list[LiveEvent] = field(default_factory=list)
+    """What watchers of the meeting are told once the batch has committed."""
 
     @property
     def status(self) -> SessionStatus:
@@ -125,8 +136,11 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
             changes["summary"] = state.known.summary.to_dict()
         changes["updated_at"] = ports.clock.now_ms()
         await tx.sessions.update(session_id, **changes)
+        await publish(tx, ports.clock, ports.webhooks, session_id, state.webhooks)
         follow_up = await tx.sessions.has_follow_up(session_id)
     ports.states.put(session_id, state.known)  # committed: the next batch starts from here
+    for event in state.live:
+        await ports.live.publish(session_id, event)
     return len(events), state.confirm_status, follow_up
 
 
@@ -163,9 +177,10 @@ def _decode(ev: StoredEvent) -> MeetingEvent | None:
 
 def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
     known = state.known.participants.get(speaker.id)
-    if speaker.id == RECALL_BOT_SPEAKER_ID or (known is not None and known.is_bot):
+    if known is not None and known.is_bot:
         return True
-    if speaker.name.strip().lower() == state.session.bot_name.strip().lower():
+    # Recall transcribes the bot's own speech too: never a participant's turn to answer.
+    if is_own_speech(speaker.id, speaker.name, state.session.bot_name):
         return True
     return text is not None and state.own_texts is not None and text.strip() in state.own_texts
 
@@ -183,8 +198,10 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
             isinstance(event, ParticipantJoined),
             sp.email,
         )
+        state.webhooks += participant_change(state.known.participants.get(sp.id), p)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(sid, p)
+        state.live.append(participant_event(p))
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
             await _note_speaker(tx, state, event.speaker)
@@ -223,8 +240,10 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
 async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
     if sp.id not in state.known.participants:
         p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
+        state.webhooks += participant_change(None, p)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(state.session.id, p)
+        state.live.append(participant_event(p))
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
@@ -241,6 +260,9 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     ):
         reply_state = "pending"
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
+    if is_new and state.status.active:  # after the call ended, its last turn was sent
+        state.webhooks += turn_closed(state.known.last_turn)
+    state.live.append(turn_event(turn))
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
     if is_new:
@@ -261,9 +283,14 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
         state.changes["recording_paused"] = False
     if new is not current:
         state.changes["status"] = new
+        state.webhooks += status_changes(current, new, event.code, event.sub_code)
         if not new.active:
+            state.webhooks += turn_closed(state.known.last_turn)
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
+    state.live.append(
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+    )
 
 
 async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> None:

@@ -77,6 +77,9 @@ class BotSpec:
     transcript_language: str = "en"
     realtime_events: tuple[str, ...] = REALTIME_EVENTS
     join_at: datetime | None = None
+    audio_output: bool = False
+    """Ask for ``automatic_audio_output`` (a short silence), without which Recall refuses
+    ``output_audio``."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,13 @@ class RecallGateway(Protocol):
 
     async def stop_screenshare(self, bot_id: str) -> None: ...
 
-    async def output_audio(self, bot_id: str, mp3: bytes) -> None: ...
+    async def output_audio(self, bot_id: str, mp3: bytes) -> None:
+        """Play an MP3 in the meeting (the bot needs ``automatic_audio_output``)."""
+        ...
+
+    async def stop_output_audio(self, bot_id: str) -> None:
+        """Stop the audio the bot is playing."""
+        ...
 
     async def add_status_webhook(self, url: str) -> None:
         """Have the workspace send every bot's status changes to ``url``. Raises

@@ -16,6 +16,7 @@ from delegate.domain.addressing import is_addressed
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
+from delegate.domain.live import reply_event
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -32,6 +33,8 @@ from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWorkFactory
 from delegate.services.recall_port import RecallError, RecallGateway, RecallUnavailable
+from delegate.services.speaking import deliver_chat_reply
+from delegate.services.webhook_events import publish, reply_sent
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +148,17 @@ async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
                 )
 
 
-async def _perform(gateway: RecallGateway, bot_id: str, reply: Reply, platform: str | None) -> None:
+async def _perform(
+    ports: MeetingPorts, gateway: RecallGateway, session: MeetingSession, reply: Reply
+) -> dict[str, Any]:
+    """Do what the reply says; returns its payload as it should be stored once sent."""
     p = reply.payload
+    bot_id = str(session.recall_bot_id)
     if reply.kind == "chat":
-        await gateway.send_chat_message(
-            bot_id, str(p["text"]), to=str(p.get("to", "everyone")), platform=platform
-        )
+        text, to = str(p["text"]), str(p.get("to", "everyone"))
+        spoken = await deliver_chat_reply(ports.uow, ports.voice, gateway, session, text, to)
+        if spoken is not None:
+            return {**p, "spoken": spoken.to_payload()}
     elif reply.kind == "start_screenshare":
         await gateway.start_screenshare(bot_id, str(p["url"]))
     else:
@@ -161,6 +169,7 @@ async def _perform(gateway: RecallGateway, bot_id: str, reply: Reply, platform: 
             "stop_screenshare": gateway.stop_screenshare,
         }[reply.kind]
         await method(bot_id)
+    return p
 
 
 async def retire_stale_claims(ports: MeetingPorts, session_id: str) -> None:
@@ -185,7 +194,7 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
         if not claimed:
             continue  # another drain of this session got there first; it sends, we do not
         try:
-            await _perform(gateway, session.recall_bot_id, reply, session.platform)
+            payload = await _perform(ports, gateway, session, reply)
         except RecallError as exc:
             retry = isinstance(exc, RecallUnavailable) and reply.attempts + 1 < MAX_SEND_ATTEMPTS
             async with ports.uow() as tx:
@@ -195,12 +204,24 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
                     error=exc.detail[:500],
                 )
             log.warning("reply %s (%s) failed: %s", reply.id, reply.kind, exc.detail)
+            if not retry:
+                await ports.live.publish(
+                    session_id, reply_event(reply, ReplyStatus.FAILED, ports.clock.now_ms())
+                )
             if retry:
                 raise  # the dispatcher backs this session off and drains it again
             continue
+        sent_at = ports.clock.now_ms()
         async with ports.uow() as tx:
-            await tx.replies.mark(reply.id, ReplyStatus.SENT, sent_at=ports.clock.now_ms())
+            sent: dict[str, Any] = {"sent_at": sent_at}
+            if payload is not reply.payload:
+                sent["payload"] = payload
+            await tx.replies.mark(reply.id, ReplyStatus.SENT, **sent)
+            await publish(tx, ports.clock, ports.webhooks, session_id, [reply_sent(reply, sent_at)])
             if reply.kind in ("pause_recording", "resume_recording"):
                 await tx.sessions.update(
                     session_id, recording_paused=reply.kind == "pause_recording"
                 )
+        await ports.live.publish(
+            session_id, reply_event(reply, ReplyStatus.SENT, ports.clock.now_ms())
+        )

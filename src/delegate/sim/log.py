@@ -103,5 +103,21 @@ class OutputMedia(Entry):
 
 @dataclass(frozen=True, kw_only=True)
 class OutputAudio(Entry):
+    """An MP3 the bot played (``output_audio``): its length, and what it said (the text the
+    simulator "transcribes", from the clip's ID3 title)."""
+
     kind: str
     size_bytes: int
+    duration_s: float = 0.0
+    text: str | None = None
+    mp3: bytes = field(default=b"", repr=False)
+    sim_time: float = 0.0
+    """Meeting time (simulated seconds) the clip started."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputAudioStopped(Entry):
+    """``DELETE output_audio``: the clip playing was cut off (``cut`` False when none was)."""
+
+    sim_time: float = 0.0
+    cut: bool = False

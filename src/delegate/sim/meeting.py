@@ -37,7 +37,7 @@ from delegate.sim.payloads import (
     transcript_data,
 )
 from delegate.sim.scripts import ScriptParticipant
-from delegate.sim.timeline import Moment, expand
+from delegate.sim.timeline import Moment, Word, expand, speech_moments, words_for
 from delegate.sim.validation import everyone_left_timeout
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,13 @@ class Wiring:
     webhook_urls: list[str]
 
 
+@dataclass
+class _Playback:
+    task: asyncio.Task[None]
+    start: float
+    words: tuple[Word, ...]
+
+
 class BotRun:
     """The task and the live state (presence, recording, lanes) of one bot."""
 
@@ -76,6 +83,9 @@ class BotRun:
         self.present: dict[int, ScriptParticipant] = {}
         self._lanes: dict[str, Lane] = {}
         self._status_lanes: dict[str, Lane] = {}
+        self._speaking: _Playback | None = None
+        self._reactions = list(bot.script.reactions)
+        self._side_tasks: set[asyncio.Task[None]] = set()
         self.task = asyncio.get_running_loop().create_task(self._run(), name=f"sim-bot-{bot.id}")
 
     # commands (called by the API; the bot is known to be dispatched and not finished)
@@ -135,6 +145,67 @@ class BotRun:
     @property
     def delivering(self) -> bool:
         return self.recording_on and not self.paused
+
+    @property
+    def meeting_time(self) -> float:
+        """Simulated seconds since the meeting clock started (0 before)."""
+        return self._stopwatch.elapsed() if self._stopwatch is not None else 0.0
+
+    # the bot's voice (output_audio)
+
+    def play_audio(self, text: str | None, duration: float) -> None:
+        """The bot speaks for ``duration``: speech on, then (as Recall transcribes the bot)
+        its words in the transcript and speech off. A new clip cuts the one playing."""
+        self.stop_audio()
+        if self._stopwatch is None or self.bot.status not in IN_CALL:
+            return
+        start = self._stopwatch.elapsed()
+        me = bot_participant(self.bot)
+        words = words_for(text, start, duration) if text and text.split() else ()
+        self._happen(Moment(start, "participant_events.speech_on", me))
+        task = self._spawn(self._finish_clip(start + duration))
+        self._speaking = _Playback(task, start, words)
+        if self._reactions:
+            reaction = self._reactions.pop(0)
+            moments = speech_moments(reaction, start + reaction.at, self.bot.bot_name)
+            self._spawn(self._play_moments(moments))
+
+    def stop_audio(self) -> bool:
+        """Cut the clip playing (True) or do nothing (False); the words said so far are
+        transcribed."""
+        playing, self._speaking = self._speaking, None
+        if playing is None or playing.task.done():
+            return False
+        playing.task.cancel()
+        self._end_speech(playing, self.meeting_time)
+        return True
+
+    async def _finish_clip(self, ends_at: float) -> None:
+        assert self._stopwatch is not None
+        await self._until(self._stopwatch, ends_at)
+        playing, self._speaking = self._speaking, None
+        if playing is not None:
+            self._end_speech(playing, ends_at)
+
+    def _end_speech(self, playing: _Playback, at: float) -> None:
+        me = bot_participant(self.bot)
+        said = tuple(w for w in playing.words if w.end <= at + 1e-6)
+        if said:
+            self._happen(Moment(at, "transcript.data", me, said))
+        self._happen(Moment(at, "participant_events.speech_off", me))
+
+    async def _play_moments(self, moments: list[Moment]) -> None:
+        assert self._stopwatch is not None
+        for moment in moments:
+            if await self._until(self._stopwatch, moment.at):
+                return
+            self._happen(moment)
+
+    def _spawn(self, work: Any) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+        return task
 
     # the task
 
@@ -221,6 +292,9 @@ class BotRun:
         return sub_code
 
     async def _finish(self, sub_code: str) -> None:
+        self.stop_audio()
+        for task in list(self._side_tasks):
+            task.cancel()
         self._status("call_ended", sub_code)
         self.recording_on = False
         for lane in list(self._lanes.values()):
@@ -377,6 +451,8 @@ class BotRun:
         return lane
 
     async def _cancel_lanes(self) -> None:
+        for task in list(self._side_tasks):
+            task.cancel()
         lanes = [*self._lanes.values(), *self._status_lanes.values()]
         for lane in lanes:
             with contextlib.suppress(Exception):

@@ -31,6 +31,11 @@ bot starts recording. Format (see docs/simulator.md for the full reference)::
     [[events]]
     end = "call_ended_by_host"          # or true; the call_ended sub_code
 
+    [[on_bot_speech]]                   # the first time the bot speaks (output_audio), ...
+    after = 0.5                         # ... this long after it started, ...
+    who = "Priya Shah"
+    say = "Hold on, one moment."        # ... someone talks over it (the next one: the 2nd time)
+
 ``{bot}`` in a text becomes the bot's name when the meeting is played.
 """
 
@@ -94,6 +99,9 @@ class Script:
     events: tuple[ScriptEvent, ...]
     join: JoinTiming = JoinTiming()
     description: str = ""
+    reactions: tuple[ScriptEvent, ...] = ()
+    """``say`` events played when the bot speaks (the n-th for its n-th clip); ``at`` is
+    seconds after the clip started."""
 
     @property
     def length_s(self) -> float:
@@ -160,7 +168,26 @@ class _Parser:
             events=events,
             join=self.timing(raw.get("join", {})),
             description=str(raw.get("description", "")),
+            reactions=self.reactions(raw.get("on_bot_speech", []), participants),
         )
+
+    def reactions(
+        self, raw: Any, participants: tuple[ScriptParticipant, ...]
+    ) -> tuple[ScriptEvent, ...]:
+        if not isinstance(raw, list):
+            raise self.fail("on_bot_speech must be an array of tables")
+        by_name = {p.name: p for p in participants}
+        present = {p.name for p in participants}
+        found: list[ScriptEvent] = []
+        for index, item in enumerate(raw):
+            where = f"on_bot_speech[{index}]"
+            if not isinstance(item, dict) or "say" not in item:
+                raise self.fail(f"{where} must be a table with who and say")
+            after = item.get("after", 0.5)
+            if not isinstance(after, int | float) or after < 0:
+                raise self.fail(f"{where}.after must be a number >= 0")
+            found.append(self.event("say", item, float(after), where, by_name, present))
+        return tuple(found)
 
     def timing(self, raw: Any) -> JoinTiming:
         if not isinstance(raw, dict):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from delegate.adapters.recall.signatures import SignatureError, compute
+from delegate.adapters.tts.mp3 import id3_text, mp3_duration_s
 from delegate.domain.meeting_urls import MeetingUrl
 from delegate.sim import errors
 from delegate.sim.app import build_app
@@ -38,11 +38,12 @@ from delegate.sim.log import (
     Entry,
     LeaveRequested,
     OutputAudio,
+    OutputAudioStopped,
     OutputMedia,
 )
 from delegate.sim.meeting import BotRun, Wiring
 from delegate.sim.scripts import Script, load_script
-from delegate.sim.validation import BotRequest, parse_recording_config
+from delegate.sim.validation import BotRequest, mp3_problem, parse_recording_config
 
 ScriptSource = str | Path | Script
 
@@ -279,7 +280,12 @@ class Simulator:
         bot.output_media = current or None
 
     def output_audio(self, bot_id: str, kind: str, b64_data: str) -> BotState:
-        bot, _ = self.live(bot_id)
+        """Play an MP3 in the meeting; the bot's speech comes back in the transcript."""
+        bot, run = self.live(bot_id)
+        if bot.request.meeting.platform == "webex":
+            raise errors.coded(
+                "output_audio_not_supported", "Output audio is not supported on Webex."
+            )
         if not bot.request.settings.get("automatic_audio_output"):
             raise errors.ApiError(
                 400,
@@ -288,13 +294,25 @@ class Simulator:
                     "to use output_audio."
                 },
             )
-        try:
-            audio = base64.b64decode(b64_data, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise errors.field_errors({"b64_data": ["Invalid base64 data."]}) from exc
-        bot.record(OutputAudio(kind=kind, size_bytes=len(audio)))
+        problem = mp3_problem(b64_data)
+        if problem is not None:
+            raise errors.field_errors({"b64_data": [problem]})
+        audio = base64.b64decode(b64_data)
+        duration = mp3_duration_s(audio)
+        bot.record(
+            OutputAudio(
+                kind=kind,
+                size_bytes=len(audio),
+                duration_s=duration,
+                text=id3_text(audio),
+                mp3=audio,
+                sim_time=run.meeting_time,
+            )
+        )
+        run.play_audio(id3_text(audio), duration)
         return bot
 
     def stop_output_audio(self, bot_id: str) -> None:
-        bot, _ = self.live(bot_id)
-        bot.record(OutputMedia(kind="audio", action="stop"))
+        bot, run = self.live(bot_id)
+        cut = run.stop_audio()
+        bot.record(OutputAudioStopped(sim_time=run.meeting_time, cut=cut))

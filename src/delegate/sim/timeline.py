@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from delegate.sim.scripts import Script, ScriptParticipant
+from delegate.sim.scripts import Script, ScriptEvent, ScriptParticipant
 
 PARTIAL_EVERY_WORDS = 4
 WORD_FILL = 0.9
@@ -73,6 +73,12 @@ def _speech(
     moments.append(Moment(end, "transcript.data", who, words, index=index))
     moments.append(Moment(end, "participant_events.speech_off", who, index=index))
     return moments
+
+
+def speech_moments(event: ScriptEvent, at: float, bot_name: str) -> list[Moment]:
+    """The moments of one ``say`` event played at ``at`` (a reaction to the bot speaking)."""
+    assert event.who is not None and event.text is not None  # the parser guarantees it
+    return _speech(-1, event.who, fill_bot(event.text, bot_name), at, event.duration)
 
 
 def expand(script: Script, bot_name: str) -> list[Moment]:

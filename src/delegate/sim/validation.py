@@ -7,14 +7,19 @@ what Recall returns. Defaults are filled in here so the Bot object echoes a comp
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from delegate.adapters.tts.mp3 import mp3_duration_s
 from delegate.domain.meeting_urls import InvalidMeetingUrl, MeetingUrl, parse_meeting_url
 
 MAX_BOT_NAME = 100
+MAX_B64_AUDIO = 1_835_008
+"""Recall's maxLength of ``b64_data`` (about 1.3 MB of MP3)."""
 MAX_METADATA_VALUE = 500
 DEFAULT_BOT_NAME = "Meeting Notetaker"
 SCHEDULE_MIN_AHEAD = timedelta(minutes=10)
@@ -108,6 +113,7 @@ def parse_bot_request(body: Any) -> BotRequest:
     metadata = _metadata(body.get("metadata"), errors)
     recording_config = _recording_config(body.get("recording_config", {}), errors)
     automatic_leave = _automatic_leave(body.get("automatic_leave"), errors)
+    _automatic_audio_output(body.get("automatic_audio_output"), meeting, errors)
     if errors or meeting is None:
         raise ValidationFailed(errors)
     stored = _strip_write_only(body)
@@ -122,6 +128,38 @@ def parse_bot_request(body: Any) -> BotRequest:
         metadata=metadata,
         settings=settings,
     )
+
+
+def _automatic_audio_output(value: Any, meeting: MeetingUrl | None, errors: dict[str, Any]) -> None:
+    """``{"in_call_recording": {"data": {"kind": "mp3", "b64_data": ...}}}``, a real MP3, and
+    not on Webex (Recall has no output audio there)."""
+    if value is None:
+        return
+    if meeting is not None and meeting.platform == "webex":
+        errors["automatic_audio_output"] = ["Output audio is not supported on Webex."]
+        return
+    data = value.get("in_call_recording", {}).get("data") if isinstance(value, dict) else None
+    if not isinstance(data, dict) or data.get("kind") != "mp3":
+        errors["automatic_audio_output"] = [
+            'Expected {"in_call_recording": {"data": {"kind": "mp3", "b64_data": "..."}}}.'
+        ]
+        return
+    problem = mp3_problem(data.get("b64_data"))
+    if problem is not None:
+        errors["automatic_audio_output"] = {"in_call_recording": {"data": {"b64_data": [problem]}}}
+
+
+def mp3_problem(b64_data: Any) -> str | None:
+    """What is wrong with base64 MP3 data, as Recall words it (None: a playable MP3)."""
+    if not isinstance(b64_data, str) or not b64_data:
+        return "This field is required."
+    if len(b64_data) > MAX_B64_AUDIO:
+        return f"Ensure this field has no more than {MAX_B64_AUDIO} characters."
+    try:
+        mp3_duration_s(base64.b64decode(b64_data, validate=True))
+    except (binascii.Error, ValueError):
+        return "Invalid mp3 data."
+    return None
 
 
 def _meeting(value: Any, errors: dict[str, Any]) -> MeetingUrl | None:

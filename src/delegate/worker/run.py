@@ -7,15 +7,26 @@ at a time (its lock), and a worker that dies mid-job has the job run again by an
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from delegate.adapters.queue.procrastinate_queue import (
+    QUEUE,
     ProcrastinateDispatcher,
+    SessionWorker,
     register_tasks,
     run_session_worker,
+)
+from delegate.adapters.queue.procrastinate_webhooks import (
+    WEBHOOK_QUEUE,
+    ProcrastinateWebhookDispatcher,
+    register_webhook_tasks,
 )
 from delegate.bootstrap import build
 from delegate.config import Settings
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.processing import process_session_events
+from delegate.services.webhook_delivery import deliver_due
 
 
 class WorkerUnavailable(Exception):
@@ -51,18 +62,41 @@ async def run_worker(settings: Settings) -> None:
         stalled_after_s=worker.stalled_after_s,
         stalled_check_every_s=worker.heartbeat_s,
     )
+    webhooks = container.webhooks
+    if isinstance(webhooks, ProcrastinateWebhookDispatcher):
+        register_webhook_tasks(
+            webhooks,
+            lambda endpoint_id: deliver_due(container.webhook_ports, endpoint_id),
+            sweep_every_s=worker.sweep_interval_s,
+        )
+    options: dict[str, Any] = {
+        "delete_jobs": "successful",
+        # Jobs are announced when deferred and, by SessionWorker, when a job ends; polling
+        # is the fallback for a missed notification (procrastinate's default is 5 s).
+        "fetch_job_polling_interval": 0.5,
+        "update_heartbeat_interval": worker.heartbeat_s,
+        "stalled_worker_timeout": worker.stalled_after_s,
+    }
     await dispatcher.start()
     try:
-        await run_session_worker(
-            dispatcher.app,
-            concurrency=worker.concurrency,
-            delete_jobs="successful",
-            # Jobs are announced when deferred and, by SessionWorker, when a job ends; polling
-            # is the fallback for a missed notification (procrastinate's default is 5 s).
-            fetch_job_polling_interval=0.5,
-            update_heartbeat_interval=worker.heartbeat_s,
-            stalled_worker_timeout=worker.stalled_after_s,
+        # Webhook deliveries have a worker of their own: a hanging endpoint holds up a
+        # webhook job, never a session's place. It stops when the sessions' worker does
+        # (only that one handles the signals: a second handler would replace the first).
+        webhook_worker = SessionWorker(
+            app=dispatcher.app,
+            queues=[WEBHOOK_QUEUE],
+            concurrency=container.settings.webhooks.concurrency,
+            install_signal_handlers=False,
+            **options,
         )
+        webhook_run = asyncio.create_task(webhook_worker.run())  # type: ignore[no-untyped-call]  # procrastinate leaves it unannotated
+        try:
+            await run_session_worker(
+                dispatcher.app, queues=[QUEUE], concurrency=worker.concurrency, **options
+            )
+        finally:
+            webhook_worker.stop()  # type: ignore[no-untyped-call]  # unannotated upstream
+            await webhook_run
     finally:
         await dispatcher.stop()
         await container.aclose()

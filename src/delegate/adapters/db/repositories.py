@@ -131,6 +131,8 @@ def _bot(row: RowMapping) -> Bot:
         meta=row["meta"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        reply_mode=row["reply_mode"],
+        voice=row["voice"],
     )
 
 

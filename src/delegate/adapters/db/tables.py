@@ -76,6 +76,8 @@ bots = Table(
     Column("backstory", Text, nullable=False, default=""),
     Column("model", String(512), nullable=False, default=""),
     Column("meta", JSON),
+    Column("reply_mode", String(8), nullable=False, default="chat", server_default="chat"),
+    Column("voice", String(128)),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     UniqueConstraint("account_id", "alias", name="uq_bots_account_alias"),
@@ -137,6 +139,9 @@ meeting_sessions = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("ended_at", BigInteger),
+    Column("reply_mode", String(8), nullable=False, default="chat", server_default="chat"),
+    Column("voice", String(128)),
+    Column("reply_notice", Text),
     UniqueConstraint("integration_id", "idempotency_key", name="uq_sessions_idempotency"),
     Index("ix_sessions_integration_created", "integration_id", "created_at", "id"),
     Index("ix_sessions_recall_bot", "recall_bot_id"),
@@ -217,4 +222,62 @@ replies = Table(
     Column("sent_at", BigInteger),
     UniqueConstraint("session_id", "turn_seq", "position", name="uq_replies_turn_position"),
     Index("ix_replies_session_status", "session_id", "status"),
+)
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", ID, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("events", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("disabled_reason", Text),
+    Column("failing_since", BigInteger),
+    Column("secret_enc", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_webhook_endpoints_account_created", "account_id", "created_at", "id"),
+)
+
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", ID, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", ID, ForeignKey("meeting_sessions.id", ondelete="CASCADE")),
+    Column("type", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    # The order of a lane (one endpoint, one session): the order events were written in.
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("id", ID, nullable=False, unique=True),
+    Column("account_id", ID, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "endpoint_id", ID, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column(
+        "event_id", String(32), ForeignKey("webhook_events.id", ondelete="CASCADE"), nullable=False
+    ),
+    # The session id, or "" for an event of no session (a test send).
+    Column("lane", String(24), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("latency_ms", Integer),
+    Column("created_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger),
+    Index("ix_webhook_deliveries_lane", "endpoint_id", "status", "lane", "seq"),
+    Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),
+    Index("ix_webhook_deliveries_event", "event_id"),
 )

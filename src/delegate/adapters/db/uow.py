@@ -9,6 +9,8 @@ loses a race; and they run on the loop's thread through one synchronous connecti
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from sqlalchemy import Connection as SyncConnection
@@ -30,6 +32,7 @@ from delegate.adapters.db.sessions import (
     SqlSessionRepository,
     SqlTurnRepository,
 )
+from delegate.adapters.db.webhooks import SqlWebhookRepository
 from delegate.services.ports import (
     AccountRepository,
     BotRepository,
@@ -41,6 +44,9 @@ from delegate.services.ports import (
     SessionRepository,
     TurnRepository,
 )
+from delegate.services.webhook_ports import WebhookRepository
+
+log = logging.getLogger(__name__)
 
 
 class SqlUnitOfWork:
@@ -52,6 +58,7 @@ class SqlUnitOfWork:
     participants: ParticipantRepository
     turns: TurnRepository
     replies: ReplyRepository
+    webhooks: WebhookRepository
 
     def __init__(
         self,
@@ -64,6 +71,10 @@ class SqlUnitOfWork:
         self._cipher = cipher
         self._async_conn: AsyncConnection | None = None
         self._sync_conn: SyncConnection | None = None
+        self._after_commit: list[Callable[[], Awaitable[None]]] = []
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self._after_commit.append(callback)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._loop_engine is not None:
@@ -81,6 +92,8 @@ class SqlUnitOfWork:
         self.participants = SqlParticipantRepository(conn)
         self.turns = SqlTurnRepository(conn)
         self.replies = SqlReplyRepository(conn)
+        self.webhooks = SqlWebhookRepository(conn, self._cipher)
+        self._after_commit = []
         return self
 
     async def _open(self) -> Connection:
@@ -111,6 +124,18 @@ class SqlUnitOfWork:
                     await self._async_conn.rollback()
         finally:
             await self._close()
+        if exc_type is None:
+            await self._run_after_commit()
+
+    async def _run_after_commit(self) -> None:
+        # Only signals run here (kicks): the data is committed, so a failed one is made up
+        # by a sweep, and the caller's work must not fail because of it.
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                await callback()
+            except Exception:
+                log.warning("an after-commit signal failed", exc_info=True)
 
     async def _close(self) -> None:
         try:

@@ -56,6 +56,15 @@ AUTOMATIC_LEAVE: dict[str, Any] = {
 }
 
 
+_SILENT_FRAME = base64.b64decode(
+    "//NIxHwAAANIAAAAAFVVVVVVVVVMQU1FNC4wVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV"
+    "VVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV"
+    "VVVVVVVVVVVVVVVV"
+)
+SILENT_MP3 = _SILENT_FRAME * 16
+"""About half a second of silence: 16 MPEG-2 Layer III frames (16 kHz mono, 32 kbit/s)."""
+
+
 def region_base_url(region: str) -> str:
     if region not in REGIONS:
         raise ValueError(f"unknown Recall region {region!r}; expected one of {', '.join(REGIONS)}")
@@ -126,6 +135,12 @@ def bot_request(spec: BotSpec) -> dict[str, Any]:
     }
     if spec.join_at is not None:
         body["join_at"] = _iso_utc(spec.join_at)
+    if spec.audio_output:
+        # Recall's advice when only output_audio is wanted: configure a short silence.
+        silence = base64.b64encode(SILENT_MP3).decode()
+        body["automatic_audio_output"] = {
+            "in_call_recording": {"data": {"kind": "mp3", "b64_data": silence}}
+        }
     return body
 
 
@@ -312,6 +327,9 @@ class RecallClient:
         """Play an MP3 in the meeting (the bot needs ``automatic_audio_output`` configured)."""
         body = {"kind": "mp3", "b64_data": base64.b64encode(mp3).decode()}
         await self._call("POST", self._bot(bot_id, "output_audio/"), "output_audio", body)
+
+    async def stop_output_audio(self, bot_id: str) -> None:
+        await self._call("DELETE", self._bot(bot_id, "output_audio/"), "stop_output_audio")
 
     async def add_status_webhook(self, url: str) -> None:
         """Add a status webhook endpoint to the workspace: the simulator's stand-in for

@@ -20,7 +20,8 @@ async def list_bots(c: ContainerDep, account: AccountDep, query: ListQueryDep) -
 
 @router.post("/create", operation_id="createBot", responses=errors(*CREATE))
 async def create_bot(c: ContainerDep, account: AccountDep, body: BotIn) -> IdOut:
-    return IdOut(id=await bots.create_bot(c.uow, c.clock, account.id, body.provided()))
+    voices = c.ports.voice.catalog if c.ports.voice else None
+    return IdOut(id=await bots.create_bot(c.uow, c.clock, account.id, body.provided(), voices))
 
 
 @router.get("/{botId}/fetch", operation_id="fetchBot", responses=errors(*READ))
@@ -35,7 +36,10 @@ async def update_bot(
     botId: BotRef,
     body: BotIn,
 ) -> IdOut:
-    return IdOut(id=await bots.update_bot(c.uow, c.clock, account.id, botId, body.provided()))
+    voices = c.ports.voice.catalog if c.ports.voice else None
+    return IdOut(
+        id=await bots.update_bot(c.uow, c.clock, account.id, botId, body.provided(), voices)
+    )
 
 
 @router.post("/{botId}/delete", operation_id="deleteBot", responses=errors(*DELETE))

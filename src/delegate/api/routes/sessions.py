@@ -69,6 +69,8 @@ async def initiate(
         body.botName,
         body.joinAt,
         idempotency_key,
+        body.replyMode,
+        body.voice,
     )
     return InitiateOut(id=result.integration_id, bot=result.bot, sessionId=result.session_id)
 

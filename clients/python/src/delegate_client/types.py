@@ -11,6 +11,7 @@ from pydantic.alias_generators import to_camel
 Order = Literal["asc", "desc"]
 TranscriptFormat = Literal["json", "text", "markdown", "vtt", "srt"]
 RecordingAction = Literal["start", "stop", "pause", "resume"]
+ReplyMode = Literal["chat", "voice", "both"]
 
 JOINED_STATUSES = frozenset({"in_call", "recording"})
 """Session statuses in which the delegate is in the call."""
@@ -58,6 +59,10 @@ class Bot(Model):
     backstory: str = ""
     model: str = ""
     meta: dict[str, Any] | None = None
+    reply_mode: ReplyMode = "chat"
+    """How its delegates answer: ``chat``, ``voice`` (spoken aloud) or ``both``."""
+    voice: str | None = None
+    """``engine`` or ``engine:name``; None: the server's default voice."""
     created_at: int
     updated_at: int
 
@@ -123,6 +128,10 @@ class MeetingSession(Model):
     text: str = ""
     join_at: int | None = None
     recording_paused: bool = False
+    reply_mode: ReplyMode = "chat"
+    voice: str | None = None
+    reply_notice: str | None = None
+    """Why the session answers otherwise than asked (Webex has no output audio: chat)."""
     notes_ready: bool = False
     created_at: int
     updated_at: int
@@ -185,6 +194,54 @@ class ActionResult(Model):
     message: str | None = None
     to: str | None = None
     url: str | None = None
+
+
+class Webhook(Model):
+    """A webhook endpoint of the account. Its signing secret is shown only at create and
+    rotation (``WebhookSecret``)."""
+
+    id: str
+    url: str
+    description: str = ""
+    events: list[str] = Field(default_factory=list)
+    enabled: bool = True
+    disabled_reason: str | None = None
+    failing_since: int | None = None
+    created_at: int
+    updated_at: int
+
+
+class WebhookSecret(Model):
+    """What create and secret rotation answer: the endpoint and its signing secret
+    (``whsec_...``), shown only this once."""
+
+    id: str
+    secret: str
+
+
+class WebhookDelivery(Model):
+    """One event on its way to an endpoint: ``pending``, ``succeeded`` or ``failed``."""
+
+    id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    session_id: str | None = None
+    status: str
+    attempts: int = 0
+    next_attempt_at: int | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    latency_ms: int | None = None
+    created_at: int
+    finished_at: int | None = None
+
+
+class DeliveryQueued(Model):
+    """What test-send and redeliver answer: the webhook and the new delivery's id."""
+
+    id: str
+    delivery_id: str
 
 
 T = TypeVar("T", bound=Model)
