@@ -41,6 +41,8 @@ GAP_S = 1.6
 ANSWER_GAP_S = 20.0
 """After a turn meant for the bot: time for its answer to arrive in the meeting."""
 START_S = 2.0
+END_GAP_S = 90.0
+"""After the last turn: a late answer to it still lands before the host ends the call."""
 SPLITS = ("tune", "holdout")
 
 
@@ -98,7 +100,7 @@ class Meeting:
             )
             for t in self.turns
         ]
-        last = max(e.at + e.duration for e in events) + ANSWER_GAP_S
+        last = max(e.at + e.duration for e in events) + END_GAP_S
         events.append(ScriptEvent(at=last, kind="end", sub_code="call_ended_by_host"))
         return Script(
             name=self.name,

@@ -73,6 +73,7 @@ async def test_a_served_model_answers_a_question(
             model=MODEL_NAME,
             timeout_s=ANSWER_TIMEOUT_S,
             max_reply_tokens=48,
+            context_tokens=1024,
         )
         brain = OpenAIBrain(settings)
         world = await make_world(tmp_path, speed=1, brain=brain)

@@ -56,7 +56,8 @@ class DemoOptions:
 
 LOCAL_MODEL_TIMEOUT_S = 120.0
 LOCAL_MODEL_REPLY_TOKENS = 64
-"""A 135M model on two busy cores: short answers, and time to give them."""
+LOCAL_MODEL_CONTEXT_TOKENS = 1024
+"""A 135M model on two busy cores: a short prompt, short answers, and time to give them."""
 
 
 def free_port() -> int:
