@@ -10,9 +10,9 @@ from pydantic import SecretStr
 
 from delegate.adapters.llm.openai_brain import OpenAIBrain
 from delegate.config import LlmSettings
-from delegate.sim import RecordingCommand, parse_script
+from delegate.sim import RecordingCommand
 from tests.brain.fake_llm import Fail, FakeLlm, RunningServer, completion
-from tests.meetings.scripts import ASKS
+from tests.meetings.scripts import ASKS, kim_and_lee
 from tests.meetings.world import make_world
 
 
@@ -73,23 +73,9 @@ async def test_llm_brain_answers_acts_and_writes_notes(tmp_path: Path) -> None:
     ]
 
 
-FOLLOW_UP = parse_script(
+FOLLOW_UP = kim_and_lee(
+    "Offsite budget",
     """
-title = "Offsite budget"
-[join]
-joining_s = 0.5
-waiting_room_s = 0
-setup_s = 0.5
-
-[[participants]]
-id = 100
-name = "Kim Tran"
-is_host = true
-
-[[participants]]
-id = 200
-name = "Lee Park"
-
 [[events]]
 at = 1.0
 who = "Kim Tran"
@@ -108,7 +94,7 @@ chat = "{bot}, thanks for the help"
 [[events]]
 after = 20.0
 end = true
-"""
+""",
 )
 
 

