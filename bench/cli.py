@@ -7,6 +7,8 @@ python -m bench bare --port P                 # the bare ASGI endpoint (used by 
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
 python -m bench cli-startup [--runs N]        # ``delegate --help`` against ``python -c pass``
 python -m bench voice [--questions N] [--voice V]  # speech end -> first spoken audio; synthesis RTF
+python -m bench quality [--local-model] [--llm-base-url URL --llm-model M] [--mistakes]
+                                              # conversational quality (docs/quality.md)
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ QUICK = Defaults(meetings=100, seconds=3.0, questions=10, minutes=(2.0, 6.0))
 
 
 def main(argv: list[str] | None = None) -> None:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["quality"]:
+        from bench import quality
+
+        sys.exit(quality.main(given[1:]))
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the benchmarks; write JSON and a markdown table")

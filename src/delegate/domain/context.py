@@ -80,6 +80,7 @@ def build_context(
     token_budget: int = 3000,
     model: str = "",
     search: TranscriptSearch | None = None,
+    reason: str = "",
 ) -> BrainContext:
     """A context for answering ``trigger`` that fits ``token_budget``.
 
@@ -130,6 +131,7 @@ def build_context(
         trigger=trigger,
         model=model,
         search=search,
+        reason=reason,
     )
 
 

@@ -103,12 +103,18 @@ class BrainContext:
     trigger: Turn
     model: str = ""
     search: TranscriptSearch | None = None
+    reason: str = ""
+    """Why the rules took the trigger as meant for the bot (``addressing.Reason``)."""
 
 
 @dataclass(frozen=True)
 class ActionItem:
     text: str
     owner: str | None = None
+    # Derived from the text, which already says it ("... by Friday"): two items with the
+    # same text and owner are the same item whether or not a due date was picked out.
+    due: str | None = field(default=None, compare=False)
+    """When it is due, as said ("Friday", "next week"), if said."""
 
 
 @dataclass(frozen=True)

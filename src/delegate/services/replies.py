@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from delegate.domain.addressing import is_addressed
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
@@ -73,6 +74,14 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
         participants = await tx.participants.in_session(session.id)
         bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
+    # Asked again rather than stored: the model is told why the turn reached it.
+    reason = is_addressed(
+        turn,
+        session.bot_name,
+        recent[-1] if recent else None,
+        participants=participants,
+        answered=recent[-2] if len(recent) > 1 else None,
+    )
     return build_context(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
@@ -84,6 +93,7 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
         token_budget=ports.context_tokens,
         model=bot.model if bot else "",
         search=SessionSearch(ports.uow, session.id),
+        reason=reason.value if reason else "",
     )
 
 

@@ -178,6 +178,7 @@ class Transcript(Model):
 class ActionItem(Model):
     text: str
     owner: str | None = None
+    due: str | None = None
 
 
 class Notes(Model):

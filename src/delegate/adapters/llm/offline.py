@@ -13,7 +13,6 @@ send direct messages on Zoom only, so the reply names the asker instead ("Dana, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from delegate.adapters.llm.offline_requests import (
@@ -25,6 +24,8 @@ from delegate.adapters.llm.offline_requests import (
     HELP,
     LEAVE,
     PAUSE,
+    PRAISE,
+    PROMISED,
     RESUME,
     SAID_ABOUT,
     SHARE,
@@ -61,6 +62,7 @@ from delegate.domain.notes import (
     extract_action_items,
     extract_decisions,
     extract_notes,
+    left_out_topic,
     meeting_content,
     tidy,
 )
@@ -97,12 +99,6 @@ CAPABILITIES = (
 ASK_ME = "ask me for a summary, action items, decisions, who said what, or who is here"
 _EVERYONE_WORDS = "anyone anybody someone somebody everyone everybody we people they"
 _EVERYONE = frozenset(_EVERYONE_WORDS.split())
-
-_LEAVE_OUT = re.compile(
-    r"\b(?:don'?t|do not|never)\s+(?:put|include|mention|add|write)\b"
-    r"|\b(?:keep|leave)\b.{0,60}\bout\b|\b(?:exclude|omit|remove|redact)\b",
-    re.IGNORECASE,
-)
 
 
 def _summary_turns(summary: str) -> list[Turn]:
@@ -197,6 +193,9 @@ class OfflineBrain:
         control = self._control(ctx, request)
         if control is not None:
             return control
+        promised = PROMISED.search(text)
+        if promised:
+            return [await self._promised(ctx, asker, promised["who"])]
         said = SAID_ABOUT.search(text)
         if said and tokens(said["who"]) != ["you"]:
             who = said["who"]
@@ -261,6 +260,8 @@ class OfflineBrain:
             ]
         if THANKS.search(plain) and len(plain.split()) <= 6:
             return [_chat(f"You're welcome, {asker}.")]
+        if PRAISE.search(plain) and (request.named or ctx.trigger.to_bot):
+            return [_chat(f"Thank you, {asker}!")]
         kind = ask_kind(request.text, to_bot=ctx.trigger.to_bot)
         if request.greeted and kind is Ask.NOTHING:
             # "Sure, no problem. Hello Ada.": a hello back, not a menu.
@@ -274,14 +275,10 @@ class OfflineBrain:
         if kind is Ask.TASK:
             return [_chat(f"{asker}, I can't do that without a language model; {ASK_ME}.")]
         if kind is Ask.NOTE:
-            if _LEAVE_OUT.search(request.text):
-                # Honest: rule-based notes cannot leave a topic out on request.
-                return [
-                    _chat(
-                        f"{asker}, noted, but without a language model I can't keep "
-                        "anything out of the notes."
-                    )
-                ]
+            topic = left_out_topic(request.text)
+            if topic:
+                # The notes leave out every sentence that mentions these words.
+                return [_chat(f"Okay {asker}, I'll leave {topic} out of the notes.")]
             return [_chat(f"Noted, {asker}.")]
         # Named in passing ("I brought Ada along to keep notes"): nothing was asked.
         return []
@@ -324,6 +321,24 @@ class OfflineBrain:
             return _chat(f"{asker}, here is what was said{subject}: {quotes}")
         quotes = "; ".join(_quote(t, terms) for t in turns)
         return _chat(f"{asker}, {speaker} said{subject}: {quotes}")
+
+    async def _promised(self, ctx: BrainContext, asker: str, who: str) -> SendChat:
+        """The action items of one person, found over the whole meeting."""
+        person = ctx.trigger.speaker if tokens(who) in (["i"], ["me"]) else who
+        speaker = _resolve_speaker(person, ctx)
+        if speaker is None:
+            return _chat(f"{asker}, I don't know anyone called {person.strip()} in this meeting.")
+        terms = ["i'll", "i will", "will", "can you", "could you", "would you", "action item"]
+        turns = await self._known_turns(ctx, terms)
+        items = extract_action_items(
+            [t for t in turns if t.seq != ctx.trigger.seq], ctx.participants
+        )
+        first = tokens(speaker)[:1]
+        mine = [i for i in items if i.owner and tokens(i.owner)[:1] == first]
+        if not mine:
+            return _chat(f"{asker}, I haven't heard {speaker} take on anything yet.")
+        lines = "\n".join(f"- {i.text}" for i in mine)
+        return _chat(f"{asker}, {speaker} took on:\n{lines}")
 
     async def _known_turns(self, ctx: BrainContext, terms: list[str]) -> list[Turn]:
         found = await self._searched(ctx, None, terms)
