@@ -133,6 +133,7 @@ def build_knowledge(
         reader=FileReader(),
         indexer=late,
         max_file_bytes=settings.kb.max_file_bytes,
+        answer_threshold=settings.kb.answer_threshold,
     )
     # Indexing is keyed by dataset like webhook delivery by endpoint: one task per dataset
     # with work, a sweep for what a restart left pending. It runs in every process that

@@ -149,6 +149,9 @@ class KnowledgeSettings(BaseModel):
     """Largest uploaded file (the API's body cap applies too)."""
     meeting_passages: int = Field(default=3, ge=1, le=10)
     """Passages the brain is given for a question in a meeting."""
+    answer_threshold: float = Field(default=0.80, ge=0, le=1)
+    """Similarity from which the offline brain answers with the best passage (below it, it
+    says it does not know). 0.80 suits multilingual-e5-small; see docs/knowledge.md."""
 
 
 class SecretsSettings(BaseModel):

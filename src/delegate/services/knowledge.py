@@ -16,6 +16,7 @@ from typing import Any
 from delegate.domain.errors import InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.ids import new_id
 from delegate.domain.knowledge import (
+    STRONG_MATCH,
     Dataset,
     DatasetRecord,
     IndexProgress,
@@ -59,6 +60,8 @@ class KnowledgePorts:
     indexer: Dispatcher | None = None
     """Told which dataset has records to index, once they are committed."""
     max_file_bytes: int = 1_048_576
+    answer_threshold: float = STRONG_MATCH
+    """Similarity from which the offline brain answers with a passage."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
-from delegate.domain.knowledge import Knowledge
+from delegate.domain.knowledge import Knowledge, question_text
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -90,7 +90,9 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
         participants = await tx.participants.in_session(session.id)
         bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
-    knowledge = await _knowledge(ports, bot.dataset_id if bot else None, turn)
+    knowledge = await _knowledge(
+        ports, bot.dataset_id if bot else None, question_text(turn.text, session.bot_name)
+    )
     return build_context(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
@@ -106,17 +108,19 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
     )
 
 
-async def _knowledge(ports: MeetingPorts, dataset_id: str | None, turn: Turn) -> Knowledge | None:
+async def _knowledge(
+    ports: MeetingPorts, dataset_id: str | None, question: str
+) -> Knowledge | None:
     """The bot's dataset passages for the turn (the dataset is the bot's own: same account)."""
     if dataset_id is None or ports.knowledge is None:
         return None
     try:
-        found = await passages(ports.knowledge, dataset_id, turn.text, ports.knowledge_passages)
+        found = await passages(ports.knowledge, dataset_id, question, ports.knowledge_passages)
     except UpstreamFailed as exc:
         # An embeddings server down must not silence the delegate: it answers without.
         log.warning("knowledge search failed: %s", exc.message)
         found = []
-    return Knowledge(found)
+    return Knowledge(found, ports.knowledge.answer_threshold)
 
 
 async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
