@@ -14,7 +14,18 @@ from typing import Annotated
 import typer
 
 from delegate import __version__
-from delegate.cli import admin, demo, mcp, resources, serve, sessions, sim, webhooks, worker
+from delegate.cli import (
+    admin,
+    datasets,
+    demo,
+    mcp,
+    resources,
+    serve,
+    sessions,
+    sim,
+    webhooks,
+    worker,
+)
 
 app = typer.Typer(
     name="delegate",
@@ -56,6 +67,7 @@ app.add_typer(resources.integration_app, name="integration")
 app.command("initiate")(resources.initiate)
 app.add_typer(sessions.session_app, name="session")
 app.add_typer(webhooks.webhook_app, name="webhook")
+app.add_typer(datasets.dataset_app, name="dataset")
 
 INFORMATIONAL = frozenset({"--help", "-h", "--version"})
 
