@@ -1,7 +1,7 @@
 """The benchmark command line.
 
 python -m bench run [--quick] [--db sqlite|postgres] [--pg-url URL] [--out bench/results]
-                    [--only ingest,reaction,meeting,scale] [--meetings N] [--seconds S] ...
+                    [--only ingest,reaction,sse,meeting,scale] [--meetings N] [--seconds S] ...
 python -m bench webhooks [--quick] [--db ...] [--meetings N] [--seconds S]   # = run --only webhooks
 python -m bench bare --port P                 # the bare ASGI endpoint (used by ``run``)
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
@@ -224,6 +224,10 @@ def _benchmark(name: str) -> Callable[[Options], Coroutine[Any, Any, dict[str, A
         from bench import webhooks
 
         return webhooks.run
+    if name == "sse":
+        from bench import sse
+
+        return sse.run
     if name == "meeting":
         from bench import meeting_length
 

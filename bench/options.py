@@ -11,7 +11,7 @@ from typing import Literal
 from bench.fixtures import postgres_database
 
 DbKind = Literal["sqlite", "postgres"]
-DEFAULT_BENCHMARKS = ("ingest", "breakdown", "reaction", "meeting", "scale")
+DEFAULT_BENCHMARKS = ("ingest", "breakdown", "reaction", "sse", "meeting", "scale")
 """What ``run`` measures unless ``--only`` names others."""
 BENCHMARKS = (*DEFAULT_BENCHMARKS, "webhooks")
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import orjson
 
+from bench import sse
+
 FLAT = 1.25
 """A per-turn ratio (end of a long meeting over the start) up to this counts as flat: the
 machine's noise between two halves of one run is about that large."""
@@ -54,6 +56,7 @@ def markdown(results: dict[str, Any]) -> str:
         ("ingest", _ingest),
         ("breakdown", _breakdown),
         ("reaction", _reaction),
+        ("sse", lambda part: sse.section(part, _num)),
         ("meeting", _meeting),
         ("scale", _scale),
         ("webhooks", _webhooks),
@@ -71,6 +74,7 @@ TITLES = {
     "ingest": "Ingest",
     "breakdown": "Where the server's time goes",
     "reaction": "Reaction",
+    "sse": "SSE fan-out",
     "meeting": "Meeting length",
     "scale": "Scale-out",
     "webhooks": "Webhooks",
@@ -128,6 +132,8 @@ def _targets(b: dict[str, Any]) -> list[str]:
             f"({rea['idle']['unanswered']} unanswered) | - "
             f"| {_met(p99 is not None and p99 < 100 and not rea['idle']['unanswered'])} |"
         )
+    if _usable(b.get("sse", {})):
+        rows += sse.target_rows(b["sse"], _num, _met)
     mee = b.get("meeting", {})
     if _usable(mee):
         r = mee["ratios"]

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from delegate.adapters.db.engine import create_engine
 from delegate.adapters.db.event_writer import BatchingEventWriter
 from delegate.adapters.db.uow import SqlUnitOfWorkFactory
+from delegate.adapters.live.hub import LiveHub
 from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
@@ -147,6 +148,16 @@ def build_knowledge(
     return ports, indexer
 
 
+def build_live_feed(settings: Settings) -> LiveHub:
+    """In-process fan-out on SQLite (one process); on PostgreSQL it also crosses processes."""
+    if settings.is_sqlite:
+        return LiveHub()
+    from delegate.adapters.live.pg_notify import PgLiveHub
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    return PgLiveHub(conninfo(settings.database_url))
+
+
 class BackgroundDispatcher(Protocol):
     """The Dispatcher port plus what the container needs to run it."""
 
@@ -216,6 +227,8 @@ class Container:
     webhook_context: WebhookContext
     knowledge: KnowledgePorts
     indexer: WebhookDispatcher
+    live: LiveHub
+    """The live feed of meetings, watched by the dashboard's pages."""
     mode: DispatcherMode = "inprocess"
     """``inprocess``: this process drains sessions and polls statuses. ``procrastinate``: it
     only stores and defers; ``delegate worker`` processes do the rest."""
@@ -293,6 +306,7 @@ def build(
     kb_http = httpx2.AsyncClient(timeout=settings.kb.timeout_s)
     owned.append(kb_http)
     knowledge, indexer = build_knowledge(settings, uow, clock, kb_http)
+    live = build_live_feed(settings)
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -308,6 +322,7 @@ def build(
         voice=build_voice(settings, tts_http),
         knowledge=knowledge,
         knowledge_passages=settings.kb.meeting_passages,
+        live=live,
     )
     hooks = settings.webhooks
     if webhook_http is None:
@@ -366,8 +381,8 @@ def build(
     late.target = dispatcher
     late_webhooks.target = webhooks
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow))
-    return Container(
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), live)
+    container = Container(
         settings=settings,
         engine=engine,
         uow=uow,
@@ -383,6 +398,10 @@ def build(
         ),
         knowledge=knowledge,
         indexer=indexer,
+        live=live,
         mode=mode,
         owned_clients=owned,
     )
+    container.on_start.append(live.start)
+    container.on_stop.append(live.stop)
+    return container

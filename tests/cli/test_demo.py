@@ -23,6 +23,8 @@ def test_demo_runs_a_meeting_and_prints_replies_and_notes(tmp_path: Path) -> Non
     assert "Dana Lee says:" in out
     assert "Meeting notes" in out
     assert "Action items" in out
+    assert any(line.startswith("> Dashboard: http://127.0.0.1:") for line in lines), out
+    assert "sign in with the demo's token sk-" in out
     assert any(f"data in {data}" in line for line in lines), out
     assert f"data directory: {data}" in lines
     assert "sqlite" not in out

@@ -17,6 +17,7 @@ from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
 from delegate.api.routes import bots, datasets, integrations, receivers, sessions, webhooks
 from delegate.bootstrap import Container
+from delegate.dashboard.install import install as install_dashboard
 
 if TYPE_CHECKING:
     from delegate.mcp.http import McpMount
@@ -96,6 +97,7 @@ def create_app(container: Container, manage_lifecycle: bool = True) -> DelegateA
     app.include_router(router, prefix="/v1")
     app.include_router(router, prefix="/api/v1", include_in_schema=False)
     docs_pages.install(app)
+    install_dashboard(app)
     mcp = mount_mcp(app, container)
 
     def mcp_running() -> AbstractAsyncContextManager[None]:

@@ -17,6 +17,7 @@ from delegate.domain.errors import (
     DelegateError,
     InvalidInput,
     NotAuthenticated,
+    NotAuthorized,
     NotFound,
     RateLimited,
     UpstreamFailed,
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 STATUS = {
     InvalidInput: 400,
     NotAuthenticated: 401,
+    NotAuthorized: 403,
     NotFound: 404,
     Conflict: 409,
     RateLimited: 429,

@@ -69,6 +69,13 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    stay: Annotated[
+        bool,
+        typer.Option(
+            "--stay",
+            help="Keep the server and its dashboard running after the meeting (Ctrl-C stops).",
+        ),
+    ] = False,
 ) -> None:
     """Run a simulated meeting end to end: simulator, server, a delegate, live view, notes."""
     import asyncio
@@ -99,6 +106,7 @@ def demo(
             webhook_url=webhook_url,
             voice=voice,
             audio_dir=_audio_dir(data_dir) if voice else None,
+            stay=stay,
         )
         asyncio.run(run_demo(options, view))
         if data_dir:

@@ -155,7 +155,7 @@ def serve(
         _lock = lock_inprocess_database(settings) if mode == "inprocess" else None
     base = f"http://{settings.api.host}:{settings.api.port}"
     banner = [
-        f"delegate listening on {base}  (API {base}/v1, docs {base}/docs)",
+        f"delegate listening on {base}  (dashboard {base}/, API {base}/v1, docs {base}/docs)",
         where_data_lives(settings),
     ]
     if mode == "procrastinate":

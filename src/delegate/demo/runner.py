@@ -48,6 +48,8 @@ class DemoOptions:
     """The delegate answers aloud; what it said is saved as MP3 files in ``audio_dir``."""
     audio_dir: Path | None = None
     """Where spoken answers go (default: ``data_dir/demo-audio``)."""
+    stay: bool = False
+    """Keep the server (and its dashboard) running after the meeting, until interrupted."""
 
 
 def free_port() -> int:
@@ -113,6 +115,9 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
     try:
         async with serving(sim.app, sim_port), serving(create_app(container), api_port):
             token = await create_token(container.uow, container.clock, "demo")
+            view.step(
+                f"Dashboard: http://127.0.0.1:{api_port}/ (sign in with the demo's token {token})"
+            )
             async with httpx2.AsyncClient(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as api:
@@ -154,6 +159,10 @@ async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
                     "notes": notes,
                     "token": token,
                 }
+                if options.stay:
+                    view.notes(result["notes"])
+                    view.step("The server stays up for the dashboard; press Ctrl-C to stop.")
+                    await asyncio.Event().wait()
     finally:
         await sim.aclose()
         await outbound.aclose()

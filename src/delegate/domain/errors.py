@@ -28,6 +28,12 @@ class NotAuthenticated(DelegateError):
     code = "NOT_AUTHENTICATED"
 
 
+class NotAuthorized(DelegateError):
+    """Authenticated, but this request may not do this (e.g. a cross-site form post)."""
+
+    code = "NOT_AUTHORIZED"
+
+
 class NotFound(DelegateError):
     code = "NOT_FOUND"
 

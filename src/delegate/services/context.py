@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from delegate.domain.meeting import Brain
 from delegate.domain.records import Integration
 from delegate.services.knowledge import KnowledgePorts
-from delegate.services.ports import Clock, Dispatcher, UnitOfWorkFactory
+from delegate.services.ports import Clock, Dispatcher, MeetingEvents, NoWatchers, UnitOfWorkFactory
 from delegate.services.recall_port import RecallConnector, RecallGateway
 from delegate.services.session_state import SessionStateCache
 from delegate.services.speaking import VoicePorts
@@ -37,6 +37,8 @@ class MeetingPorts:
     knowledge: KnowledgePorts | None = None
     """The knowledge bases bots answer from (``datasetId``)."""
     knowledge_passages: int = 3
+    live: MeetingEvents = field(default_factory=NoWatchers)
+    """The live feed the dashboard watches: the drain publishes what it applied."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

@@ -9,23 +9,32 @@ import logging
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import orjson
 
-from delegate.adapters.recall.mapping import STATE_EVENTS
+from delegate.adapters.recall.mapping import STATE_EVENTS, PayloadError, partial_line
 from delegate.adapters.recall.signatures import SignatureError, message_id, verify
 from delegate.adapters.recall.status_webhooks import parse_status_webhook
 from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
 from delegate.domain.ids import looks_like_id
+from delegate.domain.live import partial_event
 from delegate.domain.sessions import EventKind, NewEvent
 from delegate.domain.validation import text_problem
-from delegate.services.ports import Clock, Dispatcher, EventSink, UnitOfWorkFactory
+from delegate.services.ports import (
+    Clock,
+    Dispatcher,
+    EventSink,
+    MeetingEvents,
+    NoWatchers,
+    UnitOfWorkFactory,
+)
 
 log = logging.getLogger(__name__)
 
 AUTH_TTL_S = 30.0
+PARTIAL_EVENT = "transcript.partial_data"
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -105,6 +114,8 @@ class Received:
     wake: bool
     """The event can change something: the dispatcher is to be kicked once Recall has its
     answer (``Receiver.wake``)."""
+    partial: bytes | None = None
+    """A new partial transcript line: shown live to whoever watches the meeting."""
 
 
 @dataclass
@@ -114,6 +125,7 @@ class Receiver:
     sink: EventSink
     dispatcher: Dispatcher
     auth: SessionAuthCache
+    live: MeetingEvents = field(default_factory=NoWatchers)
 
     async def receive_realtime(
         self,
@@ -148,17 +160,32 @@ class Receiver:
                 received_at=self.clock.now_ms(),
             )
         )
-        return Received(stored, session_id, stored and event in STATE_EVENTS)
+        partial = body if stored and event == PARTIAL_EVENT else None
+        return Received(stored, session_id, stored and event in STATE_EVENTS, partial)
 
     async def wake(self, received: Received) -> None:
         """Kick the dispatcher for a stored event that matters. A failure here loses nothing:
         the event is stored, and the sweep wakes the session within seconds."""
+        if received.partial is not None:
+            await self._show_partial(received.session_id, received.partial)
         if not received.wake:
             return
         try:
             await self.dispatcher.kick(received.session_id)
         except Exception:
             log.exception("waking session %s failed; the sweep will", received.session_id)
+
+    async def _show_partial(self, session_id: str, body: bytes) -> None:
+        # Partials are never drained (they change nothing), so the line a watcher sees growing
+        # comes from here, and is parsed only when someone watches.
+        if not self.live.watched(session_id):
+            return
+        try:
+            line = partial_line(body)
+        except PayloadError:
+            return
+        sp = line.speaker
+        await self.live.publish(session_id, partial_event(sp.id, sp.name, line.text))
 
     async def receive_status(
         self, integration_id: str, headers: Mapping[str, str], body: bytes

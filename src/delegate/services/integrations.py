@@ -37,7 +37,7 @@ class WebhookSetup:
     webhook_url: str
 
 
-def _missing(integration: Integration) -> str | None:
+def missing_setup(integration: Integration) -> str | None:
     # Kept for ChatBotKit compatibility (it accepts both missing), but initiate will refuse.
     missing = [
         f'"{f}"'
@@ -111,7 +111,7 @@ async def create_integration(
             ),
         )
         stored = await tx.integrations.get(account_id, integration.id)
-    return Saved(integration.id, _missing(stored or integration))
+    return Saved(integration.id, missing_setup(stored or integration))
 
 
 async def fetch_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> Integration:
@@ -159,7 +159,7 @@ async def update_integration(
             replace(current, **changes, updated_at=clock.now_ms()), secrets
         )
         stored = await tx.integrations.get(account_id, current.id)
-    return Saved(current.id, _missing(stored or current))
+    return Saved(current.id, missing_setup(stored or current))
 
 
 async def set_up_integration(ports: MeetingPorts, account_id: str, ref: str) -> WebhookSetup:

@@ -11,6 +11,7 @@ from typing import Any
 from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.events import SessionStatus
 from delegate.domain.ids import new_id
+from delegate.domain.live import reply_event
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Bot, Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
@@ -319,21 +320,21 @@ async def send_message(
     except RecallError as exc:
         raise recall_failure(exc, "send the chat message") from exc
     now = ports.clock.now_ms()
+    reply = Reply(
+        id=new_id(),
+        session_id=session.id,
+        turn_seq=None,
+        position=0,
+        kind="chat",
+        payload={"text": message, "to": to, "source": "api"},
+        status=ReplyStatus.SENT,
+        attempts=1,
+        created_at=now,
+        sent_at=now,
+    )
     async with ports.uow() as tx:
-        await tx.replies.add(
-            Reply(
-                id=new_id(),
-                session_id=session.id,
-                turn_seq=None,
-                position=0,
-                kind="chat",
-                payload={"text": message, "to": to, "source": "api"},
-                status=ReplyStatus.SENT,
-                attempts=1,
-                created_at=now,
-                sent_at=now,
-            )
-        )
+        await tx.replies.add(reply)
+    await ports.live.publish(session.id, reply_event(reply, ReplyStatus.SENT, now))
     return {"id": session.id, "message": message, "to": to}
 
 

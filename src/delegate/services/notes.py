@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from delegate.domain.errors import UpstreamFailed
+from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
 from delegate.services.context import MeetingPorts
 from delegate.services.webhook_events import notes_ready, publish
@@ -52,3 +53,4 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
     async with ports.uow() as tx:
         await tx.sessions.update(session_id, notes=stored, notes_status="ready")
         await publish(tx, ports.clock, ports.webhooks, session_id, [notes_ready(stored)])
+    await ports.live.publish(session_id, notes_event())

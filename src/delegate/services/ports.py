@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Collection
 from types import TracebackType
 from typing import Any, Protocol
 
+from delegate.domain.events import SessionStatus
 from delegate.domain.knowledge import (
     Dataset,
     DatasetRecord,
@@ -15,6 +16,7 @@ from delegate.domain.knowledge import (
     RecordStatus,
     ScoredId,
 )
+from delegate.domain.live import LiveEvent
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import (
     Account,
@@ -151,6 +153,12 @@ class SessionRepository(Protocol):
         self, account_id: str, integration_id: str, query: ListQuery
     ) -> Page[MeetingSession]: ...
 
+    async def list_for_account(
+        self, account_id: str, query: ListQuery, status: SessionStatus | None
+    ) -> Page[MeetingSession]:
+        """The account's sessions of every integration, optionally only with one status."""
+        ...
+
     async def update(self, session_id: str, **values: Any) -> None: ...
 
     async def delete(self, session_id: str) -> None: ...
@@ -178,6 +186,10 @@ class EventRepository(Protocol):
         ...
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
+
+    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+        """The verified status events (webhooks and polls) as (event name, received at)."""
+        ...
 
 
 class ParticipantRepository(Protocol):
@@ -381,6 +393,27 @@ class DocumentReader(Protocol):
     def text_of(self, filename: str, content_type: str | None, data: bytes) -> str:
         """The plain text of an uploaded file; ``InvalidInput`` for a type it cannot read."""
         ...
+
+
+class MeetingEvents(Protocol):
+    """The live feed of meetings (the dashboard's pages subscribe to it). Publishing is
+    best effort: the events table is the truth, and a watcher that missed something reloads."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None: ...
+
+    def watched(self, session_id: str) -> bool:
+        """Whether anyone (in any process) may be watching, so unwatched work is skipped."""
+        ...
+
+
+class NoWatchers:
+    """The live feed of a process that serves no pages (tools, tests of the drain alone)."""
+
+    async def publish(self, session_id: str, event: LiveEvent) -> None:
+        return None
+
+    def watched(self, session_id: str) -> bool:
+        return False
 
 
 JsonDict = dict[str, Any]

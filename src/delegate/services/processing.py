@@ -32,6 +32,7 @@ from delegate.domain.events import (
     TranscriptFinal,
     next_status,
 )
+from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.sessions import (
     EventKind,
@@ -71,6 +72,8 @@ class _State:
     summary_changed: bool = False
     webhooks: list[PendingEvent] = field(default_factory=list)
     """Events for the account's webhook endpoints, written with the batch."""
+    live: list[LiveEvent] = field(default_factory=list)
+    """What watchers of the meeting are told once the batch has committed."""
 
     @property
     def status(self) -> SessionStatus:
@@ -136,6 +139,8 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
         await publish(tx, ports.clock, ports.webhooks, session_id, state.webhooks)
         follow_up = await tx.sessions.has_follow_up(session_id)
     ports.states.put(session_id, state.known)  # committed: the next batch starts from here
+    for event in state.live:
+        await ports.live.publish(session_id, event)
     return len(events), state.confirm_status, follow_up
 
 
@@ -196,6 +201,7 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         state.webhooks += participant_change(state.known.participants.get(sp.id), p)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(sid, p)
+        state.live.append(participant_event(p))
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
             await _note_speaker(tx, state, event.speaker)
@@ -237,6 +243,7 @@ async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
         state.webhooks += participant_change(None, p)
         state.known.participants[sp.id] = p
         await tx.participants.upsert(state.session.id, p)
+        state.live.append(participant_event(p))
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
@@ -249,6 +256,7 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
     if is_new and state.status.active:  # after the call ended, its last turn was sent
         state.webhooks += turn_closed(state.known.last_turn)
+    state.live.append(turn_event(turn))
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
     if is_new:
@@ -274,6 +282,9 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
             state.webhooks += turn_closed(state.known.last_turn)
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
+    state.live.append(
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+    )
 
 
 async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> None:

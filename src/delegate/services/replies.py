@@ -17,6 +17,7 @@ from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
 from delegate.domain.knowledge import Knowledge, question_text
+from delegate.domain.live import reply_event
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -229,6 +230,10 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
                     error=exc.detail[:500],
                 )
             log.warning("reply %s (%s) failed: %s", reply.id, reply.kind, exc.detail)
+            if not retry:
+                await ports.live.publish(
+                    session_id, reply_event(reply, ReplyStatus.FAILED, ports.clock.now_ms())
+                )
             if retry:
                 raise  # the dispatcher backs this session off and drains it again
             continue
@@ -243,3 +248,6 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
                 await tx.sessions.update(
                     session_id, recording_paused=reply.kind == "pause_recording"
                 )
+        await ports.live.publish(
+            session_id, reply_event(reply, ReplyStatus.SENT, ports.clock.now_ms())
+        )

@@ -264,6 +264,13 @@ class SqlSessionRepository:
         )
         return Page([_session(r) for r in rows], cursor)
 
+    async def list_for_account(
+        self, account_id: str, query: ListQuery, status: SessionStatus | None
+    ) -> Page[MeetingSession]:
+        where = [] if status is None else [meeting_sessions.c.status == status.value]
+        rows, cursor = await paginate(self._conn, meeting_sessions, account_id, query, *where)
+        return Page([_session(r) for r in rows], cursor)
+
     async def update(self, session_id: str, **values: Any) -> None:
         if isinstance(values.get("status"), SessionStatus):
             values["status"] = values["status"].value
@@ -350,6 +357,18 @@ class SqlEventRepository:
             new.append(key in inserted)
             inserted.discard(key)  # the same delivery twice in one batch: only the first is new
         return new
+
+    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+        t = session_events
+        stmt = (
+            select(t.c.event, t.c.received_at)
+            .where(
+                t.c.session_id == session_id,
+                t.c.kind.in_([EventKind.STATUS.value, EventKind.POLL.value]),
+            )
+            .order_by(t.c.id)
+        )
+        return [(r.event, r.received_at) for r in await self._conn.execute(stmt)]
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
         rows = await self._conn.rows(

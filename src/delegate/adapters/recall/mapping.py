@@ -10,6 +10,7 @@ from delegate.adapters.recall.realtime import (
     ChatMessageEvent,
     ParticipantEvent,
     TranscriptEvent,
+    parse_partial_line,
     parse_realtime_event,
 )
 from delegate.adapters.recall.realtime import Participant as RecallParticipant
@@ -28,7 +29,7 @@ from delegate.domain.events import (
     TranscriptPartial,
 )
 
-__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "status_event"]
+__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "partial_line", "status_event"]
 
 STATE_EVENTS = frozenset(
     {
@@ -74,6 +75,12 @@ def meeting_event(raw: bytes) -> MeetingEvent:
         if ev.action == "speech_off":
             return SpeechStopped(_speaker(ev.participant))
     return Ignored(ev.event)
+
+
+def partial_line(raw: bytes) -> TranscriptPartial:
+    """A stored ``transcript.partial_data`` delivery as the line a live view shows."""
+    line = parse_partial_line(raw)
+    return TranscriptPartial(_speaker(line.participant), line.text)
 
 
 def status_event(raw: bytes, verified: bool) -> StatusChanged | Ignored:

@@ -17,7 +17,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import Discriminator, Field, Tag, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from delegate.adapters.recall.payload import (
     PayloadError,
@@ -231,6 +240,46 @@ RealtimeEvent = Annotated[
     Discriminator(_realtime_kind),
 ]
 _realtime_adapter: TypeAdapter[RealtimeEvent] = TypeAdapter(RealtimeEvent)
+
+
+class _LineWord(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    text: str
+
+
+class _LineData(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    words: list[_LineWord]
+    participant: Participant
+
+
+class _LineEnvelope(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    data: _LineData
+
+
+class PartialLine(BaseModel):
+    """Only what a live view shows of a ``transcript.partial_data`` delivery (the speaker and
+    the words so far): read on every partial while someone watches, so timestamps and the
+    envelope's references are not parsed."""
+
+    model_config = ConfigDict(extra="ignore")
+    data: _LineEnvelope
+
+    @property
+    def participant(self) -> Participant:
+        return self.data.data.participant
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text.strip() for w in self.data.data.words if w.text.strip())
+
+
+def parse_partial_line(raw: bytes) -> PartialLine:
+    try:
+        return PartialLine.model_validate_json(raw)
+    except ValidationError as exc:
+        raise invalid_payload("transcript.partial_data payload", exc) from None
 
 
 def parse_realtime_event(raw: bytes | str | Mapping[str, Any]) -> RealtimeEvent:

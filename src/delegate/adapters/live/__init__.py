@@ -1,0 +1,1 @@
+"""The live feed of meetings: an in-process fan-out hub, and its PostgreSQL bridge."""

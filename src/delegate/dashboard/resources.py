@@ -1,0 +1,180 @@
+"""Bots and Recall integrations: list, create, edit (secrets write-only), delete, and send
+an integration's delegate into a meeting."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from delegate.api.deps import ContainerDep, list_query
+from delegate.api.schemas import BotIn, IntegrationIn
+from delegate.api.session_schemas import InitiateIn
+from delegate.dashboard.forms import Form, read_form, validated
+from delegate.dashboard.rendering import PageRoute, page
+from delegate.dashboard.signin import SignedIn
+from delegate.domain.ids import ID_PATTERN
+from delegate.domain.records import CURSOR_PATTERN, REGIONS, ListQuery
+from delegate.services import bots, integrations, meetings
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern)]
+Cursor = Annotated[str | None, Query(max_length=48, pattern=CURSOR_PATTERN.pattern)]
+BOT_FIELDS = ("name", "alias", "description", "backstory", "model")
+INTEGRATION_FIELDS = ("name", "alias", "description", "botId", "region")
+SECRETS = ("apiKey", "webhookSecret")
+ALL_BOTS = ListQuery(take=100)
+
+
+def _page_query(cursor: str | None) -> ListQuery:
+    return list_query(cursor=cursor, take=50)
+
+
+def _next(page_items: list[Any], cursor: str | None, query: ListQuery) -> str | None:
+    return cursor if len(page_items) == query.take else None
+
+
+def _bot_fields(form: Form) -> dict[str, Any]:
+    """Text fields as typed; an emptied description, backstory or model is cleared."""
+    fields: dict[str, Any] = {n: form.get(n) or "" for n in BOT_FIELDS if n != "alias"}
+    alias = form.get("alias")
+    if alias is not None:
+        fields["alias"] = alias
+    return validated(BotIn, fields).model_dump(exclude_unset=True)
+
+
+@router.get("/bots")
+async def bots_page(
+    request: Request, c: ContainerDep, account: SignedIn, cursor: Cursor = None
+) -> HTMLResponse:
+    query = _page_query(cursor)
+    found = await bots.list_bots(c.uow, account.id, query)
+    return page(
+        request, "bots.html", bots=found.items, next_cursor=_next(found.items, found.cursor, query)
+    )
+
+
+@router.post("/bots")
+async def create_bot(request: Request, c: ContainerDep, account: SignedIn) -> RedirectResponse:
+    fields = _bot_fields(await read_form(request))
+    bot_id = await bots.create_bot(c.uow, c.clock, account.id, fields)
+    return RedirectResponse(f"/bots/{bot_id}", status_code=303)
+
+
+@router.get("/bots/{bot_id}")
+async def bot_page(
+    request: Request, c: ContainerDep, account: SignedIn, bot_id: RecordId
+) -> HTMLResponse:
+    return page(request, "bot.html", bot=await bots.fetch_bot(c.uow, account.id, bot_id))
+
+
+@router.post("/bots/{bot_id}")
+async def update_bot(
+    request: Request, c: ContainerDep, account: SignedIn, bot_id: RecordId
+) -> RedirectResponse:
+    fields = _bot_fields(await read_form(request))
+    await bots.update_bot(c.uow, c.clock, account.id, bot_id, fields)
+    return RedirectResponse(f"/bots/{bot_id}", status_code=303)
+
+
+@router.post("/bots/{bot_id}/delete")
+async def delete_bot(
+    request: Request, c: ContainerDep, account: SignedIn, bot_id: RecordId
+) -> RedirectResponse:
+    await read_form(request)
+    await bots.delete_bot(c.uow, account.id, bot_id)
+    return RedirectResponse("/bots", status_code=303)
+
+
+def _integration_fields(form: Form, creating: bool) -> dict[str, Any]:
+    """Filled fields only; a secret is changed only when typed (or ticked to be removed)."""
+    fields: dict[str, Any] = form.filled(*INTEGRATION_FIELDS, *SECRETS)
+    if not creating:
+        fields.setdefault("name", form.get("name") or "")
+        fields.setdefault("description", form.get("description") or "")
+        for secret in form.all("clear"):
+            if secret in SECRETS:
+                fields[secret] = None
+    return validated(IntegrationIn, fields).model_dump(exclude_unset=True)
+
+
+async def _bot_choices(c: ContainerDep, account_id: str) -> list[Any]:
+    return (await bots.list_bots(c.uow, account_id, ALL_BOTS)).items
+
+
+@router.get("/integrations")
+async def integrations_page(
+    request: Request, c: ContainerDep, account: SignedIn, cursor: Cursor = None
+) -> HTMLResponse:
+    query = _page_query(cursor)
+    found = await integrations.list_integrations(c.uow, account.id, query)
+    choices = await _bot_choices(c, account.id)
+    return page(
+        request,
+        "integrations.html",
+        integrations=found.items,
+        next_cursor=_next(found.items, found.cursor, query),
+        bots=choices,
+        bot_names={b.id: b.name or b.id for b in choices},
+        regions=REGIONS,
+    )
+
+
+@router.post("/integrations")
+async def create_integration(
+    request: Request, c: ContainerDep, account: SignedIn
+) -> RedirectResponse:
+    fields = _integration_fields(await read_form(request), creating=True)
+    saved = await integrations.create_integration(c.uow, c.clock, account.id, fields)
+    return RedirectResponse(f"/integrations/{saved.id}", status_code=303)
+
+
+@router.get("/integrations/{integration_id}")
+async def integration_page(
+    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+) -> HTMLResponse:
+    integration = await integrations.fetch_integration(c.uow, account.id, integration_id)
+    missing = integrations.missing_setup(integration)
+    return page(
+        request,
+        "integration.html",
+        integration=integration,
+        bots=await _bot_choices(c, account.id),
+        regions=REGIONS,
+        warning=missing,
+    )
+
+
+@router.post("/integrations/{integration_id}")
+async def update_integration(
+    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+) -> RedirectResponse:
+    fields = _integration_fields(await read_form(request), creating=False)
+    await integrations.update_integration(c.uow, c.clock, account.id, integration_id, fields)
+    return RedirectResponse(f"/integrations/{integration_id}", status_code=303)
+
+
+@router.post("/integrations/{integration_id}/delete")
+async def delete_integration(
+    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+) -> RedirectResponse:
+    await read_form(request)
+    await integrations.delete_integration(c.uow, account.id, integration_id)
+    return RedirectResponse("/integrations", status_code=303)
+
+
+@router.post("/integrations/{integration_id}/initiate")
+async def initiate(
+    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+) -> RedirectResponse:
+    form = await read_form(request)
+    fields: dict[str, Any] = form.filled("meetingUrl", "text", "botName")
+    join_at = form.get("joinAt")
+    if join_at is not None:
+        fields["joinAt"] = join_at + "Z"  # the form's field has no zone: it is labelled UTC
+    body = validated(InitiateIn, fields)
+    result = await meetings.initiate_meeting(
+        c.ports, account.id, integration_id, body.meetingUrl, body.text, body.botName, body.joinAt
+    )
+    return RedirectResponse(f"/meetings/{result.session_id}", status_code=303)
