@@ -303,6 +303,7 @@ async def index_pending(ports: KnowledgePorts, dataset_id: str) -> float | None:
             return RETRY_DELAY_S
         async with ports.uow() as tx:
             await tx.datasets.save_vectors(
+                dataset_id,
                 {r.id: (v, r.updated_at) for r, v in zip(batch, vectors, strict=True)},
                 embedder.model,
             )

@@ -281,7 +281,9 @@ class DatasetRepository(Protocol):
 
     async def pending_records(self, dataset_id: str, limit: int) -> list[DatasetRecord]: ...
 
-    async def save_vectors(self, vectors: dict[str, tuple[bytes, int]], model: str) -> None:
+    async def save_vectors(
+        self, dataset_id: str, vectors: dict[str, tuple[bytes, int]], model: str
+    ) -> None:
         """Store each record's embedding (float32, normalised) and mark it indexed, unless the
         record changed since (its ``updated_at`` is not the one given with the vector)."""
         ...

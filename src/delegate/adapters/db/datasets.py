@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from sqlalchemy import and_, case, delete, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 
 from delegate.adapters.db.connection import Connection
@@ -81,6 +81,17 @@ def _record(row: RowMapping) -> DatasetRecord:
 
 
 _RECORD_COLUMNS = [c for c in _r.c if c.name not in ("embedding", "tsv")]
+_SAVE_VECTOR = (
+    update(_r)
+    # A record changed while it was being embedded keeps waiting for its new vector.
+    .where(_r.c.id == bindparam("rid"), _r.c.updated_at == bindparam("seen"))
+    .values(
+        embedding=bindparam("vector"),
+        embedding_model=bindparam("model"),
+        status=RecordStatus.INDEXED.value,
+        error=None,
+    )
+)
 
 
 class SqlDatasetRepository:
@@ -158,12 +169,12 @@ class SqlDatasetRepository:
                 _FTS_ADD, [{"id": r.id, "dataset": r.dataset_id, "body": _body(r)} for r in records]
             )
             return
-        for r in records:
-            await self._conn.execute(
-                update(_r)
-                .where(_r.c.id == r.id)
-                .values(tsv=func.to_tsvector(text("'simple'"), _body(r)))
-            )
+        body = _r.c.source + "\n" + _r.c.text
+        await self._conn.execute(
+            update(_r)
+            .where(_r.c.id.in_([r.id for r in records]))
+            .values(tsv=func.to_tsvector(text("'simple'"), body))
+        )
 
     async def get_record(self, dataset_id: str, record_id: str) -> DatasetRecord | None:
         stmt = select(*_RECORD_COLUMNS).where(_r.c.id == record_id, _r.c.dataset_id == dataset_id)
@@ -223,22 +234,19 @@ class SqlDatasetRepository:
         )
         return [_record(r) for r in (await self._conn.execute(stmt)).mappings()]
 
-    async def save_vectors(self, vectors: dict[str, tuple[bytes, int]], model: str) -> None:
-        datasets_changed: set[str] = set()
-        for record_id, (vector, updated_at) in vectors.items():
-            result = await self._conn.execute(
-                update(_r)
-                .where(_r.c.id == record_id, _r.c.updated_at == updated_at)
-                .values(
-                    embedding=vector,
-                    embedding_model=model,
-                    status=RecordStatus.INDEXED.value,
-                    error=None,
-                )
-                .returning(_r.c.dataset_id)
-            )
-            datasets_changed.update(result.scalars())
-        await self._bump(datasets_changed)
+    async def save_vectors(
+        self, dataset_id: str, vectors: dict[str, tuple[bytes, int]], model: str
+    ) -> None:
+        if not vectors:
+            return
+        await self._conn.execute(
+            _SAVE_VECTOR,
+            [
+                {"rid": rid, "seen": seen, "vector": vector, "model": model}
+                for rid, (vector, seen) in vectors.items()
+            ],
+        )
+        await self._bump({dataset_id})
 
     async def mark_records(self, record_ids: list[str], status: RecordStatus, error: str) -> None:
         await self._conn.execute(
