@@ -80,22 +80,24 @@ class HybridRetriever:
         self._embedder = embedder
         self._cache = VectorCache()
 
-    async def _vectors(self, dataset_id: str) -> _Vectors:
-        async with self._uow() as tx:
-            version = await tx.datasets.version(dataset_id)
-            cached = self._cache.get(dataset_id, version)
-            if cached is not None:
-                return cached
-            ids, vectors = await tx.datasets.vectors(dataset_id)
-        return self._cache.put(dataset_id, version, ids, vectors)
-
     async def search(self, dataset_id: str, query: str, limit: int) -> list[Passage]:
         """The records best answering ``query``; each scored by its cosine similarity."""
-        query_vector = await self._embedder.query(query)
-        entry = await self._vectors(dataset_id)
+        return await self.search_embedded(
+            dataset_id, query, await self._embedder.query(query), limit
+        )
+
+    async def search_embedded(
+        self, dataset_id: str, query: str, query_vector: bytes, limit: int
+    ) -> list[Passage]:
+        """``search`` once the question is embedded: one transaction, the vectors cached."""
         wide = limit * CANDIDATES_PER_RESULT
-        dense = nearest(entry, query_vector, wide)
         async with self._uow() as tx:
+            version = await tx.datasets.version(dataset_id)
+            entry = self._cache.get(dataset_id, version)
+            if entry is None:
+                ids, vectors = await tx.datasets.vectors(dataset_id)
+                entry = self._cache.put(dataset_id, version, ids, vectors)
+            dense = nearest(entry, query_vector, wide)
             words = await tx.datasets.keyword_search(dataset_id, query, wide)
             ranked = fuse([dense, words], limit)
             records = await tx.datasets.records(dataset_id, ranked)
