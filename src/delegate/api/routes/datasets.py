@@ -107,7 +107,8 @@ async def delete_record(
     return IdOut(id=await knowledge.delete_record(c.uow, account.id, datasetId, recordId))
 
 
-@router.post(ONE + "/search", operation_id="searchDataset", responses=errors(*DELETE))
+# 502: an OpenAI-compatible embeddings server that failed.
+@router.post(ONE + "/search", operation_id="searchDataset", responses=errors(*DELETE, 502))
 async def search_dataset(
     c: ContainerDep, account: AccountDep, datasetId: DatasetRef, body: SearchIn
 ) -> SearchOut:
