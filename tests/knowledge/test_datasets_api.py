@@ -178,3 +178,16 @@ async def test_a_bot_links_a_dataset_by_id_or_alias(api: Api) -> None:
     await api.post(f"bot/{bot['id']}/update", {"datasetId": dataset_id})
     await api.post(f"dataset/{dataset_id}/delete")
     assert (await api.get(f"bot/{bot['id']}/fetch")).json()["datasetId"] is None
+
+
+async def test_search_takes_any_text_as_words_not_query_syntax(api: Api) -> None:
+    dataset_id = await make_dataset(api)
+    await api.post(
+        f"dataset/{dataset_id}/record/create", {"text": "Parking_lot rules: park anywhere."}
+    )
+
+    for query in ("parking_lot | & !(", 'rules" OR NEAR(', "_ :* <->", "¿¡"):
+        found = await api.post(f"dataset/{dataset_id}/search", {"search": query})
+        assert found.status_code == 200, (query, found.text)
+    words = await api.post(f"dataset/{dataset_id}/search", {"search": "parking_lot | & !("})
+    assert [r["text"] for r in words.json()["records"]] == ["Parking_lot rules: park anywhere."]

@@ -29,7 +29,8 @@ from delegate.domain.records import ListQuery, Page
 
 _d = datasets
 _r = dataset_records
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: an underscore or other mark would be tsquery syntax.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_WORDS = 32
 
 _FTS_MATCH = text(
