@@ -123,3 +123,17 @@ UNRELATED: list[str] = [
     "How many moons does Jupiter have?",
     "What time does the cinema open tonight?",
 ]
+
+OTHER_LANGUAGES: set[str] = {
+    "Wie viel kostet der Pro-Tarif?",
+    "Gibt es Rabatt für Schulen?",
+    "Kann ich mein Geld zurückbekommen?",
+    "Puis-je annuler et être remboursé ?",
+    "Wann ist der Support erreichbar?",
+    "Wo werden die Daten gespeichert?",
+    "Où sont hébergées nos données ?",
+    "Wie können wir bezahlen?",
+    "Wie viele Urlaubstage gibt es?",
+    "Werden unsere Daten nach der Kündigung gelöscht?",
+}
+"""The German and French questions (every record is English)."""
