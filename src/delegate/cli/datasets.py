@@ -127,7 +127,7 @@ def dataset_search(
     remote: Remote,
     dataset: DatasetRef,
     query: Annotated[str, typer.Argument(metavar="QUERY", help="A question or keywords.")],
-    take: Annotated[int, typer.Option(min=1, max=50, help="How many records.")] = 5,
+    take: Annotated[int, typer.Option(min=1, max=50, metavar="N", help="How many records.")] = 5,
 ) -> None:
     """The records that best answer QUERY, by meaning and words."""
     from delegate.cli import output
