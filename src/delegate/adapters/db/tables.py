@@ -321,7 +321,7 @@ dataset_records = Table(
     Column("embedding", LargeBinary),
     Column("embedding_model", String(128)),
     # PostgreSQL full-text (the 'simple' configuration: the records may be in any language).
-    # On SQLite the words are in the FTS5 table dataset_records_fts (see migration 0011).
+    # On SQLite the words are in the FTS5 table dataset_records_fts (see migration 0012).
     Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),

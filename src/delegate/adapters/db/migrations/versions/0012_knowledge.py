@@ -1,15 +1,15 @@
 """Knowledge bases: datasets, their records (embedding and words), a bot's dataset
 
-Revision ID: 0011_knowledge
-Revises: 0010_voice_replies
+Revision ID: 0012_knowledge
+Revises: 0011_receiver_diagnostics
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
-revision = "0011_knowledge"
-down_revision = "0010_voice_replies"
+revision = "0012_knowledge"
+down_revision = "0011_receiver_diagnostics"
 branch_labels = None
 depends_on = None
 
