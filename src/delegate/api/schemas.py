@@ -115,6 +115,12 @@ class BotIn(Body):
         "null: the server's default voice. One this server cannot speak is a 400",
         json_schema_extra=VOICE_RULE,
     )
+    datasetId: str | None = Field(
+        default=None,
+        max_length=129,
+        description="The dataset (knowledge base) the delegate answers from, by id or @alias; "
+        "null or empty: none",
+    )
 
 
 class BotOut(Out):
@@ -127,6 +133,7 @@ class BotOut(Out):
     meta: dict[str, Any] | None
     replyMode: str
     voice: str | None
+    datasetId: str | None = None
     createdAt: int
     updatedAt: int
 
@@ -142,6 +149,7 @@ class BotOut(Out):
             meta=bot.meta,
             replyMode=bot.reply_mode,
             voice=bot.voice,
+            datasetId=bot.dataset_id,
             createdAt=bot.created_at,
             updatedAt=bot.updated_at,
         )

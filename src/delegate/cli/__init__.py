@@ -16,6 +16,7 @@ import typer
 from delegate import __version__
 from delegate.cli import (
     admin,
+    datasets,
     demo,
     local_model,
     mcp,
@@ -68,6 +69,7 @@ app.add_typer(resources.integration_app, name="integration")
 app.command("initiate")(resources.initiate)
 app.add_typer(sessions.session_app, name="session")
 app.add_typer(webhooks.webhook_app, name="webhook")
+app.add_typer(datasets.dataset_app, name="dataset")
 
 INFORMATIONAL = frozenset({"--help", "-h", "--version"})
 

@@ -46,6 +46,12 @@ BOT_FIELDS_IN: dict[str, Any] = {
     "meta": Meta,
     "reply_mode": ReplyModeOpt,
     "voice": VoiceOpt,
+    "dataset_id": Annotated[
+        str | None,
+        typer.Option(
+            "--dataset-id", metavar="DATASET", help="The dataset it answers from ('' for none)."
+        ),
+    ],
 }
 INTEGRATION_FIELDS_IN: dict[str, Any] = {
     "name": Name,
@@ -83,6 +89,7 @@ BOT_FIELDS: Columns = (
     *BOT_COLUMNS,
     "reply_mode",
     "voice",
+    "dataset_id",
     "description",
     "backstory",
     "meta",

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from delegate.domain.knowledge import Knowledge
+
 
 class TurnSource(StrEnum):
     SPEECH = "speech"
@@ -50,6 +52,8 @@ class Turn:
 class SendChat:
     text: str
     to: str = "everyone"
+    records: tuple[tuple[str, str], ...] = ()
+    """``(record id, source)`` of the knowledge base passages the reply cites."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ class BrainContext:
     search: TranscriptSearch | None = None
     reason: str = ""
     """Why the rules took the trigger as meant for the bot (``addressing.Reason``)."""
+    knowledge: Knowledge | None = None
+    """Passages of the bot's dataset for the trigger (None: the bot has no dataset)."""
 
 
 @dataclass(frozen=True)

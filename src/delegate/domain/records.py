@@ -98,6 +98,8 @@ class Bot:
     """``chat``, ``voice`` or ``both`` (``domain/voice.py``)."""
     voice: str | None = None
     """``engine`` or ``engine:name``; None: the server's default voice."""
+    dataset_id: str | None = None
+    """The knowledge base the delegate answers from (``domain/knowledge.py``)."""
 
 
 @dataclass(frozen=True)

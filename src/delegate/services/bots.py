@@ -10,10 +10,20 @@ from delegate.domain.ids import new_id
 from delegate.domain.records import Bot, ListQuery, Page, merge_meta
 from delegate.domain.voice import ReplyMode, parse_reply_mode
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
-from delegate.services.ports import Clock, UnitOfWorkFactory
+from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from delegate.services.voices import VoiceCatalog, check_reply_voice
 
-BOT_FIELDS = ("name", "description", "backstory", "model", "alias", "meta", "replyMode", "voice")
+BOT_FIELDS = (
+    "name",
+    "description",
+    "backstory",
+    "model",
+    "alias",
+    "meta",
+    "replyMode",
+    "voice",
+    "datasetId",
+)
 
 
 def check_name(fields: dict[str, Any]) -> None:
@@ -35,6 +45,22 @@ def voice_changes(
     )
     voice = fields.get("voice", bot.voice if bot else None)
     return {"reply_mode": mode.value, "voice": check_reply_voice(voices, mode, voice)}
+
+
+async def dataset_changes(
+    tx: UnitOfWork, account_id: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """``dataset_id`` as it will be stored: a dataset of this account (by id or ``@alias``),
+    or None when ``datasetId`` is null or ""; another account's dataset is not found."""
+    if "datasetId" not in fields:
+        return {}
+    ref = fields["datasetId"]
+    if not ref:
+        return {"dataset_id": None}
+    dataset = await tx.datasets.get(account_id, str(ref))
+    if dataset is None:
+        raise NotFound("Dataset not found")
+    return {"dataset_id": dataset.id}
 
 
 async def create_bot(
@@ -66,6 +92,7 @@ async def create_bot(
     async with uow() as tx:
         if alias:
             await ensure_alias_free(await tx.bots.alias_taken(account_id, alias, None), alias)
+        bot = replace(bot, **await dataset_changes(tx, account_id, fields))
         await tx.bots.add(bot)
     return bot.id
 
@@ -106,6 +133,7 @@ async def update_bot(
             lambda alias, except_id: tx.bots.alias_taken(account_id, alias, except_id),
         )
         changes.update(voice_changes(fields, voices, bot))
+        changes.update(await dataset_changes(tx, account_id, fields))
         await tx.bots.update(replace(bot, **changes, updated_at=clock.now_ms()))
     return bot.id
 

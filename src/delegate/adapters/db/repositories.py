@@ -133,6 +133,7 @@ def _bot(row: RowMapping) -> Bot:
         updated_at=row["updated_at"],
         reply_mode=row["reply_mode"],
         voice=row["voice"],
+        dataset_id=row["dataset_id"],
     )
 
 

@@ -41,6 +41,7 @@ from delegate.adapters.llm.offline_requests import (
     url_in,
 )
 from delegate.domain.addressing import tokens
+from delegate.domain.knowledge import Knowledge, Passage, citation
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -181,6 +182,34 @@ def _quote(turn: Turn, terms: list[str]) -> str:
     return f'"{clip(text, 220)}" ({clock(turn.start_s)})'
 
 
+QUOTE_CHARS = 400
+
+
+def _quote_passage(passage: Passage, question: str) -> str:
+    """The passage's sentences that share most words with the question (its opening when
+    none does, as for a question in another language), within ``QUOTE_CHARS``."""
+    sentences = [s for s in split_sentences(passage.text.replace("\n", " ")) if s.strip()]
+    asked = set(tokens(question))
+    ranked = sorted(range(len(sentences)), key=lambda i: -len(asked & set(tokens(sentences[i]))))
+    overlap = bool(ranked) and bool(asked & set(tokens(sentences[ranked[0]])))
+    picked = sorted(ranked[:2]) if overlap else list(range(len(sentences)))
+    quote = ""
+    for i in picked:
+        if quote and len(quote) + 1 + len(sentences[i]) > QUOTE_CHARS:
+            break
+        quote = f"{quote} {sentences[i]}".strip()
+    return clip(quote or passage.text, QUOTE_CHARS).lstrip("# ")
+
+
+def _from_knowledge(asker: str, knowledge: Knowledge, question: str) -> SendChat:
+    """The best passage and its citation when it answers the question; otherwise an honest
+    "I don't know" rather than the nearest unrelated passage."""
+    best = knowledge.strong()
+    if best is None:
+        return _chat(f"{asker}, I don't know: my documents say nothing about that.")
+    return _chat(f"{asker}, {_quote_passage(best, question)} [1]\n{citation(1, best)}")
+
+
 class OfflineBrain:
     """A Brain without a model: rules over the context, honest about its limits."""
 
@@ -270,6 +299,8 @@ class OfflineBrain:
             # A question right after the bot spoke that it has no answer for was most
             # likely put to the room ("can we add seats at the same rate?").
             return []
+        if ctx.knowledge is not None and kind in (Ask.QUESTION, Ask.TASK):
+            return [_from_knowledge(asker, ctx.knowledge, request.text)]
         if kind is Ask.QUESTION:
             return [_chat(f"{asker}, I can't answer that without a language model; {ASK_ME}.")]
         if kind is Ask.TASK:

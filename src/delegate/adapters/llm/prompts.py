@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 from openai.types.chat import ChatCompletionFunctionToolParam, ChatCompletionMessageParam
 
+from delegate.domain.knowledge import Knowledge, citation
 from delegate.domain.meeting import BrainContext, NotesContext, Participant, Turn, TurnSource
+from delegate.domain.summary import clip
 from delegate.domain.transcript_format import clock
 
 STAY_SILENT = "stay_silent"
@@ -119,6 +121,9 @@ def _participants(participants: Sequence[Participant], *, present_only: bool = T
     return ", ".join(f"{p.name} (host)" if p.is_host else p.name for p in people)
 
 
+PASSAGE_CHARS = 1200
+
+
 def system_prompt(ctx: BrainContext) -> str:
     parts = []
     if ctx.backstory.strip():
@@ -143,7 +148,29 @@ def system_prompt(ctx: BrainContext) -> str:
         parts.append(f"Why the last message reached you: {ctx.trigger.speaker} {why}.")
     if ctx.summary.strip():
         parts.append(f"Summary of the meeting so far:\n{ctx.summary.strip()}")
+    if ctx.knowledge is not None:
+        parts.append(knowledge_prompt(ctx.knowledge))
     return "\n\n".join(parts)
+
+
+def knowledge_prompt(knowledge: Knowledge) -> str:
+    """The knowledge base passages found for the question, numbered for citation."""
+    if not knowledge.passages:
+        return (
+            "Your knowledge base has nothing on this question: if it asks for facts you do "
+            "not have, say you do not know rather than guess."
+        )
+    numbered = "\n".join(
+        f"{citation(n, p)}: {clip(p.text, PASSAGE_CHARS)}"
+        for n, p in enumerate(knowledge.passages, start=1)
+    )
+    return (
+        "Knowledge base passages (your own documents):\n"
+        f"{numbered}\n"
+        "When a passage answers the question, answer from it and cite it: put [n] after the "
+        'fact and end with its source, e.g. "... [1]" then "[1] pricing.md". When none '
+        "answers it, say you do not know; never guess facts."
+    )
 
 
 def turn_label(turn: Turn) -> str:
