@@ -23,6 +23,18 @@ RULES_BEYOND_THE_SCHEMA = (
     "updateWebhook",
     "listWebhooks",
     "listWebhookDeliveries",
+    # A dataset's records: text that is blank, a file holding no text; and a dataset id
+    # followed from a bot whose datasetId is null.
+    "fetchDataset",
+    "updateDataset",
+    "deleteDataset",
+    "listDatasetRecords",
+    "createDatasetRecord",
+    "fetchDatasetRecord",
+    "updateDatasetRecord",
+    "deleteDatasetRecord",
+    "searchDataset",
+    "uploadDatasetFile",
     *(
         f"recallSession_{action}"
         for action in (

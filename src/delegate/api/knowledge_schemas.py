@@ -115,7 +115,7 @@ class RecordList(Out):
 
 
 class SearchIn(Body):
-    search: str = Field(max_length=MAX_SEARCH_CHARS)
+    search: str = Field(min_length=1, max_length=MAX_SEARCH_CHARS, pattern=r"\S")
     take: int | None = Field(default=None, ge=1, le=MAX_SEARCH_RECORDS)
 
 

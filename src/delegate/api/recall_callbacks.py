@@ -168,22 +168,10 @@ def openapi_operation(error: dict[str, object]) -> dict[str, object]:
                 }
             ],
             "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["event"],
-                            "properties": {
-                                "event": {
-                                    "type": "string",
-                                    "minLength": 1,
-                                    "pattern": "^[^\\u0000]+$",
-                                }
-                            },
-                        }
-                    }
-                },
+                # Any body: an authenticated delivery is answered 2xx and kept, raw when it
+                # cannot be used (event ``unusable``), so Recall never retries it forever.
+                "required": False,
+                "content": {"application/json": {"schema": {}}},
             },
             "responses": {
                 "200": {

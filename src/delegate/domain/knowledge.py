@@ -16,7 +16,7 @@ MAX_SOURCE_CHARS = 512
 CHUNK_CHARS = 1200
 """Target size of a record split from a file (about 300 tokens: the embedding model reads
 512 tokens at most, and a passage quoted in a meeting chat must stay short)."""
-MAX_SEARCH_CHARS = 2000
+MAX_SEARCH_CHARS = 1000
 DEFAULT_SEARCH_RECORDS = 5
 MAX_SEARCH_RECORDS = 50
 RRF_K = 60
