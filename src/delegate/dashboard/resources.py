@@ -41,6 +41,10 @@ def _bot_fields(form: Form) -> dict[str, Any]:
     alias = form.get("alias")
     if alias is not None:
         fields["alias"] = alias
+    commanders = form.all("commanders")
+    if commanders:
+        # One text box, comma-separated; emptied means back to the default (the host).
+        fields["commanders"] = [c for c in commanders[0].split(",") if c.strip()] or None
     return validated(BotIn, fields).model_dump(exclude_unset=True)
 
 

@@ -90,6 +90,9 @@ class ReplyStatus(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     """The process died between claiming and confirming: never re-sent, to avoid duplicates."""
+    REFUSED = "refused"
+    """A command its requester may not give, or a page the delegate may not show: recorded,
+    answered politely, never sent."""
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,10 @@ class Bots(Listed[Mode, Bot]):
         meta: dict[str, Any] | None = None,
         reply_mode: ReplyMode | None = None,
         voice: str | None = None,
+        commanders: list[str] | None = None,
     ) -> Request[IdResult]:
-        """Create a bot; answers its id."""
+        """Create a bot; answers its id. ``commanders``: who may give it meeting commands
+        (``["host"]`` by default, ``["everyone"]``, or names and emails)."""
         body = rq.fields(
             name=name,
             backstory=backstory,
@@ -95,6 +97,7 @@ class Bots(Listed[Mode, Bot]):
             meta=meta,
             reply_mode=reply_mode,
             voice=voice,
+            commanders=commanders,
         )
         return rq.model(rq.post("bot/create", body), IdResult)
 
@@ -116,6 +119,7 @@ class Bots(Listed[Mode, Bot]):
         meta: dict[str, Any] | None = None,
         reply_mode: ReplyMode | None = None,
         voice: str | None = None,
+        commanders: list[str] | None = None,
     ) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
         body = rq.fields(
@@ -127,6 +131,7 @@ class Bots(Listed[Mode, Bot]):
             meta=meta,
             reply_mode=reply_mode,
             voice=voice,
+            commanders=commanders,
         )
         return rq.model(rq.post(rq.bot_path(bot_id, "update"), body), IdResult)
 

@@ -78,6 +78,7 @@ bots = Table(
     Column("meta", JSON),
     Column("reply_mode", String(8), nullable=False, default="chat", server_default="chat"),
     Column("voice", String(128)),
+    Column("commanders", JSON),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     UniqueConstraint("account_id", "alias", name="uq_bots_account_alias"),
