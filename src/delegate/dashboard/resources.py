@@ -16,7 +16,7 @@ from delegate.dashboard.rendering import PageRoute, page
 from delegate.dashboard.signin import SignedIn
 from delegate.domain.ids import ID_PATTERN
 from delegate.domain.records import CURSOR_PATTERN, REGIONS, ListQuery
-from delegate.services import bots, integrations, meetings
+from delegate.services import bots, integrations, meetings, teardown
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern)]
@@ -164,7 +164,7 @@ async def delete_integration(
     request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
 ) -> RedirectResponse:
     await read_form(request)
-    await integrations.delete_integration(c.uow, account.id, integration_id)
+    await teardown.delete_integration(c.ports, account.id, integration_id)
     return RedirectResponse("/integrations", status_code=303)
 
 

@@ -186,15 +186,6 @@ async def set_up_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
     return WebhookSetup(integration.id, url)
 
 
-async def delete_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> str:
-    async with uow() as tx:
-        integration = await tx.integrations.get(account_id, ref)
-        if integration is None:
-            raise NotFound("Recall integration not found")
-        await tx.integrations.delete(account_id, integration.id)
-    return integration.id
-
-
 async def reencrypt_secrets(uow: UnitOfWorkFactory) -> int:
     """Re-encrypt all stored secrets with the active key (after a key rotation)."""
     async with uow() as tx:
