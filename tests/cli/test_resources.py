@@ -88,7 +88,7 @@ async def test_integration_commands_never_print_secrets(cli: CliDriver) -> None:
         "update",
         integration_id,
         "--webhook-secret",
-        "whsec_c2VjcmV0",
+        "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
         "--name",
         "B2B",
     )
