@@ -15,7 +15,7 @@ from delegate.domain.ids import new_id
 from delegate.domain.live import reply_event
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Bot, Integration, ListQuery, Page
-from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
+from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, without_url_tokens
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.domain.voice import ReplyMode, SpokenMode, effective_reply_mode, parse_reply_mode
 from delegate.services.context import MeetingPorts
@@ -224,11 +224,12 @@ async def initiate_meeting(
     if spoken.mode.speaks and ports.voice is not None:
         ports.voice.warm_up(voice)
     status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
+    snapshot = without_url_tokens(recall_bot.raw)
     async with ports.uow() as tx:
         await tx.sessions.update(
             session_id,
             recall_bot_id=recall_bot.id,
-            bot_snapshot=recall_bot.raw,
+            bot_snapshot=snapshot,
             status=status,
             status_code=recall_bot.status.code if recall_bot.status else None,
             platform=recall_bot.platform or parsed.platform,
@@ -236,7 +237,7 @@ async def initiate_meeting(
         )
         created = session_created(session, status)
         await publish(tx, ports.clock, ports.webhooks, session_id, [created])
-    return Initiated(integration.id, session_id, recall_bot.raw)
+    return Initiated(integration.id, session_id, snapshot)
 
 
 def _ambiguous(exc: RecallError) -> bool:

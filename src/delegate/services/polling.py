@@ -7,6 +7,7 @@ import logging
 import math
 from collections import Counter
 
+from delegate.domain.sessions import without_url_tokens
 from delegate.services.context import MeetingPorts
 from delegate.services.processing import record_polled_status
 from delegate.services.recall_port import RecallError
@@ -54,7 +55,7 @@ async def poll_active_sessions(
             new = await record_polled_status(
                 tx, ports, session, bot.status.code, bot.status.sub_code, bot.status.created_at
             )
-            await tx.sessions.update(session.id, bot_snapshot=bot.raw)
+            await tx.sessions.update(session.id, bot_snapshot=without_url_tokens(bot.raw))
         if new:
             await ports.dispatcher.kick(session.id)
     return len(due)
