@@ -32,7 +32,7 @@ def start_serve(settings: Settings, port: int) -> subprocess.Popen[str]:
     )
 
 
-def wait_healthy(port: int, timeout: float = 20) -> None:
+def wait_healthy(port: int, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -52,7 +52,7 @@ def test_serve_listens_upgrades_the_database_and_refuses_a_second_copy(tmp_path:
         r = httpx2.get(f"http://127.0.0.1:{port}/v1/bot/list")
         assert r.status_code == 401
         second = start_serve(settings, free_port())
-        out, _ = second.communicate(timeout=20)
+        out, _ = second.communicate(timeout=90)
         if settings.is_sqlite:
             # What it is, not a usage error: which process owns which directory.
             assert second.returncode == 3

@@ -119,7 +119,7 @@ class Cluster:
             while (rows := await self.sql(query, **params)) and rows[0][0] != expected:
                 await asyncio.sleep(0.1)
 
-    async def wait_healthy(self, timeout: float = 30) -> None:
+    async def wait_healthy(self, timeout: float = 90) -> None:
         async with httpx2.AsyncClient() as client, asyncio.timeout(timeout):
             while True:
                 with contextlib.suppress(httpx2.TransportError):
@@ -196,7 +196,7 @@ async def running_meeting(
             )
             # Each worker process runs two procrastinate workers: sessions, and webhooks.
             await cluster.wait_for(
-                "SELECT count(*) FROM procrastinate_workers", 2 * workers, timeout=30
+                "SELECT count(*) FROM procrastinate_workers", 2 * workers, timeout=90
             )
             async with _serve(sim, cluster.sim_port):
                 yield Meeting(cluster, sim, api, integration_id)
