@@ -12,14 +12,22 @@ class Speaker:
     name: str
     is_host: bool = False
     email: str | None = None
+    named: bool = True
+    """False when Recall sent no name yet and ``name`` is a placeholder (Zoom names late)."""
+
+
+def placeholder_name(participant_id: int) -> str:
+    """What a participant is called until Recall sends a name."""
+    return f"Participant {participant_id}"
 
 
 @dataclass(frozen=True)
 class TranscriptFinal:
     speaker: Speaker
     text: str
-    start_s: float
-    end_s: float
+    start_s: float | None
+    """None when Recall sent no time: the fragment is placed where it arrived."""
+    end_s: float | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,13 @@ class ParticipantJoined:
 
 @dataclass(frozen=True)
 class ParticipantLeft:
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
+class ParticipantUpdated:
+    """A late name or email (``participant_events.update``)."""
+
     speaker: Speaker
 
 
@@ -64,6 +79,8 @@ class StatusChanged:
     sub_code: str | None = None
     verified: bool = True
     """False for an unsigned status webhook: confirm with Recall before acting on it."""
+    at_ms: int | None = None
+    """Recall's time of the change (``updated_at``); webhooks do not arrive in order."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,7 @@ MeetingEvent = (
     | TranscriptPartial
     | ParticipantJoined
     | ParticipantLeft
+    | ParticipantUpdated
     | ChatReceived
     | SpeechStarted
     | SpeechStopped
@@ -123,6 +141,12 @@ _NEVER_ADMITTED = {
     "timeout_exceeded_noone_joined",
     "meeting_not_started",
 }
+
+
+def is_final_code(code: str) -> bool:
+    """A Recall code that ends the session (``call_ended``, ``done``, ``fatal``, ...)."""
+    new = _FROM_RECALL.get(code)
+    return new is not None and not new.active
 
 
 def next_status(

@@ -42,6 +42,36 @@ class MeetingSession:
     voice: str | None = None
     reply_notice: str | None = None
     """Why it answers otherwise than asked (Webex: no output audio, so chat)."""
+    deliveries_refused: int = 0
+    """Deliveries for this session answered 401 (wrong signature or token)."""
+    refused_reason: str | None = None
+    """Why the last of them was refused."""
+    status_at: int | None = None
+    """Recall's time (epoch ms) of the status applied last; older ones are not applied."""
+
+
+_REFUSAL_HINTS = {
+    "bad signature": "check the integration's webhookSecret (Recall's workspace secret)",
+    "wrong token": "the realtime URL's token does not match the session",
+}
+
+
+def refusal_hint(reason: str | None) -> str | None:
+    """What to check when deliveries were refused for this reason."""
+    return _REFUSAL_HINTS.get(reason or "")
+
+
+def no_transcript_reason(session: MeetingSession) -> str:
+    """Why a session that ended has no transcript, in words for its owner."""
+    if session.deliveries_refused:
+        n = session.deliveries_refused
+        why = session.refused_reason or "refused"
+        hint = refusal_hint(why)
+        deliveries = "delivery was" if n == 1 else "deliveries were"
+        return f"No transcript: {n} {deliveries} refused ({why})" + (f"; {hint}." if hint else ".")
+    if not session.ever_in_call:
+        return "No transcript: the bot never got into the meeting."
+    return "Nothing was said in the meeting."
 
 
 @dataclass(frozen=True)
@@ -55,6 +85,7 @@ class SessionProgress:
     ever_in_call: bool
     cursor: int
     next_turn_seq: int
+    status_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import random
 import time
 from collections.abc import Mapping
@@ -13,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import orjson
+import structlog
 
 from delegate.adapters.recall.mapping import STATE_EVENTS, PayloadError, partial_line
-from delegate.adapters.recall.signatures import SignatureError, message_id, verify
+from delegate.adapters.recall.signatures import SignatureError, is_signed, message_id, verify
 from delegate.adapters.recall.status_webhooks import parse_status_webhook
-from delegate.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from delegate.domain.errors import NotAuthenticated, NotFound
 from delegate.domain.ids import looks_like_id
 from delegate.domain.live import partial_event
 from delegate.domain.sessions import EventKind, NewEvent
@@ -30,8 +30,9 @@ from delegate.services.ports import (
     NoWatchers,
     UnitOfWorkFactory,
 )
+from delegate.services.refusals import Refusal, RefusalLog
 
-log = logging.getLogger(__name__)
+log = structlog.stdlib.get_logger(__name__)
 
 AUTH_TTL_S = 30.0
 PARTIAL_EVENT = "transcript.partial_data"
@@ -87,23 +88,34 @@ class SessionAuthCache:
         return entry
 
 
+MAX_DELIVERY_ID = 255
+UNUSABLE = "unusable"
+"""The event name a realtime delivery is stored under when it cannot be used (not JSON, no
+``event``, too large): kept raw for inspection, never processed."""
+
+
 def delivery_id(headers: Mapping[str, str], body: bytes) -> str:
-    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes)."""
-    return message_id(headers) or "sha256:" + hashlib.sha256(body).hexdigest()
+    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes).
+    An id too long to store is stored as its hash."""
+    given = message_id(headers)
+    if given and len(given) <= MAX_DELIVERY_ID:
+        return given
+    return "sha256:" + hashlib.sha256(given.encode() if given else body).hexdigest()
 
 
-def _event_name(body: bytes) -> str:
+def _event_name(body: bytes) -> tuple[str | None, str]:
+    """The delivery's event name, or None and why it cannot be used."""
     try:
         data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput("Request body is not valid JSON") from exc
+    except orjson.JSONDecodeError:
+        return None, "not valid JSON"
     event = data.get("event") if isinstance(data, dict) else None
     if not isinstance(event, str) or not event:
-        raise InvalidInput('"event" is required')
+        return None, 'no "event"'
     problem = text_problem(event)
     if problem:
-        raise InvalidInput(f'"event" {problem}')
-    return event[:64]
+        return None, f'"event" {problem}'
+    return event[:64], ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,7 @@ class Receiver:
     dispatcher: Dispatcher
     auth: SessionAuthCache
     live: MeetingEvents = field(default_factory=NoWatchers)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
 
     async def receive_realtime(
         self,
@@ -134,34 +147,67 @@ class Receiver:
         token: str | None,
         headers: Mapping[str, str],
         body: bytes,
+        too_large: int | None = None,
     ) -> Received:
         """Store one realtime delivery for the session. The caller answers Recall, then calls
-        ``wake`` with the result."""
+        ``wake`` with the result. ``too_large`` is the size of a body cut at the cap (``body``
+        is then its first part).
+
+        The session's token authenticates a delivery; a signature, when the delivery carries
+        one and ``webhookSecret`` is set, must be right too (some workspaces sign only their
+        status webhooks). Whatever passes is answered 2xx, usable or not: Recall disables an
+        endpoint that keeps failing, and the rest of the meeting would be lost."""
+        auth = await self._authenticate(integration_id, session_id, token)
+        if auth.webhook_secret and is_signed(headers) and too_large is None:
+            try:
+                verify(auth.webhook_secret, headers, body)
+            except SignatureError as exc:
+                await self._refused(session_id, Refusal.BAD_SIGNATURE, str(exc))
+                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
+        if too_large is not None:
+            event, why = None, f"body too large ({too_large} bytes)"
+        else:
+            event, why = _event_name(body)
+        if event is None:
+            log.warning(
+                "unusable realtime delivery kept",
+                session_id=session_id,
+                reason=why,
+                size=too_large or len(body),
+            )
+        new = NewEvent(
+            session_id=session_id,
+            delivery_id=delivery_id(headers, body),
+            kind=EventKind.REALTIME,
+            event=event or UNUSABLE,
+            payload=body,
+            received_at=self.clock.now_ms(),
+        )
+        stored = await self.sink.append(new)
+        partial = body if stored and event == PARTIAL_EVENT else None
+        return Received(stored, session_id, stored and event in STATE_EVENTS, partial)
+
+    async def _authenticate(
+        self, integration_id: str, session_id: str, token: str | None
+    ) -> SessionAuth:
         # An unknown session answers exactly like a wrong token: an outsider must not learn
         # which sessions exist.
         known = looks_like_id(integration_id) and looks_like_id(session_id)
         auth = await self.auth.get(integration_id, session_id) if known else None
-        presented = hashlib.sha256((token or "").encode()).hexdigest()
-        if auth is None or not token or not hmac.compare_digest(presented, auth.secret_digest):
+        if auth is None:
+            self.refusals.refused("realtime", session_id[:32], Refusal.UNKNOWN_SESSION)
             raise NotAuthenticated("Invalid realtime endpoint token")
-        if auth.webhook_secret:
-            try:
-                verify(auth.webhook_secret, headers, body)
-            except SignatureError as exc:
-                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
-        event = _event_name(body)
-        stored = await self.sink.append(
-            NewEvent(
-                session_id=session_id,
-                delivery_id=delivery_id(headers, body),
-                kind=EventKind.REALTIME,
-                event=event,
-                payload=body,
-                received_at=self.clock.now_ms(),
-            )
-        )
-        partial = body if stored and event == PARTIAL_EVENT else None
-        return Received(stored, session_id, stored and event in STATE_EVENTS, partial)
+        presented = hashlib.sha256((token or "").encode()).hexdigest()
+        if not token or not hmac.compare_digest(presented, auth.secret_digest):
+            await self._refused(session_id, Refusal.WRONG_TOKEN)
+            raise NotAuthenticated("Invalid realtime endpoint token")
+        return auth
+
+    async def _refused(self, session_id: str, reason: str, detail: str = "") -> None:
+        """Count a refused delivery on its session (the session fetch shows it) and log it."""
+        self.refusals.refused("realtime", session_id, reason, detail)
+        async with self.uow() as tx:
+            await tx.sessions.count_refused(session_id, reason)
 
     async def wake(self, received: Received) -> None:
         """Kick the dispatcher for a stored event that matters. A failure here loses nothing:
@@ -173,7 +219,7 @@ class Receiver:
         try:
             await self.dispatcher.kick(received.session_id)
         except Exception:
-            log.exception("waking session %s failed; the sweep will", received.session_id)
+            log.exception("waking session failed; the sweep will", session_id=received.session_id)
 
     async def _show_partial(self, session_id: str, body: bytes) -> None:
         # Partials are never drained (they change nothing), so the line a watcher sees growing
@@ -191,8 +237,9 @@ class Receiver:
         self, integration_id: str, headers: Mapping[str, str], body: bytes
     ) -> str | None:
         """Store a Recall status webhook for the session it concerns; returns the session id,
-        or None when it concerns no session of ours (answered 2xx so Recall stops retrying).
-        Unsigned webhooks are stored as unverified and confirmed with Recall before use."""
+        or None when it concerns no session of ours or cannot be used (answered 2xx all the
+        same: Svix retries anything else for a day, then disables the endpoint). Unsigned
+        webhooks are stored as unverified and confirmed with Recall before use."""
         async with self.uow() as tx:
             integration = await tx.integrations.get_by_id(integration_id)
             secrets = await tx.integrations.secrets(integration_id) if integration else None
@@ -203,15 +250,22 @@ class Receiver:
             try:
                 verify(secrets.webhook_secret, headers, body)
             except SignatureError as exc:
+                await self._status_refused(integration_id, body, str(exc))
                 raise NotAuthenticated(f"Invalid signature: {exc}") from exc
             signed = True
         try:
             hook = parse_status_webhook(body)
         except ValueError as exc:
-            raise InvalidInput(f"Not a Recall status webhook: {exc}") from exc
+            log.warning(
+                "status webhook ignored",
+                integration_id=integration_id,
+                reason=str(exc),
+                size=len(body),
+            )
+            return None
         session_id = await self._session_for(integration_id, hook.metadata, hook.bot_id)
         if session_id is None:
-            log.info("status webhook for no known session", extra={"event": hook.event})
+            log.info("status webhook for no known session", recall_event=hook.event)
             return None
         stored = await self.sink.append(
             NewEvent(
@@ -226,6 +280,19 @@ class Receiver:
         if stored:
             await self.dispatcher.kick(session_id)
         return session_id
+
+    async def _status_refused(self, integration_id: str, body: bytes, detail: str) -> None:
+        """A status webhook with a bad signature counts on the session it names, if that is
+        one of this integration's (the body is read only to find it, never acted on)."""
+        self.refusals.refused("status", integration_id, Refusal.BAD_SIGNATURE, detail)
+        try:
+            hook = parse_status_webhook(body)
+        except ValueError:
+            return
+        session_id = await self._session_for(integration_id, hook.metadata, hook.bot_id)
+        if session_id is not None:
+            async with self.uow() as tx:
+                await tx.sessions.count_refused(session_id, Refusal.BAD_SIGNATURE)
 
     async def _session_for(
         self, integration_id: str, metadata: Mapping[str, str], bot_id: str | None

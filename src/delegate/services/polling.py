@@ -9,7 +9,7 @@ from collections import Counter
 
 from delegate.domain.sessions import without_url_tokens
 from delegate.services.context import MeetingPorts
-from delegate.services.processing import record_polled_status
+from delegate.services.processing import record_polled_changes
 from delegate.services.recall_port import RecallError
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ async def poll_active_sessions(
         if bot.status is None or bot.status.code == session.status_code:
             continue
         async with ports.uow() as tx:
-            new = await record_polled_status(
-                tx, ports, session, bot.status.code, bot.status.sub_code, bot.status.created_at
-            )
+            new = await record_polled_changes(tx, ports, session, bot.status_changes)
             await tx.sessions.update(session.id, bot_snapshot=without_url_tokens(bot.raw))
         if new:
             await ports.dispatcher.kick(session.id)

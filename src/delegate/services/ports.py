@@ -127,6 +127,10 @@ class SessionRepository(Protocol):
         """The stored running summary."""
         ...
 
+    async def count_refused(self, session_id: str, reason: str) -> None:
+        """One more delivery for the session was refused, for ``reason``."""
+        ...
+
     async def find_by_idempotency_key(
         self, integration_id: str, key: str
     ) -> MeetingSession | None: ...
@@ -184,7 +188,7 @@ class EventRepository(Protocol):
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
 
-    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+    async def status_history(self, session_id: str) -> list[tuple[int, str, int]]:
         """The verified status events (webhooks and polls) as (event name, received at)."""
         ...
 
@@ -205,6 +209,10 @@ class TurnRepository(Protocol):
     ) -> None: ...
 
     async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]: ...
+
+    async def rename_speaker(self, session_id: str, speaker_id: int, name: str) -> None:
+        """Show ``name`` on every turn of this speaker (a late name replaces a placeholder)."""
+        ...
 
     async def get(self, session_id: str, seq: int) -> Turn | None: ...
 

@@ -8,16 +8,17 @@ has ended, the notes (``services/notes.py``). No network call happens inside a t
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
+import structlog
 
 from delegate.adapters.recall.mapping import (
     STATE_EVENTS,
     PayloadError,
     meeting_event,
+    polled_status_event,
     status_event,
 )
 from delegate.domain.addressing import is_addressed
@@ -26,10 +27,12 @@ from delegate.domain.events import (
     MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantUpdated,
     SessionStatus,
     Speaker,
     StatusChanged,
     TranscriptFinal,
+    is_final_code,
     next_status,
 )
 from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
@@ -46,7 +49,7 @@ from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.domain.voice import is_own_speech
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import UnitOfWork
-from delegate.services.recall_port import RecallError
+from delegate.services.recall_port import BotStatus, RecallError
 from delegate.services.session_state import SessionState
 from delegate.services.webhook_events import (
     PendingEvent,
@@ -56,7 +59,7 @@ from delegate.services.webhook_events import (
     turn_closed,
 )
 
-log = logging.getLogger(__name__)
+log = structlog.stdlib.get_logger(__name__)
 
 BATCH = 200
 
@@ -167,11 +170,12 @@ def _decode(ev: StoredEvent) -> MeetingEvent | None:
         if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
             return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
         if ev.kind == EventKind.POLL:
-            data = orjson.loads(ev.payload)
-            return StatusChanged(str(data["code"]), data.get("sub_code"), True)
+            return polled_status_event(ev.payload)
     except (PayloadError, ValueError, KeyError) as exc:
         # A malformed delivery is skipped, not retried forever; it stays in the events table.
-        log.warning("skipping malformed event %s (%s): %s", ev.id, ev.event, exc)
+        log.warning(
+            "skipping malformed event", event_id=ev.id, recall_event=ev.event, error=str(exc)
+        )
     return None
 
 
@@ -188,30 +192,19 @@ def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
 async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
     event = _decode(ev)
     sid = state.session.id
-    if isinstance(event, ParticipantJoined | ParticipantLeft):
-        sp = event.speaker
-        p = Participant(
-            sp.id,
-            sp.name,
-            sp.is_host,
-            _is_bot(state, sp),
-            isinstance(event, ParticipantJoined),
-            sp.email,
-        )
-        state.webhooks += participant_change(state.known.participants.get(sp.id), p)
-        state.known.participants[sp.id] = p
-        await tx.participants.upsert(sid, p)
-        state.live.append(participant_event(p))
+    if isinstance(event, ParticipantJoined | ParticipantLeft | ParticipantUpdated):
+        await _apply_participant(tx, state, event)
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
-            await _note_speaker(tx, state, event.speaker)
+            speaker = await _note_speaker(tx, state, event.speaker)
+            start, end = _placed(state, event)
             fragment = Fragment(
-                event.speaker.id,
-                event.speaker.name,
+                speaker.id,
+                speaker.name,
                 event.text,
-                event.start_s,
-                event.end_s,
-                by_bot=_is_bot(state, event.speaker),
+                start,
+                end,
+                by_bot=_is_bot(state, speaker),
             )
             turn, is_new = assemble(state.known.last_turn, fragment, state.known.next_seq)
             await _record_turn(tx, state, turn, is_new, piece=fragment.text)
@@ -219,31 +212,67 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         if event.text.strip():
             if state.own_texts is None:
                 state.own_texts = {t.strip() for t in await tx.replies.recent_texts(sid, 50)}
-            await _note_speaker(tx, state, event.speaker)
+            speaker = await _note_speaker(tx, state, event.speaker)
             turn = chat_turn(
                 state.known.next_seq,
-                event.speaker.id,
-                event.speaker.name,
+                speaker.id,
+                speaker.name,
                 event.text,
                 event.at_s,
                 to_bot=event.to_bot,
-                by_bot=_is_bot(state, event.speaker, event.text),
+                by_bot=_is_bot(state, speaker, event.text),
             )
             await _record_turn(tx, state, turn, True, piece=turn.text)
     elif isinstance(event, StatusChanged):
         if not event.verified:
             state.confirm_status = True
             return
-        _apply_status(ports, state, event)
+        _apply_status(ports, state, event, ev.id)
 
 
-async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
-    if sp.id not in state.known.participants:
-        p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
-        state.webhooks += participant_change(None, p)
-        state.known.participants[sp.id] = p
-        await tx.participants.upsert(state.session.id, p)
-        state.live.append(participant_event(p))
+def _placed(state: _State, event: TranscriptFinal) -> tuple[float, float]:
+    """The fragment's times; one Recall sent without any (``relative: null``) goes where it
+    arrived, after the last turn, rather than to the start of the meeting."""
+    last = state.known.last_turn
+    start = event.start_s if event.start_s is not None else (last.end_s if last else 0.0)
+    return start, event.end_s if event.end_s is not None else start
+
+
+async def _apply_participant(
+    tx: UnitOfWork, state: _State, event: ParticipantJoined | ParticipantLeft | ParticipantUpdated
+) -> None:
+    known = state.known.participants.get(event.speaker.id)
+    if isinstance(event, ParticipantUpdated):
+        present = known.present if known else True
+    else:
+        present = isinstance(event, ParticipantJoined)
+    await _learn(tx, state, event.speaker, present)
+
+
+async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> Speaker:
+    """The speaker as the session knows them: a first-seen speaker is added, and a name or
+    email that arrives late replaces the placeholder."""
+    known = state.known.participants.get(sp.id)
+    if known is None or (sp.named and sp.name != known.name) or (sp.email and not known.email):
+        known = await _learn(tx, state, sp, known.present if known else True)
+    return replace(sp, name=known.name, email=known.email)
+
+
+async def _learn(tx: UnitOfWork, state: _State, sp: Speaker, present: bool) -> Participant:
+    """Store what this event says about the participant, keeping a known name over a
+    placeholder; turns already said under a placeholder get the real name."""
+    known = state.known.participants.get(sp.id)
+    name = sp.name if sp.named or known is None else known.name
+    email = sp.email or (known.email if known else None)
+    p = Participant(sp.id, name, sp.is_host, _is_bot(state, sp), present, email)
+    state.webhooks += participant_change(known, p)
+    state.known.participants[sp.id] = p
+    await tx.participants.upsert(state.session.id, p)
+    state.live.append(participant_event(p))
+    if known is not None and known.name != name:
+        await tx.turns.rename_speaker(state.session.id, sp.id, name)
+        state.known.rename(sp.id, name)
+    return p
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
@@ -256,6 +285,8 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
     if is_new and state.status.active:  # after the call ended, its last turn was sent
         state.webhooks += turn_closed(state.known.last_turn)
+    if not state.status.active:
+        state.changes["notes_status"] = "pending"  # late transcript: the notes are re-written
     state.live.append(turn_event(turn))
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
@@ -264,8 +295,15 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     state.known.last_turn = turn
 
 
-def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
+def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, event_id: int) -> None:
     current = state.status
+    last_at = state.changes.get("status_at", state.session.status_at)
+    if event.at_ms is not None and last_at is not None and event.at_ms < last_at:
+        return  # older than the status applied last: Svix delivered it late
+    if not current.active and not is_final_code(event.code):
+        return  # a final state is never left, nor its code replaced by a late one
+    if event.at_ms is not None:
+        state.changes["status_at"] = event.at_ms
     ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
     new = next_status(current, event.code, event.sub_code, ever)
     state.changes["status_code"] = event.code
@@ -277,13 +315,20 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
         state.changes["recording_paused"] = False
     if new is not current:
         state.changes["status"] = new
+        log.info(
+            "session status changed",
+            session_id=state.session.id,
+            status=new.value,
+            recall_code=event.code,
+            reason=event.sub_code,
+        )
         state.webhooks += status_changes(current, new, event.code, event.sub_code)
         if not new.active:
             state.webhooks += turn_closed(state.known.last_turn)
             state.changes["ended_at"] = ports.clock.now_ms()
             state.changes["notes_status"] = "pending"
     state.live.append(
-        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms(), event_id)
     )
 
 
@@ -298,15 +343,27 @@ async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> N
     try:
         bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
     except RecallError as exc:
-        log.warning("could not confirm status of session %s: %s", session_id, exc.detail)
+        log.warning("could not confirm session status", session_id=session_id, error=exc.detail)
         bot = None
     if bot is None or bot.status is None:
         return
     async with ports.uow() as tx:
-        status = bot.status
-        await record_polled_status(
-            tx, ports, session, status.code, status.sub_code, status.created_at
+        await record_polled_changes(tx, ports, session, bot.status_changes)
+
+
+async def record_polled_changes(
+    tx: UnitOfWork, ports: MeetingPorts, session: MeetingSession, changes: list[BotStatus]
+) -> bool:
+    """Store every status change Recall lists for the bot, not only the last: a poll that
+    comes after ``done`` still brings ``call_ended`` and its reason. Changes stored before are
+    deduplicated, and older ones than the status applied are skipped by the drain."""
+    new = False
+    for change in changes:
+        stored = await record_polled_status(
+            tx, ports, session, change.code, change.sub_code, change.created_at
         )
+        new = new or stored
+    return new
 
 
 async def record_polled_status(

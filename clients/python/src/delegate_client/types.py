@@ -138,6 +138,12 @@ class MeetingSession(Model):
     created_at: int
     updated_at: int
     ended_at: int | None = None
+    deliveries_refused: int = 0
+    """Recall deliveries for this session the server refused (wrong signature or token)."""
+    refused_reason: str | None = None
+    """Why the last of them was refused (``bad signature``, ``wrong token``)."""
+    no_transcript_reason: str | None = None
+    """For a session that ended with no transcript, once its notes are written: why."""
     participants: list[Participant] | None = None
     replies: list[Reply] | None = None
 
@@ -184,6 +190,8 @@ class Notes(Model):
     summary: str | None = None
     decisions: list[str] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
+    no_transcript_reason: str | None = None
+    """Why there is no transcript, when there is none (refused deliveries, ...)."""
     created_at: int | None = None
 
 

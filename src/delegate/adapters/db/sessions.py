@@ -56,7 +56,15 @@ _SESSION_FIELDS = [
 _t = meeting_sessions
 _SESSION_BY_ID = select(_t).where(_t.c.id == bindparam("sid"))
 _PROGRESS = Direct(
-    select(_t.c.id, _t.c.status, _t.c.bot_name, _t.c.ever_in_call, _t.c.cursor, _t.c.next_turn_seq)
+    select(
+        _t.c.id,
+        _t.c.status,
+        _t.c.bot_name,
+        _t.c.ever_in_call,
+        _t.c.cursor,
+        _t.c.next_turn_seq,
+        _t.c.status_at,
+    )
     .where(_t.c.id == bindparam("sid"))
     .with_for_update()
 )
@@ -221,9 +229,15 @@ class SqlSessionRepository:
         found = await self._conn.rows(_PROGRESS, {"sid": session_id})
         if not found:
             return None
-        sid, status, bot_name, ever_in_call, cursor, next_turn_seq = found[0]
+        sid, status, bot_name, ever_in_call, cursor, next_turn_seq, status_at = found[0]
         return SessionProgress(
-            sid, SessionStatus(status), bot_name, bool(ever_in_call), cursor, next_turn_seq
+            sid,
+            SessionStatus(status),
+            bot_name,
+            bool(ever_in_call),
+            cursor,
+            next_turn_seq,
+            status_at,
         )
 
     async def summary(self, session_id: str) -> dict[str, Any] | None:
@@ -245,6 +259,13 @@ class SqlSessionRepository:
         t = meeting_sessions
         return await self._one(
             t.c.integration_id == integration_id, t.c.recall_bot_id == recall_bot_id
+        )
+
+    async def count_refused(self, session_id: str, reason: str) -> None:
+        await self._conn.execute(
+            update(_t)
+            .where(_t.c.id == session_id)
+            .values(deliveries_refused=_t.c.deliveries_refused + 1, refused_reason=reason[:64])
         )
 
     async def secret_digest(self, session_id: str, integration_id: str) -> str | None:
@@ -352,7 +373,8 @@ class SqlEventRepository:
                 "delivery_id": ev.delivery_id,
                 "kind": ev.kind.value,
                 "event": ev.event,
-                "payload": ev.payload.decode("utf-8", "replace"),
+                # PostgreSQL text cannot hold NUL: a raw one (never valid JSON) is kept visible.
+                "payload": ev.payload.decode("utf-8", "replace").replace("\x00", "\ufffd"),
                 "received_at": ev.received_at,
             }
             for ev in events
@@ -368,17 +390,17 @@ class SqlEventRepository:
             inserted.discard(key)  # the same delivery twice in one batch: only the first is new
         return new
 
-    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+    async def status_history(self, session_id: str) -> list[tuple[int, str, int]]:
         t = session_events
         stmt = (
-            select(t.c.event, t.c.received_at)
+            select(t.c.id, t.c.event, t.c.received_at)
             .where(
                 t.c.session_id == session_id,
                 t.c.kind.in_([EventKind.STATUS.value, EventKind.POLL.value]),
             )
             .order_by(t.c.id)
         )
-        return [(r.event, r.received_at) for r in await self._conn.execute(stmt)]
+        return [(r.id, r.event, r.received_at) for r in await self._conn.execute(stmt)]
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
         rows = await self._conn.rows(
@@ -489,6 +511,14 @@ class SqlTurnRepository:
             await self._conn.execute(
                 update(t).where(t.c.session_id == session_id, t.c.seq == turn.seq).values(**values)
             )
+
+    async def rename_speaker(self, session_id: str, speaker_id: int, name: str) -> None:
+        t = turns
+        await self._conn.execute(
+            update(t)
+            .where(t.c.session_id == session_id, t.c.speaker_id == speaker_id)
+            .values(speaker=name)
+        )
 
     async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]:
         t = turns

@@ -5,6 +5,10 @@ If Recall renames a field, this module and the models change; the services do no
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import orjson
+
 from delegate.adapters.recall.payload import PayloadError
 from delegate.adapters.recall.realtime import (
     ChatMessageEvent,
@@ -21,15 +25,24 @@ from delegate.domain.events import (
     MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantUpdated,
     Speaker,
     SpeechStarted,
     SpeechStopped,
     StatusChanged,
     TranscriptFinal,
     TranscriptPartial,
+    placeholder_name,
 )
 
-__all__ = ["STATE_EVENTS", "PayloadError", "meeting_event", "partial_line", "status_event"]
+__all__ = [
+    "STATE_EVENTS",
+    "PayloadError",
+    "meeting_event",
+    "partial_line",
+    "polled_status_event",
+    "status_event",
+]
 
 STATE_EVENTS = frozenset(
     {
@@ -37,6 +50,7 @@ STATE_EVENTS = frozenset(
         "participant_events.chat_message",
         "participant_events.join",
         "participant_events.leave",
+        "participant_events.update",
     }
 )
 """The realtime events that can change what the delegate knows or does. The rest (partial
@@ -44,11 +58,13 @@ transcripts, speech on/off, webcam, screenshare: most of the traffic) change not
 
 
 def _speaker(p: RecallParticipant) -> Speaker:
+    name = (p.name or "").strip()
     return Speaker(
-        id=p.id,
-        name=(p.name or "").strip() or f"Participant {p.id}",
+        id=p.key,
+        name=name or placeholder_name(p.key),
         is_host=p.is_host,
         email=(p.email or "").strip() or None,
+        named=bool(name),
     )
 
 
@@ -59,8 +75,9 @@ def meeting_event(raw: bytes) -> MeetingEvent:
         speaker = _speaker(ev.participant)
         if not ev.is_final:
             return TranscriptPartial(speaker, ev.text)
-        start = ev.start_s or 0.0
-        return TranscriptFinal(speaker, ev.text, start, ev.end_s or start)
+        # No time at all (``relative: null``): None, placed by the pipeline where it arrived.
+        start = ev.start_s
+        return TranscriptFinal(speaker, ev.text, start, ev.end_s if start is not None else None)
     if isinstance(ev, ChatMessageEvent):
         return ChatReceived(
             _speaker(ev.participant), ev.text, ev.to_bot, ev.timestamp.relative or 0.0
@@ -70,6 +87,8 @@ def meeting_event(raw: bytes) -> MeetingEvent:
             return ParticipantJoined(_speaker(ev.participant))
         if ev.action == "leave":
             return ParticipantLeft(_speaker(ev.participant))
+        if ev.action == "update":
+            return ParticipantUpdated(_speaker(ev.participant))
         if ev.action == "speech_on":
             return SpeechStarted(_speaker(ev.participant))
         if ev.action == "speech_off":
@@ -88,4 +107,31 @@ def status_event(raw: bytes, verified: bool) -> StatusChanged | Ignored:
     hook = parse_status_webhook(raw)
     if not hook.is_bot_status or not hook.code:
         return Ignored(hook.event)
-    return StatusChanged(hook.code, hook.sub_code, verified)
+    return StatusChanged(hook.code, hook.sub_code, verified, _epoch_ms(hook.updated_at))
+
+
+def polled_status_event(raw: bytes) -> StatusChanged:
+    """A status read from Recall by polling (stored by ``record_polled_status``)."""
+    data = orjson.loads(raw)
+    sub_code, at = data.get("sub_code"), data.get("at")
+    return StatusChanged(
+        str(data["code"]),
+        sub_code if isinstance(sub_code, str) else None,
+        True,
+        _epoch_ms(_timestamp(at)) if isinstance(at, str) else None,
+    )
+
+
+def _timestamp(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _epoch_ms(at: datetime | None) -> int | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # Recall's times are UTC, with or without the Z
+    return int(at.timestamp() * 1000)

@@ -1,14 +1,14 @@
 """Who may command a bot's delegate in a meeting (NULL: the host only)
 
-Revision ID: 0011_commanders
-Revises: 0010_voice_replies
+Revision ID: 0012_commanders
+Revises: 0011_receiver_diagnostics
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_commanders"
-down_revision = "0010_voice_replies"
+revision = "0012_commanders"
+down_revision = "0011_receiver_diagnostics"
 branch_labels = None
 depends_on = None
 
