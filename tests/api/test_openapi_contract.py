@@ -31,7 +31,7 @@ async def test_no_operation_documents_422_and_every_error_is_the_error_shape(
     spec = await _spec(http)
     operations = _operations(spec)
 
-    assert len(operations) == 35
+    assert len(operations) == 47
     for name, op in operations.items():
         statuses = set(op["responses"])
         assert "422" not in statuses, name
@@ -52,7 +52,9 @@ async def test_each_operation_lists_the_statuses_it_can_answer(http: httpx2.Asyn
         return {s for s in operations[name]["responses"] if s != "200"}
 
     assert statuses("listBots") == {"400", "401"}
-    assert statuses("createBot") == {"400", "401", "409", "413"}
+    assert statuses("createBot") == {"400", "401", "404", "409", "413"}
+    assert statuses("uploadDatasetFile") == {"400", "401", "404", "413"}
+    assert statuses("searchDataset") == {"400", "401", "404", "413", "502"}
     assert statuses("fetchBot") == {"400", "401", "404"}
     assert statuses("createRecallIntegration") == {"400", "401", "404", "409", "413"}
     assert statuses("initiateRecall") == {"400", "401", "404", "409", "413", "502"}

@@ -88,3 +88,25 @@ def long_meeting(minutes: int = 10) -> Script:
         )
     lines.append("[[events]]\nend = true")
     return parse_script("\n\n".join(lines))
+
+
+_KIM_AND_LEE = """
+[join]
+joining_s = 0.5
+waiting_room_s = 0
+setup_s = 0.5
+
+[[participants]]
+id = 100
+name = "Kim Tran"
+is_host = true
+
+[[participants]]
+id = 200
+name = "Lee Park"
+"""
+
+
+def kim_and_lee(title: str, events: str) -> Script:
+    """A quick-joining meeting of Kim Tran (the host) and Lee Park playing ``events``."""
+    return parse_script(f'title = "{title}"\n{_KIM_AND_LEE}\n{events}')

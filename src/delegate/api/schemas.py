@@ -123,6 +123,12 @@ class BotIn(Body):
         '(the default), "everyone", or names and emails of participants; null: host only. '
         "Anyone may ask questions",
     )
+    datasetId: str | None = Field(
+        default=None,
+        max_length=129,
+        description="The dataset (knowledge base) the delegate answers from, by id or @alias; "
+        "null or empty: none",
+    )
 
 
 class BotOut(Out):
@@ -136,6 +142,7 @@ class BotOut(Out):
     replyMode: str
     voice: str | None
     commanders: list[str]
+    datasetId: str | None = None
     createdAt: int
     updatedAt: int
 
@@ -152,6 +159,7 @@ class BotOut(Out):
             replyMode=bot.reply_mode,
             voice=bot.voice,
             commanders=list(bot.commanders),
+            datasetId=bot.dataset_id,
             createdAt=bot.created_at,
             updatedAt=bot.updated_at,
         )

@@ -55,6 +55,12 @@ BOT_FIELDS_IN: dict[str, Any] = {
             "a name or an email.",
         ),
     ],
+    "dataset_id": Annotated[
+        str | None,
+        typer.Option(
+            "--dataset-id", metavar="DATASET", help="The dataset it answers from ('' for none)."
+        ),
+    ],
 }
 INTEGRATION_FIELDS_IN: dict[str, Any] = {
     "name": Name,
@@ -93,6 +99,7 @@ BOT_FIELDS: Columns = (
     "reply_mode",
     "voice",
     "commanders",
+    "dataset_id",
     "description",
     "backstory",
     "meta",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from delegate.domain.knowledge import Knowledge
 from delegate.domain.meeting import BrainContext, Participant, TranscriptSearch, Turn
 from delegate.domain.summary import clip
 
@@ -80,6 +81,8 @@ def build_context(
     token_budget: int = 3000,
     model: str = "",
     search: TranscriptSearch | None = None,
+    reason: str = "",
+    knowledge: Knowledge | None = None,
 ) -> BrainContext:
     """A context for answering ``trigger`` that fits ``token_budget``.
 
@@ -130,6 +133,8 @@ def build_context(
         trigger=trigger,
         model=model,
         search=search,
+        reason=reason,
+        knowledge=knowledge,
     )
 
 

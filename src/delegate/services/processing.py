@@ -277,9 +277,15 @@ async def _learn(tx: UnitOfWork, state: _State, sp: Speaker, present: bool) -> P
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
     previous = state.known.last_turn if is_new else state.known.previous_turn
+    # What the bot answered last: the turn before its own, known only for a new turn.
+    answered = state.known.previous_turn if is_new else None
     reply_state = None
     if state.status.active and is_addressed(
-        turn, state.session.bot_name, previous, participants=list(state.known.participants.values())
+        turn,
+        state.session.bot_name,
+        previous,
+        participants=list(state.known.participants.values()),
+        answered=answered,
     ):
         reply_state = "pending"
     await tx.turns.save(state.session.id, turn, is_new, reply_state)

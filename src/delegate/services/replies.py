@@ -10,12 +10,15 @@ and never sends it again, so a restart cannot post a duplicate.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
+from delegate.domain.addressing import is_addressed
 from delegate.domain.commanders import DEFAULT_COMMANDERS, Refusal, Screened, screen_actions
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
+from delegate.domain.knowledge import Knowledge, question_text
 from delegate.domain.live import reply_event
 from delegate.domain.meeting import (
     Action,
@@ -31,6 +34,7 @@ from delegate.domain.meeting import (
 from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
 from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
+from delegate.services.knowledge import passages
 from delegate.services.ports import UnitOfWorkFactory
 from delegate.services.recall_port import RecallError, RecallGateway, RecallUnavailable
 from delegate.services.speaking import deliver_chat_reply
@@ -54,9 +58,24 @@ class SessionSearch:
             return await tx.turns.search(self._session_id, speaker, terms, limit)
 
 
+def with_citations(actions: list[Action], knowledge: Knowledge | None) -> list[Action]:
+    """Chat replies with the knowledge base records they cite (``[1]``), kept on the reply."""
+    if knowledge is None or not knowledge.passages:
+        return actions
+    return [
+        replace(a, records=tuple((p.record_id, p.source) for p in knowledge.cited(a.text)))
+        if isinstance(a, SendChat)
+        else a
+        for a in actions
+    ]
+
+
 def to_reply_payload(action: Action) -> tuple[str, dict[str, Any]]:
     if isinstance(action, SendChat):
-        return "chat", {"text": action.text, "to": action.to}
+        payload: dict[str, Any] = {"text": action.text, "to": action.to}
+        if action.records:
+            payload["records"] = [{"id": rid, "source": src} for rid, src in action.records]
+        return "chat", payload
     if isinstance(action, StartScreenshare):
         return "start_screenshare", {"url": action.url}
     kinds = {
@@ -79,6 +98,17 @@ async def _context(
         bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
     commanders = bot.commanders if bot else DEFAULT_COMMANDERS
+    # Asked again rather than stored: the model is told why the turn reached it.
+    reason = is_addressed(
+        turn,
+        session.bot_name,
+        recent[-1] if recent else None,
+        participants=participants,
+        answered=recent[-2] if len(recent) > 1 else None,
+    )
+    knowledge = await _knowledge(
+        ports, bot.dataset_id if bot else None, question_text(turn.text, session.bot_name)
+    )
     ctx = build_context(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
@@ -90,8 +120,25 @@ async def _context(
         token_budget=ports.context_tokens,
         model=bot.model if bot else "",
         search=SessionSearch(ports.uow, session.id),
+        reason=reason.value if reason else "",
+        knowledge=knowledge,
     )
     return ctx, commanders
+
+
+async def _knowledge(
+    ports: MeetingPorts, dataset_id: str | None, question: str
+) -> Knowledge | None:
+    """The bot's dataset passages for the turn (the dataset is the bot's own: same account)."""
+    if dataset_id is None or ports.knowledge is None:
+        return None
+    try:
+        found = await passages(ports.knowledge, dataset_id, question, ports.knowledge_passages)
+    except UpstreamFailed as exc:
+        # An embeddings server down must not silence the delegate: it answers without.
+        log.warning("knowledge search failed: %s", exc.message)
+        found = []
+    return Knowledge(found, ports.knowledge.answer_threshold)
 
 
 async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
@@ -111,7 +158,7 @@ async def _answer(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> S
     if not session.status.active:
         return Screened([], [])
     ctx, commanders = await _context(ports, session, turn)
-    actions = await _decide(ports, ctx)
+    actions = with_citations(await _decide(ports, ctx), ctx.knowledge)
     speaker = next((p for p in ctx.participants if p.id == turn.speaker_id), None)
     screened = screen_actions(actions, commanders, speaker, turn.speaker)
     for refusal in screened.refused:

@@ -65,8 +65,70 @@ class Bot(Model):
     """``engine`` or ``engine:name``; None: the server's default voice."""
     commanders: list[str] = Field(default_factory=lambda: ["host"])
     """Who may give its delegates meeting commands: ``host``, ``everyone``, names, emails."""
+    dataset_id: str | None = None
+    """The dataset (knowledge base) its delegates answer from."""
     created_at: int
     updated_at: int
+
+
+class IndexProgress(Model):
+    """How far indexing of a dataset's records has come (pending ones are found by words)."""
+
+    records: int
+    indexed: int
+    pending: int
+    failed: int
+    done: bool
+
+
+class Dataset(Model):
+    """A knowledge base: records of text a bot with its ``dataset_id`` answers from."""
+
+    id: str
+    alias: str | None = None
+    name: str = ""
+    description: str = ""
+    meta: dict[str, Any] | None = None
+    created_at: int
+    updated_at: int
+    index: IndexProgress | None = None
+    """Present on fetch (not in lists)."""
+
+
+class DatasetRecord(Model):
+    """One passage of a dataset: ``pending`` until indexed, then ``indexed`` (or ``failed``)."""
+
+    id: str
+    dataset_id: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] | None = None
+    status: str
+    error: str | None = None
+    created_at: int
+    updated_at: int
+
+
+class FoundRecord(Model):
+    """A record found by a search, with its similarity of meaning (``score``)."""
+
+    id: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] | None = None
+    score: float
+
+
+class SearchResult(Model):
+    id: str
+    records: list[FoundRecord]
+
+
+class UploadResult(Model):
+    """The records a file was split into (indexed in the background)."""
+
+    id: str
+    records: list[str]
 
 
 class RecallIntegration(Model):
@@ -180,6 +242,7 @@ class Transcript(Model):
 class ActionItem(Model):
     text: str
     owner: str | None = None
+    due: str | None = None
 
 
 class Notes(Model):

@@ -136,6 +136,7 @@ def _bot(row: RowMapping) -> Bot:
         voice=row["voice"],
         # NULL is a bot stored before the setting existed: the default, the host only.
         commanders=tuple(row["commanders"] or DEFAULT_COMMANDERS),
+        dataset_id=row["dataset_id"],
     )
 
 

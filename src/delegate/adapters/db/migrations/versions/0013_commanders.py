@@ -1,14 +1,14 @@
 """Who may command a bot's delegate in a meeting (NULL: the host only)
 
-Revision ID: 0012_commanders
-Revises: 0011_receiver_diagnostics
+Revision ID: 0013_commanders
+Revises: 0012_knowledge
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_commanders"
-down_revision = "0011_receiver_diagnostics"
+revision = "0013_commanders"
+down_revision = "0012_knowledge"
 branch_labels = None
 depends_on = None
 
