@@ -27,7 +27,7 @@ from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
 from delegate.adapters.recall.mapping import STATE_EVENTS, meeting_event
-from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
+from delegate.adapters.secretbox import KeyFileBox, SecretBox, parse_keys
 from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
 from delegate.domain.meeting import Brain
@@ -51,10 +51,12 @@ class SystemClock:
         return int(time.time() * 1000)
 
 
-def build_secret_box(settings: Settings) -> SecretBox:
+def build_secret_box(settings: Settings) -> SecretBox | KeyFileBox:
+    """Keys from the setting (fixed until restart) or from the key file, followed as it
+    changes so rotation needs no restart."""
     if settings.secrets.keys is not None:
         return SecretBox(parse_keys(settings.secrets.keys.get_secret_value()))
-    return SecretBox(load_or_create_key_file(settings.key_file))
+    return KeyFileBox(settings.key_file)
 
 
 def uses_llm(settings: Settings) -> bool:

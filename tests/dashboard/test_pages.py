@@ -86,10 +86,16 @@ async def test_bots_are_created_edited_and_deleted(
     assert created.status_code == 303
     bot_path = created.headers["location"]
     assert "Write it down." in (await browser.get(bot_path)).text
-    edited = await _post(browser, bot_path, {"name": "Scribe 2", "model": "gpt-x"})
+    edited = await _post(
+        browser,
+        bot_path,
+        {"name": "Scribe 2", "model": "gpt-x", "commanders": "host, lee@example.com"},
+    )
     assert edited.status_code == 303
     fetched = (await world.api.get(f"bot/{bot_path.rsplit('/', 1)[-1]}/fetch")).json()
     assert (fetched["name"], fetched["model"], fetched["backstory"]) == ("Scribe 2", "gpt-x", "")
+    assert fetched["commanders"] == ["host", "lee@example.com"]
+    assert "host, lee@example.com" in (await browser.get(bot_path)).text
     invalid = await _post(browser, bot_path, {"name": ""})
     assert invalid.status_code == 400 and "name" in invalid.text
     assert (await _post(browser, bot_path + "/delete", {})).status_code == 303

@@ -38,7 +38,10 @@ async def test_llm_brain_answers_acts_and_writes_notes(tmp_path: Path) -> None:
         brain = OpenAIBrain(settings)
         world = await make_world(tmp_path, speed=12, brain=brain)
         try:
-            await world.api.post(f"bot/{world.bot_id}/update", {"model": "tiny-model"})
+            # Lee (a guest) asks the question the model answers with a pause.
+            await world.api.post(
+                f"bot/{world.bot_id}/update", {"model": "tiny-model", "commanders": ["everyone"]}
+            )
             world.sim.assign_script("1234567890", ASKS)
             started = await world.initiate("Answer questions about the budget.")
             await world.finish(started["bot"]["id"])

@@ -46,6 +46,15 @@ BOT_FIELDS_IN: dict[str, Any] = {
     "meta": Meta,
     "reply_mode": ReplyModeOpt,
     "voice": VoiceOpt,
+    "commanders": Annotated[
+        list[str] | None,
+        typer.Option(
+            "--commander",
+            metavar="WHO",
+            help="Who may give meeting commands (repeat): host (default), everyone, "
+            "a name or an email.",
+        ),
+    ],
     "dataset_id": Annotated[
         str | None,
         typer.Option(
@@ -89,6 +98,7 @@ BOT_FIELDS: Columns = (
     *BOT_COLUMNS,
     "reply_mode",
     "voice",
+    "commanders",
     "dataset_id",
     "description",
     "backstory",

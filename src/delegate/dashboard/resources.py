@@ -18,7 +18,7 @@ from delegate.dashboard.signin import SignedIn
 from delegate.domain.errors import InvalidInput
 from delegate.domain.ids import ID_PATTERN
 from delegate.domain.records import CURSOR_PATTERN, REGIONS, ListQuery
-from delegate.services import bots, integrations, meetings
+from delegate.services import bots, integrations, meetings, teardown
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern)]
@@ -44,6 +44,10 @@ def _bot_fields(form: Form) -> dict[str, Any]:
     alias = form.get("alias")
     if alias is not None:
         fields["alias"] = alias
+    commanders = form.all("commanders")
+    if commanders:
+        # One text box, comma-separated; emptied means back to the default (the host).
+        fields["commanders"] = [c for c in commanders[0].split(",") if c.strip()] or None
     if form.sent("meta"):
         fields["meta"] = _json_object("meta", form.get("meta"))
     return validated(BotIn, fields).model_dump(exclude_unset=True)
@@ -180,7 +184,7 @@ async def delete_integration(
     request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
 ) -> RedirectResponse:
     await read_form(request)
-    await integrations.delete_integration(c.uow, account.id, integration_id)
+    await teardown.delete_integration(c.ports, account.id, integration_id)
     return RedirectResponse("/integrations", status_code=303)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -121,6 +122,9 @@ class ReplyStatus(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     """The process died between claiming and confirming: never re-sent, to avoid duplicates."""
+    REFUSED = "refused"
+    """A command its requester may not give, or a page the delegate may not show: recorded,
+    answered politely, never sent."""
 
 
 @dataclass(frozen=True)
@@ -135,3 +139,20 @@ class Reply:
     attempts: int
     created_at: int
     sent_at: int | None
+
+
+_URL_TOKEN = re.compile(r"([?&]token=)[^&#\s\"]*")
+REDACTED = "redacted"
+
+
+def without_url_tokens(value: Any) -> Any:
+    """``value`` (a Recall bot object) with every ``token=`` query value replaced: Recall
+    echoes our realtime endpoint's URL, whose token authenticates deliveries, and we keep
+    only its digest. Used on every snapshot before it is stored or returned."""
+    if isinstance(value, str):
+        return _URL_TOKEN.sub(rf"\g<1>{REDACTED}", value) if "token=" in value else value
+    if isinstance(value, dict):
+        return {key: without_url_tokens(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [without_url_tokens(inner) for inner in value]
+    return value

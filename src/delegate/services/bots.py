@@ -1,10 +1,11 @@
-"""Bots: a name, a backstory (system prompt) and a model."""
+"""Bots: a name, a backstory (system prompt), a model, and who may command the delegate."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from delegate.domain.commanders import DEFAULT_COMMANDERS, parse_commanders
 from delegate.domain.errors import InvalidInput, NotFound
 from delegate.domain.ids import new_id
 from delegate.domain.records import Bot, ListQuery, Page, merge_meta
@@ -22,6 +23,7 @@ BOT_FIELDS = (
     "meta",
     "replyMode",
     "voice",
+    "commanders",
     "datasetId",
 )
 
@@ -45,6 +47,14 @@ def voice_changes(
     )
     voice = fields.get("voice", bot.voice if bot else None)
     return {"reply_mode": mode.value, "voice": check_reply_voice(voices, mode, voice)}
+
+
+def commander_changes(fields: dict[str, Any]) -> dict[str, Any]:
+    """``commanders`` as it will be stored, when given (null: back to the host only)."""
+    if "commanders" not in fields:
+        return {}
+    value = fields["commanders"]
+    return {"commanders": parse_commanders(value) if value is not None else DEFAULT_COMMANDERS}
 
 
 async def dataset_changes(
@@ -73,6 +83,7 @@ async def create_bot(
     """Create a bot from the given fields (all optional); returns its id."""
     check_name(fields)
     spoken = voice_changes(fields, voices, None)
+    commanders = commander_changes(fields)
     alias = clean_alias(fields.get("alias"))
     check_meta(fields.get("meta"))
     now = clock.now_ms()
@@ -88,6 +99,7 @@ async def create_bot(
         created_at=now,
         updated_at=now,
         **spoken,
+        **commanders,
     )
     async with uow() as tx:
         if alias:
@@ -133,6 +145,7 @@ async def update_bot(
             lambda alias, except_id: tx.bots.alias_taken(account_id, alias, except_id),
         )
         changes.update(voice_changes(fields, voices, bot))
+        changes.update(commander_changes(fields))
         changes.update(await dataset_changes(tx, account_id, fields))
         await tx.bots.update(replace(bot, **changes, updated_at=clock.now_ms()))
     return bot.id

@@ -7,6 +7,7 @@ import logging
 import math
 from collections import Counter
 
+from delegate.domain.sessions import without_url_tokens
 from delegate.services.context import MeetingPorts
 from delegate.services.processing import record_polled_changes
 from delegate.services.recall_port import RecallError
@@ -52,7 +53,7 @@ async def poll_active_sessions(
             continue
         async with ports.uow() as tx:
             new = await record_polled_changes(tx, ports, session, bot.status_changes)
-            await tx.sessions.update(session.id, bot_snapshot=bot.raw)
+            await tx.sessions.update(session.id, bot_snapshot=without_url_tokens(bot.raw))
         if new:
             await ports.dispatcher.kick(session.id)
     return len(due)

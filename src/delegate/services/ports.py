@@ -171,6 +171,11 @@ class SessionRepository(Protocol):
 
     async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]: ...
 
+    async def live_in_integration(self, integration_id: str) -> list[MeetingSession]:
+        """Sessions of the integration whose Recall bot may still be in (or due to join) a
+        meeting."""
+        ...
+
     async def with_unprocessed_events(
         self, limit: int, realtime_events: Collection[str]
     ) -> list[str]: ...

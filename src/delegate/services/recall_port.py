@@ -12,6 +12,7 @@ simulator (``delegate.sim``) through an in-process transport.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -110,6 +111,10 @@ class RecallGateway(Protocol):
         ...
 
     async def get_bot(self, bot_id: str) -> BotSnapshot: ...
+
+    async def list_bots(self, metadata: Mapping[str, str] | None = None) -> list[BotSnapshot]:
+        """Every bot of the workspace whose metadata has these keys and values."""
+        ...
 
     async def delete_bot(self, bot_id: str) -> None:
         """Delete a scheduled bot that has not been dispatched yet."""

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from delegate.domain.addressing import is_addressed
+from delegate.domain.commanders import DEFAULT_COMMANDERS, Refusal, Screened, screen_actions
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
@@ -86,12 +87,17 @@ def to_reply_payload(action: Action) -> tuple[str, dict[str, Any]]:
     return kinds[type(action)], {}
 
 
-async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> BrainContext:
+async def _context(
+    ports: MeetingPorts, session: MeetingSession, turn: Turn
+) -> tuple[BrainContext, tuple[str, ...]]:
+    """What the brain sees, and who may command the delegate (read now, so a change to the
+    bot holds from the next turn on)."""
     async with ports.uow() as tx:
         recent = await tx.turns.recent(session.id, turn.seq, RECENT_TURNS)
         participants = await tx.participants.in_session(session.id)
         bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
+    commanders = bot.commanders if bot else DEFAULT_COMMANDERS
     # Asked again rather than stored: the model is told why the turn reached it.
     reason = is_addressed(
         turn,
@@ -103,7 +109,7 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
     knowledge = await _knowledge(
         ports, bot.dataset_id if bot else None, question_text(turn.text, session.bot_name)
     )
-    return build_context(
+    ctx = build_context(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
         instruction=session.instruction,
@@ -117,6 +123,7 @@ async def _context(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> 
         reason=reason.value if reason else "",
         knowledge=knowledge,
     )
+    return ctx, commanders
 
 
 async def _knowledge(
@@ -146,6 +153,34 @@ async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
         return await ports.fallback_brain.respond(ctx)
 
 
+async def _answer(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> Screened:
+    """The brain's actions for ``turn``, less the commands its speaker may not give."""
+    if not session.status.active:
+        return Screened([], [])
+    ctx, commanders = await _context(ports, session, turn)
+    actions = with_citations(await _decide(ports, ctx), ctx.knowledge)
+    speaker = next((p for p in ctx.participants if p.id == turn.speaker_id), None)
+    screened = screen_actions(actions, commanders, speaker, turn.speaker)
+    for refusal in screened.refused:
+        log.info(
+            "session %s: refused %s (%s)",
+            session.id,
+            type(refusal.action).__name__,
+            "page rule" if refusal.page_problem else "not allowed to command",
+        )
+    return screened
+
+
+def _refused_reply(
+    session_id: str, seq: int, position: int, refusal: Refusal, requested_by: str, now: int
+) -> Reply:
+    kind, payload = to_reply_payload(refusal.action)
+    record = {**payload, "reason": refusal.reason, "requestedBy": requested_by}
+    return Reply(
+        new_id(), session_id, seq, position, kind, record, ReplyStatus.REFUSED, 0, now, None
+    )
+
+
 async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
     """Ask the brain about every turn waiting for a reply, oldest first."""
     async with ports.uow() as tx:
@@ -158,10 +193,8 @@ async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
             turn = await tx.turns.get(session_id, seq)
         if turn is None:
             continue
-        actions: list[Action] = []
-        if session.status.active:
-            ctx = await _context(ports, session, turn)
-            actions = with_citations(await _decide(ports, ctx), ctx.knowledge)
+        screened = await _answer(ports, session, turn)
+        actions = screened.actions
         now = ports.clock.now_ms()
         async with ports.uow() as tx:
             if not await tx.turns.finish_pending(session_id, seq):
@@ -181,6 +214,10 @@ async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
                         now,
                         None,
                     )
+                )
+            for position, refusal in enumerate(screened.refused, start=len(actions)):
+                await tx.replies.add(
+                    _refused_reply(session_id, seq, position, refusal, turn.speaker, now)
                 )
 
 

@@ -3,7 +3,8 @@
 One ``Faults`` object per simulator, changed at runtime (``sim.faults``). Three families:
 
 - API responses: ``rate_limit`` (429 + Retry-After), ``server_error`` (5xx), ``out_of_bots``
-  (507 + Retry-After on create), ``slow_responses``.
+  (507 + Retry-After on create), ``slow_responses``, ``garbled_creates`` (the bot is created
+  but the answer cannot be read).
 - Deliveries to realtime endpoints and the status webhook: ``duplicate_deliveries``,
   ``delay_deliveries``, ``reorder_deliveries`` (breaks in-order delivery on purpose).
 - Recall's looseness (``variants.py``): ``vary_payloads`` (shapes real deliveries take),
@@ -106,6 +107,7 @@ class Faults:
         self._capacity: list[_ApiRule] = []
         self._delays: list[_DelayRule] = []
         self._joins: list[_JoinRule] = []
+        self._garbled_creates = 0
         self.duplicate = False
         self.reorder = False
         self.delivery_delay_s = 0.0
@@ -252,6 +254,18 @@ class Faults:
     def take_api_fault(self, kind: str) -> ApiFault | None:
         """A throttling or server fault, decided before the request is looked at."""
         return self._take(self._api, kind)
+
+    def garbled_creates(self, times: int = 1) -> Faults:
+        """Create the next ``times`` bots as asked, but answer each create with a 201 whose
+        body is not a bot object (a proxy's page): the caller cannot tell what happened."""
+        self._garbled_creates = times
+        return self
+
+    def take_garbled_create(self) -> bool:
+        if self._garbled_creates <= 0:
+            return False
+        self._garbled_creates -= 1
+        return True
 
     def take_capacity_fault(self) -> ApiFault | None:
         """A 507 for an ad-hoc create; it counts as the request's result (idempotency)."""

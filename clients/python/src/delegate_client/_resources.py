@@ -88,9 +88,11 @@ class Bots(Listed[Mode, Bot]):
         meta: dict[str, Any] | None = None,
         reply_mode: ReplyMode | None = None,
         voice: str | None = None,
+        commanders: list[str] | None = None,
         dataset_id: str | None = None,
     ) -> Request[IdResult]:
-        """Create a bot; answers its id."""
+        """Create a bot; answers its id. ``commanders``: who may give it meeting commands
+        (``["host"]`` by default, ``["everyone"]``, or names and emails)."""
         body = rq.fields(
             name=name,
             backstory=backstory,
@@ -100,6 +102,7 @@ class Bots(Listed[Mode, Bot]):
             meta=meta,
             reply_mode=reply_mode,
             voice=voice,
+            commanders=commanders,
             dataset_id=dataset_id,
         )
         return rq.model(rq.post("bot/create", body), IdResult)
@@ -122,6 +125,7 @@ class Bots(Listed[Mode, Bot]):
         meta: dict[str, Any] | None = None,
         reply_mode: ReplyMode | None = None,
         voice: str | None = None,
+        commanders: list[str] | None = None,
         dataset_id: str | None = None,
     ) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
@@ -134,6 +138,7 @@ class Bots(Listed[Mode, Bot]):
             meta=meta,
             reply_mode=reply_mode,
             voice=voice,
+            commanders=commanders,
             dataset_id=dataset_id,
         )
         return rq.model(rq.post(rq.bot_path(bot_id, "update"), body), IdResult)

@@ -63,6 +63,8 @@ class Bot(Model):
     """How its delegates answer: ``chat``, ``voice`` (spoken aloud) or ``both``."""
     voice: str | None = None
     """``engine`` or ``engine:name``; None: the server's default voice."""
+    commanders: list[str] = Field(default_factory=lambda: ["host"])
+    """Who may give its delegates meeting commands: ``host``, ``everyone``, names, emails."""
     dataset_id: str | None = None
     """The dataset (knowledge base) its delegates answer from."""
     created_at: int

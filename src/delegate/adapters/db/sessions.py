@@ -325,6 +325,16 @@ class SqlSessionRepository:
         )
         return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
 
+    async def live_in_integration(self, integration_id: str) -> list[MeetingSession]:
+        t = meeting_sessions
+        active = [s.value for s in SessionStatus if s.active]
+        stmt = select(t).where(
+            t.c.integration_id == integration_id,
+            t.c.status.in_(active),
+            t.c.recall_bot_id.is_not(None),
+        )
+        return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
+
     async def with_unprocessed_events(
         self, limit: int, realtime_events: Collection[str]
     ) -> list[str]:

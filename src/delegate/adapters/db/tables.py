@@ -80,6 +80,7 @@ bots = Table(
     Column("meta", JSON),
     Column("reply_mode", String(8), nullable=False, default="chat", server_default="chat"),
     Column("voice", String(128)),
+    Column("commanders", JSON),
     # The knowledge base the bot answers from (ChatBotKit's datasetId); cleared when deleted.
     Column("dataset_id", ID),
     Column("created_at", BigInteger, nullable=False),
