@@ -23,6 +23,12 @@ RULES_BEYOND_THE_SCHEMA = (
     "updateWebhook",
     "listWebhooks",
     "listWebhookDeliveries",
+    # A webhookSecret must be whsec_ and base64 of at least 16 bytes; deleting an integration
+    # tells its live bots to leave, which needs its apiKey.
+    "createRecallIntegration",
+    "updateRecallIntegration",
+    "deleteRecallIntegration",
+    "listDatasets",
     # A dataset's records: text that is blank, a file holding no text; and a dataset id
     # followed from a bot whose datasetId is null.
     "fetchDataset",
