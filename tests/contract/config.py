@@ -66,6 +66,8 @@ def schemathesis_config(seeded: Seeded, max_examples: int, report: Path, seed: i
     lines = [
         f"base-url = {_toml(seeded.base_url)}",
         "workers = 1",
+        # The first search loads the embedding model: seconds on a busy machine, not an error.
+        "request-timeout = 60",
         "continue-on-failure = true",
         *([f"seed = {seed}"] if seed is not None else []),
         "",
