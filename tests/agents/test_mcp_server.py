@@ -23,6 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp_types import ResourceUpdatedNotification
 
+from delegate_client import Delegate
 from tests.agents.stack import MEETING_URL, Stack, eventually, ok, refused, start_stack
 
 pytestmark = pytest.mark.slow
@@ -41,6 +42,8 @@ TOOLS = {
     "stop_sharing",
     "leave_meeting",
     "get_notes",
+    "list_datasets",
+    "search_dataset",
 }
 
 
@@ -206,6 +209,34 @@ async def test_bad_input_says_what_to_fix_and_creates_nothing(stack: Stack) -> N
     )
     assert no_token.status_code == 401
     assert no_token.json()["code"] == "NOT_AUTHENTICATED"
+
+
+async def test_an_agent_searches_the_accounts_dataset_and_not_anothers(stack: Stack) -> None:
+    with Delegate(api_key=stack.token, base_url=stack.api_url) as api:
+        dataset = api.dataset.create(name="Pricing")
+        api.dataset.create_record(
+            dataset.id, "The Pro plan costs 49 euros per month.", source="pricing.md"
+        )
+        api.dataset.create_record(dataset.id, "Support answers within one day.", source="faq.md")
+
+    async with over_http(stack, stack.token) as client:
+        listed = await ok(client, "list_datasets")
+        assert [d["name"] for d in listed["datasets"]] == ["Pricing"]
+        found = await ok(
+            client, "search_dataset", dataset_id=dataset.id, search="Pro plan euros", take=1
+        )
+        assert [(r["source"], r["text"]) for r in found["records"]] == [
+            ("pricing.md", "The Pro plan costs 49 euros per month.")
+        ]
+        too_many = await refused(
+            client, "search_dataset", dataset_id=dataset.id, search="plan", take=500
+        )
+        assert "take" in too_many["message"]
+
+    async with over_http(stack, stack.other_token) as client:
+        assert (await ok(client, "list_datasets"))["datasets"] == []
+        hidden = await refused(client, "search_dataset", dataset_id=dataset.id, search="plan")
+        assert hidden["code"] == "NOT_FOUND"
 
 
 async def test_an_agent_runs_a_meeting_over_stdio(stack: Stack) -> None:

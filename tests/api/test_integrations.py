@@ -11,7 +11,7 @@ async def test_integration_crud_never_returns_secrets(api: Api) -> None:
             "name": "Sales calls",
             "botId": "@ada",
             "apiKey": "recall-key-123",
-            "webhookSecret": "whsec_c2VjcmV0",
+            "webhookSecret": "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
             "region": "eu-central-1",
             "meta": {"env": "prod"},
         },
@@ -84,3 +84,26 @@ async def test_deleting_a_bot_unlinks_it_from_integrations(api: Api) -> None:
 
     body = (await api.get(f"integration/recall/{integration_id}/fetch")).json()
     assert body["botId"] is None
+
+
+async def test_a_webhook_secret_the_receiver_cannot_use_is_refused_when_saved(api: Api) -> None:
+    """Stored, it would make every signed delivery answer 401 and the transcript be lost."""
+    good = "whsec_" + "A" * 32
+    refused = [
+        await api.post("integration/recall/create", {"webhookSecret": secret})
+        for secret in ("whsec_not base64!", "sk_live_abc", "whsec_c2VjcmV0")
+    ]
+    created = await api.post("integration/recall/create", {"webhookSecret": good})
+    integration_id = created.json()["id"]
+    update = await api.post(
+        f"integration/recall/{integration_id}/update", {"webhookSecret": "whsec_%%%"}
+    )
+    cleared = await api.post(f"integration/recall/{integration_id}/update", {"webhookSecret": ""})
+    listed = await api.get("integration/recall/list")
+
+    for answer in [*refused, update]:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["code"] == "BAD_REQUEST"
+        assert '"webhookSecret"' in answer.json()["message"]
+    assert created.status_code == 200 and cleared.status_code == 200
+    assert [i["id"] for i in listed.json()["items"]] == [integration_id], "nothing half-stored"

@@ -101,3 +101,19 @@ def test_logged_tracebacks_do_not_show_local_variables() -> None:
     assert "ValueError: Recall refused the request" in text
     assert "call_recall" in text
     assert secret not in text
+
+
+async def test_a_serving_box_follows_its_key_file_and_survives_a_broken_edit(
+    settings: Settings,
+) -> None:
+    from delegate.adapters.secretbox import KeyFileBox
+
+    serving = KeyFileBox(settings.key_file)
+    old = serving.encrypt(API_KEY, "row")
+    add_key_to_file(settings.key_file)
+    rotated = KeyFileBox(settings.key_file).encrypt(API_KEY, "row")  # another process
+    assert serving.decrypt(rotated, "row") == API_KEY
+    assert serving.encrypt(API_KEY, "row").split(".")[1] == rotated.split(".")[1]
+
+    settings.key_file.write_text("half-written:%%%\n")
+    assert serving.decrypt(old, "row") == API_KEY, "a broken file keeps the keys we had"

@@ -30,6 +30,7 @@ def context(trigger: Turn, before: list[Turn] | None = None) -> BrainContext:
         instruction="Keep notes of the renewal call and answer questions.",
         participants=PEOPLE,
         summary=running.text(),
+        key_points=running.key_turns(),
         recent=earlier,
         trigger=trigger,
     )
@@ -88,7 +89,8 @@ async def test_a_greeting_at_the_end_of_a_sentence_gets_a_short_hello() -> None:
 
 async def test_being_brought_along_is_not_a_request() -> None:
     mention = _find("I brought Ada along")
-    assert is_addressed(mention, BOT, None, participants=PEOPLE) is Reason.NAMED
+    # Talking about the bot is not talking to it: not even taken as meant for it.
+    assert is_addressed(mention, BOT, None, participants=PEOPLE) is None
     assert await reply(mention) == []
 
 
@@ -129,7 +131,7 @@ async def test_a_private_request_it_cannot_act_on_is_acknowledged_briefly() -> N
     request = _find("please keep the pricing details out of the shared notes")
     assert request.to_bot
     assert text_of(await reply(request)) == (
-        "Sam, noted, but without a language model I can't keep anything out of the notes."
+        "Okay Sam, I'll leave the pricing details out of the notes."
     )
 
 
@@ -153,8 +155,8 @@ async def test_action_items_split_two_owners_in_one_sentence() -> None:
         "- Dana Lee: Confirm the exact date with product",
         "- Dana Lee: Put that in writing in the proposal",
         "- Dana Lee: Send the updated proposal with the two year pricing by Wednesday",
-        "- Sam Ortiz: Check the SAML requirements with the security team",
         "- Sam Ortiz: Get the security requirements to you by next Monday",
+        "- Sam Ortiz: Check the SAML requirements with the security team",
     ]
 
 
@@ -169,18 +171,18 @@ async def test_notes_of_the_call() -> None:
     assert notes.action_items == [
         ActionItem("Confirm the exact date with product", "Dana Lee"),
         ActionItem("Put that in writing in the proposal", "Dana Lee"),
-        ActionItem("Send the updated proposal with the two year pricing by Wednesday", "Dana Lee"),
-        ActionItem("Check the SAML requirements with the security team", "Sam Ortiz"),
+        # Dana's "Sam will check the SAML requirements" and Sam's "Yes, I'll get the security
+        # requirements to you" are one commitment.
         ActionItem("Get the security requirements to you by next Monday", "Sam Ortiz"),
         ActionItem("Include a quote for two hundred and fifty seats as well", "Dana Lee"),
     ]
+    assert notes.action_items[2].due == "next monday"
     summary = notes.summary
-    assert summary.startswith("Attendees: Dana Lee, Sam Ortiz, Grace Miller, Raj Patel.")
-    topics = next(line for line in summary.splitlines() if line.startswith("Main topics:"))
-    assert topics == "Main topics: seats, pricing, proposal, SAML, security, quote."
-    overview = summary.split("Overview:\n", 1)[1].splitlines()
-    assert 2 <= len(overview) <= 4
-    assert overview[0].startswith("- Dana Lee: On pricing: for the renewal")
+    assert summary.startswith("Dana Lee, Sam Ortiz, Grace Miller and Raj Patel met for about")
+    assert "The main topics were seats, proposal, quote, rate, review and SAML." in summary
+    assert "They agreed on 4 action items for Dana Lee and Sam Ortiz." in summary
+    # Sam asked the bot privately to keep the pricing details out of the shared notes.
+    assert "pricing" not in summary.lower()
     # What was asked of the bot, said to it privately, or said by it is not in the notes.
     for said in ("summarize", "action items?", "keep the pricing details", "Hello Ada"):
         assert said not in summary

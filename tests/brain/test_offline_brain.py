@@ -69,6 +69,7 @@ def context(
         trigger=trigger,
         token_budget=budget,
         search=search.search if search else None,
+        key_points=running.key_turns() if summary is None else (),
     )
 
 
@@ -300,7 +301,7 @@ async def test_unknown_questions_get_a_short_honest_answer() -> None:
         ("Ada, please remember that Lee is out next week", "Noted, Dana."),
         (
             "Ada, don't put the salaries in the notes",
-            "Dana, noted, but without a language model I can't keep anything out of the notes.",
+            "Okay Dana, I'll leave the salaries out of the notes.",
         ),
         ("Ada, please send the notes to Lee", "Dana, I can't do that without a language model;"),
         ("Ada, could you book a room for Friday?", "Dana, I can't do that without a language"),

@@ -5,12 +5,18 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+from dataclasses import replace
 
 import httpx2
 import pytest
 from pydantic import SecretStr
 
-from delegate.adapters.llm.openai_brain import BrainUnavailable, OpenAIBrain, parse_notes
+from delegate.adapters.llm.openai_brain import (
+    BrainUnavailable,
+    NoUsableAnswer,
+    OpenAIBrain,
+    parse_notes,
+)
 from delegate.config import LlmSettings
 from delegate.domain.context import build_context
 from delegate.domain.meeting import (
@@ -40,7 +46,7 @@ NOTES_CTX = NotesContext(
 
 
 def context(
-    text: str = "Ada, what did we decide about the launch?", model: str = ""
+    text: str = "Ada, what did we decide about the launch?", model: str = "", reason: str = ""
 ) -> BrainContext:
     running = RunningSummary()
     running.extend(TURNS)
@@ -51,10 +57,12 @@ def context(
         instruction="Answer questions about the mobile launch.",
         participants=PARTICIPANTS,
         summary=running.text(),
+        key_points=running.key_turns(),
         recent=recent,
         trigger=chat(len(recent) + 1, "Dana", text, 85.0, to_bot=True),
         model=model,
         token_budget=1500,
+        reason=reason,
     )
 
 
@@ -74,6 +82,7 @@ async def test_request_carries_model_tools_prompt_and_token_limit(
         "resume_recording",
         "start_screenshare",
         "stop_screenshare",
+        "stay_silent",
     }
     system = body["messages"][0]
     assert system["role"] == "system"
@@ -158,11 +167,90 @@ async def test_plain_text_becomes_a_chat_message(fake_llm: FakeLlm, llm_brain: O
     assert await llm_brain.respond(context()) == [SendChat("Dana, we launch on March 3rd.")]
 
 
-async def test_no_content_and_no_tools_means_no_action(
+async def test_an_empty_answer_is_not_silence(fake_llm: FakeLlm, llm_brain: OpenAIBrain) -> None:
+    # The pipeline's fallback brain answers instead of the model.
+    fake_llm.reset(completion(None), completion(tool_calls=[("send_chat_message", "{not json")]))
+    with pytest.raises(NoUsableAnswer):
+        await llm_brain.respond(context())
+    with pytest.raises(NoUsableAnswer):
+        await llm_brain.respond(context())
+
+
+async def test_the_model_is_told_why_a_follow_up_reached_it(
     fake_llm: FakeLlm, llm_brain: OpenAIBrain
 ) -> None:
-    fake_llm.reset(completion(None))
-    assert await llm_brain.respond(context()) == []
+    fake_llm.reset(completion("ok"), completion("ok"))
+    await llm_brain.respond(context("and when is the beta?", reason="follow_up"))
+    await llm_brain.respond(context(reason="direct_chat"))
+    follow_up, direct = (r["messages"][0]["content"] for r in fake_llm.requests)
+    assert "asked a question right after you spoke" in follow_up
+    assert "call stay_silent" in follow_up
+    assert "sent you a private chat message" in direct
+    assert "stay_silent" not in direct
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [completion(tool_calls=[("stay_silent", "{}")]), completion("[silent]"), completion("Silent.")],
+)
+async def test_the_model_can_veto_a_follow_up(
+    fake_llm: FakeLlm, llm_brain: OpenAIBrain, answer: dict[str, object]
+) -> None:
+    fake_llm.reset(answer)
+    assert await llm_brain.respond(context("did we decide that?", reason="follow_up")) == []
+
+
+async def test_silence_is_no_answer_when_the_bot_was_named(
+    fake_llm: FakeLlm, llm_brain: OpenAIBrain
+) -> None:
+    # "Ada, you're doing great" deserves an answer: the fallback brain gives one.
+    fake_llm.reset(completion(tool_calls=[("stay_silent", "{}")]))
+    with pytest.raises(NoUsableAnswer):
+        await llm_brain.respond(context("Ada, you're doing great", reason="named"))
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        # cut off mid-JSON, as a small model hitting its token limit does
+        (
+            completion(tool_calls=[("send_chat_message", '{"message": "We launch on March 3')]),
+            "We launch on March 3",
+        ),
+        # unescaped quotes inside the message
+        (
+            completion(tool_calls=[("send_chat_message", '{"message": "It "ships" March 3rd"}')]),
+            'It "ships" March 3rd',
+        ),
+        # the tool call written as text
+        (
+            completion(
+                'Sure! {"name": "send_chat_message", "arguments": {"message": "March 3rd."}}'
+            ),
+            "March 3rd.",
+        ),
+        (
+            completion(
+                '<tool_call>{"name": "send_chat_message", '
+                '"arguments": "{\\"message\\": \\"March 3rd.\\"}"}</tool_call>'
+            ),
+            "March 3rd.",
+        ),
+    ],
+)
+async def test_malformed_tool_calls_are_repaired(
+    fake_llm: FakeLlm, llm_brain: OpenAIBrain, answer: dict[str, object], said: str
+) -> None:
+    fake_llm.reset(answer)
+    assert await llm_brain.respond(context()) == [SendChat(said)]
+
+
+async def test_an_over_long_answer_is_clipped(fake_llm: FakeLlm, llm_brain: OpenAIBrain) -> None:
+    fake_llm.reset(completion("The launch is on March 3rd. " * 200))
+    [answer] = await llm_brain.respond(context())
+    assert isinstance(answer, SendChat)
+    assert len(answer.text) <= 1000
+    assert answer.text.startswith("The launch is on March 3rd.") and answer.text.endswith("…")
 
 
 async def test_notes_json_is_parsed(fake_llm: FakeLlm, llm_brain: OpenAIBrain) -> None:
@@ -279,3 +367,23 @@ async def test_a_shared_http_client_is_used_and_left_open(
         assert await brain.respond(context()) == [SendChat("hello")]
         await brain.aclose()
         assert not http.is_closed
+
+
+async def test_model_notes_leave_out_what_was_asked(
+    fake_llm: FakeLlm, llm_brain: OpenAIBrain
+) -> None:
+    asked = chat(len(TURNS) + 1, "Dana", "Ada, leave the salary numbers out of the notes", 90.0)
+    answer = {
+        "summary": "The launch is on March 3rd. Salary bands go up five percent.",
+        "decisions": ["Launch on March 3rd", "Raise the salary bands"],
+        "action_items": [
+            {"owner": "Sam Okafor", "text": "Send the salary sheet to HR"},
+            {"owner": "Priya Raman", "text": "Book the launch venue by Friday"},
+        ],
+    }
+    fake_llm.reset(completion(json.dumps(answer)))
+    notes = await llm_brain.write_notes(replace(NOTES_CTX, turns=[*TURNS, asked]))
+    assert notes.summary == "The launch is on March 3rd."
+    assert notes.decisions == ["Launch on March 3rd"]
+    assert notes.action_items == [ActionItem("Book the launch venue by Friday", "Priya Raman")]
+    assert notes.action_items[0].due == "friday"

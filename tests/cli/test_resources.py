@@ -88,7 +88,7 @@ async def test_integration_commands_never_print_secrets(cli: CliDriver) -> None:
         "update",
         integration_id,
         "--webhook-secret",
-        "whsec_c2VjcmV0",
+        "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
         "--name",
         "B2B",
     )
@@ -178,3 +178,17 @@ async def test_the_cli_sets_and_shows_how_a_bot_answers(cli: CliDriver) -> None:
     assert created.exit_code == 0 and updated.exit_code == 0, updated.output
     assert refused.exit_code == 1 and "nowhere" in refused.stderr
     assert shown["replyMode"] == "both" and shown["voice"] == "espeak-ng:en-gb"
+
+
+async def test_the_cli_sets_who_may_command_a_bot(cli: CliDriver) -> None:
+    created = await cli("bot", "create", "--name", "Ada", "--json")
+    bot_id = json.loads(created.stdout)["id"]
+    default = json.loads((await cli("bot", "show", bot_id, "--json")).stdout)["commanders"]
+    updated = await cli(
+        "bot", "update", bot_id, "--commander", "host", "--commander", "lee@example.com"
+    )
+    shown = await cli("bot", "show", bot_id)
+
+    assert default == ["host"]
+    assert updated.exit_code == 0, updated.output
+    assert "lee@example.com" in shown.stdout

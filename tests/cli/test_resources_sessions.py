@@ -12,6 +12,7 @@ import pytest
 
 from delegate.sim import ChatSent, LeaveRequested, OutputMedia, RecordingCommand
 from tests.client.inprocess import CliDriver
+from tests.meetings.lost import lost_world, play_lost
 from tests.meetings.scripts import long_meeting
 from tests.meetings.world import World, make_world
 
@@ -190,3 +191,22 @@ async def test_session_errors(cli: CliDriver, world: World) -> None:
     assert local.exit_code == 1 and '"url"' in local.stderr
     await cli("session", "leave", world.integration_id, sid)
     await world.finish(started["bot"]["id"])
+
+
+async def test_session_show_tells_why_a_meeting_has_no_transcript(tmp_path: Path) -> None:
+    world = await lost_world(tmp_path)
+    cli = CliDriver(world.app, world.api.token)
+    try:
+        iid = world.integration_id
+        sid = (await play_lost(world))["sessionId"]
+
+        shown = await cli("session", "show", iid, sid)
+        as_json = json.loads((await cli("session", "show", iid, sid, "--json")).stdout)
+    finally:
+        cli.close()
+        await world.aclose()
+
+    assert shown.exit_code == 0, shown.output
+    assert f"{as_json['deliveriesRefused']} (bad signature)" in shown.stdout
+    assert "check the integration's webhookSecret" in " ".join(shown.stdout.split())
+    assert as_json["refusedReason"] == "bad signature"

@@ -4,7 +4,9 @@ resource, and a delegate steered through a meeting from initiate to notes."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import httpx2
 import pytest
 
 from delegate.sim import ChatSent, LeaveRequested, OutputMedia, RecordingCommand
@@ -20,6 +22,7 @@ from delegate_client import (
     Transcript,
 )
 from tests.client.inprocess import bridged_client
+from tests.meetings.lost import lost_world
 from tests.meetings.scripts import long_meeting
 from tests.meetings.world import World
 
@@ -182,3 +185,25 @@ async def test_the_sync_client_drives_a_meeting_too(world: World) -> None:
     assert live.status == "recording"
     assert ids == [live.id, live.id]
     assert world.chats(bot) == ["From a thread"]
+
+
+async def test_a_session_lost_to_a_wrong_webhook_secret_says_why(tmp_path: Path) -> None:
+    lost = await lost_world(tmp_path)
+    http = httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=lost.app), base_url="http://delegate.test"
+    )
+    try:
+        async with http, AsyncDelegate(api_key=lost.api.token, http_client=http) as client:
+            recall = client.integration.recall
+            started = await recall.initiate(lost.integration_id, meeting_url=MEETING, text="Hi.")
+            sessions = recall.sessions(lost.integration_id)
+            notes = await sessions.wait_for_notes(started.session_id, timeout=60, interval=0.1)
+            session = await sessions.fetch(started.session_id)
+    finally:
+        await lost.aclose()
+
+    assert session.deliveries_refused > 0 and session.refused_reason == "bad signature"
+    assert notes.no_transcript_reason is not None
+    assert notes.no_transcript_reason.startswith("No transcript: ")
+    assert "(bad signature); check the integration's webhookSecret" in notes.no_transcript_reason
+    assert session.no_transcript_reason == notes.no_transcript_reason

@@ -5,6 +5,7 @@ account's meetings can be watched."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import httpx2
 
@@ -96,3 +97,34 @@ async def test_only_the_owner_can_watch(world: DashboardWorld) -> None:
         )
     assert theirs.status_code == 404
     assert signed_out.status_code == 401
+
+
+STEP = re.compile(r'<li id="(step-[^"]+)" data-code="([^"]+)"')
+
+
+def _collapsed(steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What the live page keeps of the steps it is sent: a repeat of the last code (a poll
+    confirming a webhook) is dropped, as ``live.js`` does."""
+    kept: list[tuple[str, str]] = []
+    for step in steps:
+        if not kept or kept[-1][1] != step[1]:
+            kept.append(step)
+    return kept
+
+
+async def test_the_feed_names_status_steps_as_the_page_does(world: DashboardWorld) -> None:
+    # A page that reads the history while a status event is stored but not yet applied shows
+    # that step already; the feed's step for it must swap in place, not add a second line.
+    session_id = await _start_meeting(world)
+    path = f"/meetings/{session_id}/live?after={world.container.live.position()}"
+    sent: list[tuple[str, str]] = []
+    async with _browser(world) as browser:
+        async with asyncio.timeout(EVENTS_WAIT_S), browser.stream("GET", path) as response:
+            async for message in messages(response):
+                sent += STEP.findall(message.data)
+                if sent and sent[-1][1] == "in_call_recording":
+                    break
+        page = await browser.get(f"/meetings/{session_id}")
+    shown = STEP.findall(page.text)
+    assert [code for _, code in shown][:2] == ["joining_call", "in_waiting_room"]
+    assert _collapsed(sent) == shown

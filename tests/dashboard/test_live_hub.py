@@ -82,3 +82,17 @@ async def test_unwatched_sessions_keep_only_recent_events(monkeypatch: pytest.Mo
     hub.deliver(SESSION, partial_event(1, "Priya", "new"))
     got = await _take(hub.watch(SESSION, start), 1)
     assert got[0].event.kind is LiveKind.RESET
+
+
+async def test_a_quiet_stream_gets_keep_alives_and_still_its_events() -> None:
+    # Proxies and browsers drop a connection that stays silent: a quiet watcher gets a
+    # keep-alive (None) each idle period, and events still come through after them.
+    hub = LiveHub()
+    feed = hub.watch(SESSION, None, idle_s=0.05)
+    async with asyncio.timeout(5):
+        assert await anext(feed) is None
+        assert await anext(feed) is None
+    hub.deliver(SESSION, partial_event(1, "Priya", "after the quiet"))
+    assert (await _take(feed, 1))[0].event.data["text"] == "after the quiet"
+    await feed.aclose()
+    assert not hub.watched(SESSION)

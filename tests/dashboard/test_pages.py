@@ -4,6 +4,7 @@ its filter and pages, a 1,000-turn meeting in one request, notes and transcript 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import httpx2
 import pytest
 
 from delegate.domain.meeting import Turn, TurnSource
+from tests.meetings.lost import lost_world, play_lost
 from tests.meetings.world import PUBLIC, World, make_world
 
 
@@ -84,14 +86,36 @@ async def test_bots_are_created_edited_and_deleted(
     assert created.status_code == 303
     bot_path = created.headers["location"]
     assert "Write it down." in (await browser.get(bot_path)).text
-    edited = await _post(browser, bot_path, {"name": "Scribe 2", "model": "gpt-x"})
+    edited = await _post(
+        browser,
+        bot_path,
+        {"name": "Scribe 2", "model": "gpt-x", "commanders": "host, lee@example.com"},
+    )
     assert edited.status_code == 303
     fetched = (await world.api.get(f"bot/{bot_path.rsplit('/', 1)[-1]}/fetch")).json()
     assert (fetched["name"], fetched["model"], fetched["backstory"]) == ("Scribe 2", "gpt-x", "")
+    assert fetched["commanders"] == ["host", "lee@example.com"]
+    assert "host, lee@example.com" in (await browser.get(bot_path)).text
     invalid = await _post(browser, bot_path, {"name": ""})
     assert invalid.status_code == 400 and "name" in invalid.text
     assert (await _post(browser, bot_path + "/delete", {})).status_code == 303
     assert (await browser.get(bot_path)).status_code == 404
+
+
+async def test_a_bots_meta_is_edited_as_a_json_object(
+    world: World, browser: httpx2.AsyncClient
+) -> None:
+    created = await _post(browser, "/bots", {"name": "Tagged", "meta": '{"team": "sales"}'})
+    bot_path = created.headers["location"]
+    fetch = f"bot/{bot_path.rsplit('/', 1)[-1]}/fetch"
+    assert (await world.api.get(fetch)).json()["meta"] == {"team": "sales"}
+    assert '"team": "sales"' in (await browser.get(bot_path)).text
+    not_an_object = await _post(browser, bot_path, {"name": "Tagged", "meta": "[1, 2]"})
+    assert not_an_object.status_code == 400 and "JSON object" in not_an_object.text
+    assert (await world.api.get(fetch)).json()["meta"] == {"team": "sales"}
+    emptied = await _post(browser, bot_path, {"name": "Tagged", "meta": ""})
+    assert emptied.status_code == 303
+    assert not (await world.api.get(fetch)).json()["meta"]
 
 
 async def test_integration_secrets_are_write_only(
@@ -113,6 +137,20 @@ async def test_integration_secrets_are_write_only(
     await _post(browser, path, {"name": "Team renamed", "clear": "apiKey"})
     fetched = (await world.api.get(f"integration/recall/{path.rsplit('/', 1)[-1]}/fetch")).json()
     assert fetched["apiKeySet"] is False
+    assert fetched["botId"] == world.bot_id
+
+
+async def test_an_integrations_bot_is_unlinked_by_choosing_none(
+    world: World, browser: httpx2.AsyncClient
+) -> None:
+    created = await _post(browser, "/integrations", {"name": "Linked", "botId": world.bot_id})
+    path = created.headers["location"]
+    fetch = f"integration/recall/{path.rsplit('/', 1)[-1]}/fetch"
+    assert (await world.api.get(fetch)).json()["botId"] == world.bot_id
+    unlinked = await _post(browser, path, {"name": "Linked", "botId": ""})
+    assert unlinked.status_code == 303
+    assert (await world.api.get(fetch)).json()["botId"] is None
+    assert f'value="{world.bot_id}" selected' not in (await browser.get(path)).text
 
 
 async def test_the_meetings_list_filters_by_status_and_pages(
@@ -162,3 +200,23 @@ async def test_notes_and_every_transcript_format_download(
         r = await browser.get(f"/meetings/{session_id}/transcript.{fmt}")
         assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
         assert "Priya" in r.text, fmt
+
+
+async def test_a_meeting_lost_to_a_wrong_webhook_secret_says_so(tmp_path: Path) -> None:
+    lost = await lost_world(tmp_path)
+    try:
+        session_id = (await play_lost(lost))["sessionId"]
+        http = lost.api.http
+        http.cookies.set("delegate_session", lost.api.token)
+        meeting = (await http.get(f"/meetings/{session_id}")).text
+        notes = (await http.get(f"/meetings/{session_id}/notes")).text
+    finally:
+        await lost.aclose()
+
+    shown = " ".join(re.sub(r"<[^>]+>", " ", meeting).split())
+    assert re.search(
+        r"Deliveries refused: \d+ \(bad signature\); check the integration's webhookSecret",
+        html.unescape(shown),
+    )
+    summary = re.search(r'<p id="summary">([^<]*)</p>', notes)
+    assert summary and html.unescape(summary.group(1)).startswith("No transcript: ")

@@ -62,6 +62,17 @@ end = true
 )
 
 
+def host_alone(*events: str) -> Script:
+    """Kim Tran, the host, alone in a meeting with these ``[[events]]`` (TOML bodies)."""
+    lines = [
+        'title = "Kim alone"',
+        "[join]\njoining_s = 0.5\nwaiting_room_s = 0\nsetup_s = 0.5",
+        '[[participants]]\nid = 100\nname = "Kim Tran"\nis_host = true',
+        *(f"[[events]]\n{event}" for event in events),
+    ]
+    return parse_script("\n\n".join(lines))
+
+
 def long_meeting(minutes: int = 10) -> Script:
     """A plain meeting that lasts, so the API can steer the bot while it is in the call."""
     lines = [
@@ -77,3 +88,25 @@ def long_meeting(minutes: int = 10) -> Script:
         )
     lines.append("[[events]]\nend = true")
     return parse_script("\n\n".join(lines))
+
+
+_KIM_AND_LEE = """
+[join]
+joining_s = 0.5
+waiting_room_s = 0
+setup_s = 0.5
+
+[[participants]]
+id = 100
+name = "Kim Tran"
+is_host = true
+
+[[participants]]
+id = 200
+name = "Lee Park"
+"""
+
+
+def kim_and_lee(title: str, events: str) -> Script:
+    """A quick-joining meeting of Kim Tran (the host) and Lee Park playing ``events``."""
+    return parse_script(f'title = "{title}"\n{_KIM_AND_LEE}\n{events}')

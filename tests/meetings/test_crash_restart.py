@@ -75,7 +75,7 @@ def token_for(env: dict[str, str]) -> str:
     ).stdout.split()[0]
 
 
-async def wait_healthy(base: str, timeout: float = 20) -> None:
+async def wait_healthy(base: str, timeout: float = 90) -> None:
     async with httpx2.AsyncClient() as client, asyncio.timeout(timeout):
         while True:
             try:

@@ -204,8 +204,7 @@ def test_unknown_fields_are_kept() -> None:
 
 def test_a_broken_known_event_fails_without_echoing_content() -> None:
     raw = fixture("transcript_data.json")
-    del raw["data"]["data"]["participant"]
-    raw["data"]["data"]["words"][0]["text"] = None
+    raw["data"]["data"] = ["John said something"]
 
     with pytest.raises(PayloadError) as caught:
         parse_realtime_event(raw)
@@ -266,10 +265,22 @@ def test_a_status_webhook_without_a_code_takes_it_from_the_event() -> None:
 @pytest.mark.parametrize(
     "raw",
     [
+        b'{"event": "bot.status_change", "data": {"bot_id": "b1", "status": {}}}',
+        b'{"event": "bot.output_log", "data": {"bot_id": "b1", "log": {"message": "x"}}}',
+    ],
+)
+def test_a_legacy_webhook_without_a_status_has_no_code(raw: bytes) -> None:
+    hook = parse_status_webhook(raw)
+
+    assert (hook.bot_id, hook.code, hook.legacy) == ("b1", None, True)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
         b"nope",
         b'{"event": "bot.done", "data": {"data": {"code": "done"}}}',
         b'{"event": "bot.done"}',
-        b'{"event": "bot.status_change", "data": {"bot_id": "b1", "status": {}}}',
     ],
 )
 def test_a_broken_status_webhook_raises_payload_error(raw: bytes) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -20,9 +21,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from delegate.adapters.private_files import private_dir
 
+log = logging.getLogger(__name__)
+
 
 class SecretBoxError(Exception):
     """A key is malformed or a ciphertext cannot be decrypted with the known keys."""
+
+
+class UnknownKey(SecretBoxError):
+    """The ciphertext names a key this box does not hold (yet: see ``KeyFileBox``)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ class SecretBox:
         version, key_id, b64 = [*token.split(".", 2), "", ""][:3]
         aead = self._by_id.get(key_id)
         if version != "v1" or aead is None:
-            raise SecretBoxError(f"no key {key_id!r} to decrypt this secret")
+            raise UnknownKey(f"no key {key_id!r} to decrypt this secret")
         try:
             blob = base64.b64decode(b64)
             return aead.decrypt(blob[:12], blob[12:], context.encode()).decode()
@@ -113,3 +120,62 @@ class SecretBox:
 
     def needs_rotation(self, token: str) -> bool:
         return token.split(".", 2)[1:2] != [self._active.id]
+
+
+def _file_version(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class KeyFileBox:
+    """A ``SecretBox`` that follows its key file, so ``delegate keys add`` and ``keys
+    reencrypt`` work on a serving deployment without a restart.
+
+    The file is looked at (one ``stat``) before each encryption, so new secrets use the newest
+    active key, and again when a ciphertext names a key we do not hold, which is what another
+    process's re-encryption produces. ``keys add`` replaces the file in one rename, so a reader
+    never sees half a file; a file that does not parse keeps the keys we have, with a warning.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        # Noted before reading: a change made meanwhile is then seen as one, read again.
+        before = _file_version(path)
+        self._box = SecretBox(load_or_create_key_file(path))
+        self._version = before or _file_version(path)
+
+    def _refresh(self) -> None:
+        version = _file_version(self._path)
+        if version is None or version == self._version:
+            return
+        try:
+            keys = parse_keys(self._path.read_text())
+            self._box = SecretBox(keys)
+        except (OSError, SecretBoxError) as exc:
+            log.warning("key file not reloaded, keeping the current keys: %s", exc)
+            return
+        self._version = version
+        log.info("key file reloaded: active key %s, %d key(s)", self._box.active_key_id, len(keys))
+
+    @property
+    def active_key_id(self) -> str:
+        self._refresh()
+        return self._box.active_key_id
+
+    def encrypt(self, plaintext: str, context: str) -> str:
+        self._refresh()
+        return self._box.encrypt(plaintext, context)
+
+    def decrypt(self, token: str, context: str) -> str:
+        try:
+            return self._box.decrypt(token, context)
+        except UnknownKey:
+            self._refresh()
+            return self._box.decrypt(token, context)
+
+    def needs_rotation(self, token: str) -> bool:
+        self._refresh()
+        return self._box.needs_rotation(token)

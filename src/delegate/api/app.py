@@ -15,7 +15,7 @@ from delegate.api import docs_pages, errors, openapi
 from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
-from delegate.api.routes import bots, integrations, receivers, sessions, webhooks
+from delegate.api.routes import bots, datasets, integrations, receivers, sessions, webhooks
 from delegate.bootstrap import Container
 from delegate.dashboard.install import install as install_dashboard
 
@@ -24,8 +24,16 @@ if TYPE_CHECKING:
 
 
 def api_router() -> APIRouter:
+    router = APIRouter()
+    router.include_router(json_router())
+    router.include_router(datasets.files)
+    return router
+
+
+def json_router() -> APIRouter:
     router = APIRouter(dependencies=[Depends(require_json)])
     router.include_router(bots.router)
+    router.include_router(datasets.router)
     router.include_router(integrations.router)
     router.include_router(sessions.router)
     router.include_router(receivers.router)

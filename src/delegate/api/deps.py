@@ -87,3 +87,7 @@ IntegrationId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The
 SessionId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The session's id")]
 WebhookId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The webhook's id")]
 DeliveryId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The delivery's id")]
+DatasetRef = Annotated[
+    str, Path(pattern=REF_PATTERN.pattern, description="The dataset's id or @alias")
+]
+RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="The record's id")]

@@ -20,7 +20,6 @@ import orjson
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from delegate.api.deps import NOT_JSON, is_json
 from delegate.api.errors import error_body, status_of
 from delegate.domain.errors import DelegateError
 from delegate.domain.ids import ID_PATTERN
@@ -88,42 +87,43 @@ class RealtimeReceiver:
             await self.receiver.wake(received)
 
     async def _handle(self, scope: Scope, receive: Receive, match: re.Match[str]) -> Received:
+        # Neither the content type nor the size is refused: once the token authenticates the
+        # delivery, anything but a 2xx makes Recall give up on the endpoint.
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        if not is_json(headers.get("content-type", "")):
-            raise _Refused(400, NOT_JSON)
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise _Refused(413, "Request body too large")
         token = _token(scope.get("query_string", b""))
-        body = await self._body(receive)
+        body, size = await self._body(receive)
         return await self.receiver.receive_realtime(
-            match["integration"], match["session"], token, headers, body
+            match["integration"],
+            match["session"],
+            token,
+            headers,
+            body,
+            too_large=size if size > self.max_bytes else None,
         )
 
-    async def _body(self, receive: Receive) -> bytes:
+    async def _body(self, receive: Receive) -> tuple[bytes, int]:
+        """The body, cut at the cap (the rest is read and dropped), and its full size."""
         chunks: list[bytes] = []
-        size = 0
+        size = kept = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 raise ClientDisconnect
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                raise _Refused(413, "Request body too large")
-            chunks.append(chunk)
+            if kept < self.max_bytes:
+                chunks.append(chunk[: self.max_bytes - kept])
+                kept += len(chunks[-1])
             if not message.get("more_body", False):
-                return b"".join(chunks)
+                return b"".join(chunks), size
 
 
 def _token(query_string: bytes) -> str | None:
     if not query_string:
         return None
     values = parse_qs(query_string.decode("latin-1")).get("token")
-    if not values:
-        return None
-    if len(values[-1]) > MAX_TOKEN:
-        raise _Refused(400, f'"token" should have at most {MAX_TOKEN} characters')
+    if not values or len(values[-1]) > MAX_TOKEN:
+        return None  # no token of ours is that long: answered like a wrong one
     return values[-1]
 
 
@@ -134,9 +134,7 @@ def openapi_operation(error: dict[str, object]) -> dict[str, object]:
     """The route's entry in the API description (FastAPI does not see this handler);
     ``error`` is the content of an error response."""
     errors = {
-        "400": "Not JSON, no `event`, or a `token` too long",
-        "401": "Wrong or missing token or signature, or no such session (the same answer)",
-        "413": "Request body too large",
+        "401": "Wrong or missing token, wrong signature, or no such session (the same answer)",
     }
     return {
         "post": {
@@ -145,10 +143,12 @@ def openapi_operation(error: dict[str, object]) -> dict[str, object]:
             "summary": "Realtime events from Recall for one meeting session",
             "description": "Recall posts transcripts, chat messages and participant events "
             "here (the `realtime_endpoints` URL given when the bot was created). The `token` "
-            "is the session's own; with the integration's `webhookSecret` set, the Standard "
-            "Webhooks signature (`webhook-id`, `webhook-timestamp`, `webhook-signature`) is "
-            "verified too. Answered once the event is stored; a delivery seen before answers "
-            "`stored: false`. Not for API clients: no bearer token is used.",
+            "is the session's own and authenticates the delivery; with the integration's "
+            "`webhookSecret` set, a Standard Webhooks signature (`webhook-id`, "
+            "`webhook-timestamp`, `webhook-signature`) that comes with it must be right too. "
+            "Every authenticated delivery is answered 200 once stored, even one that cannot be "
+            "used (not JSON, no `event`, too large): it is kept raw for inspection. A delivery "
+            "seen before answers `stored: false`. Not for API clients: no bearer token is used.",
             "security": [],
             "parameters": [
                 {
@@ -168,22 +168,10 @@ def openapi_operation(error: dict[str, object]) -> dict[str, object]:
                 }
             ],
             "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["event"],
-                            "properties": {
-                                "event": {
-                                    "type": "string",
-                                    "minLength": 1,
-                                    "pattern": "^[^\\u0000]+$",
-                                }
-                            },
-                        }
-                    }
-                },
+                # Any body: an authenticated delivery is answered 2xx and kept, raw when it
+                # cannot be used (event ``unusable``), so Recall never retries it forever.
+                "required": False,
+                "content": {"application/json": {"schema": {}}},
             },
             "responses": {
                 "200": {

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
+from delegate.domain.commanders import MAX_COMMANDERS
 from delegate.domain.records import ALIAS_PATTERN, REGIONS, Bot, Integration
 from delegate.domain.validation import json_text_problems
 from delegate.domain.voice import VOICE_PATTERN
@@ -115,6 +116,19 @@ class BotIn(Body):
         "null: the server's default voice. One this server cannot speak is a 400",
         json_schema_extra=VOICE_RULE,
     )
+    commanders: list[str] | None = Field(
+        default=None,
+        max_length=MAX_COMMANDERS,
+        description='Who may give meeting commands (leave, recording, screenshare): "host" '
+        '(the default), "everyone", or names and emails of participants; null: host only. '
+        "Anyone may ask questions",
+    )
+    datasetId: str | None = Field(
+        default=None,
+        max_length=129,
+        description="The dataset (knowledge base) the delegate answers from, by id or @alias; "
+        "null or empty: none",
+    )
 
 
 class BotOut(Out):
@@ -127,6 +141,8 @@ class BotOut(Out):
     meta: dict[str, Any] | None
     replyMode: str
     voice: str | None
+    commanders: list[str]
+    datasetId: str | None = None
     createdAt: int
     updatedAt: int
 
@@ -142,6 +158,8 @@ class BotOut(Out):
             meta=bot.meta,
             replyMode=bot.reply_mode,
             voice=bot.voice,
+            commanders=list(bot.commanders),
+            datasetId=bot.dataset_id,
             createdAt=bot.created_at,
             updatedAt=bot.updated_at,
         )

@@ -116,6 +116,15 @@ class SessionOut(Out):
     createdAt: int
     updatedAt: int
     endedAt: int | None
+    deliveriesRefused: int = Field(
+        description="Deliveries from Recall for this session answered 401 (wrong signature or "
+        "token); with `refusedReason`, why the last one was"
+    )
+    refusedReason: str | None
+    noTranscriptReason: str | None = Field(
+        description="Once the notes are written for a session with no transcript: why "
+        "(deliveries refused, never admitted, or nothing said)"
+    )
     participants: list[ParticipantOut] | None = None
     replies: list[ReplyOut] | None = None
 
@@ -147,6 +156,9 @@ class SessionOut(Out):
             createdAt=s.created_at,
             updatedAt=s.updated_at,
             endedAt=s.ended_at,
+            deliveriesRefused=s.deliveries_refused,
+            refusedReason=s.refused_reason,
+            noTranscriptReason=(s.notes or {}).get("noTranscriptReason"),
             participants=None
             if participants is None
             else [ParticipantOut.of(p) for p in participants],
@@ -213,4 +225,7 @@ class NotesOut(Out):
     summary: str | None = None
     decisions: list[str] = Field(default_factory=list)
     actionItems: list[dict[str, Any]] = Field(default_factory=list)
+    noTranscriptReason: str | None = Field(
+        default=None, description="Why there is no transcript, when there is none"
+    )
     createdAt: int | None = None

@@ -14,7 +14,19 @@ from typing import Annotated
 import typer
 
 from delegate import __version__
-from delegate.cli import admin, demo, mcp, resources, serve, sessions, sim, webhooks, worker
+from delegate.cli import (
+    admin,
+    datasets,
+    demo,
+    local_model,
+    mcp,
+    resources,
+    serve,
+    sessions,
+    sim,
+    webhooks,
+    worker,
+)
 
 app = typer.Typer(
     name="delegate",
@@ -51,11 +63,13 @@ app.command("sim")(sim.sim)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)
 app.command("mcp")(mcp.mcp)
+app.add_typer(local_model.local_model_app, name="local-model")
 app.add_typer(resources.bot_app, name="bot")
 app.add_typer(resources.integration_app, name="integration")
 app.command("initiate")(resources.initiate)
 app.add_typer(sessions.session_app, name="session")
 app.add_typer(webhooks.webhook_app, name="webhook")
+app.add_typer(datasets.dataset_app, name="dataset")
 
 INFORMATIONAL = frozenset({"--help", "-h", "--version"})
 

@@ -69,6 +69,14 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    local_model: Annotated[
+        bool,
+        typer.Option(
+            "--local-model",
+            help="Answer with SmolLM2-135M served by llama-cpp-python, offline (the local-llm "
+            "extra; a slow small model: try --speed 2).",
+        ),
+    ] = False,
     stay: Annotated[
         bool,
         typer.Option(
@@ -80,10 +88,16 @@ def demo(
     """Run a simulated meeting end to end: simulator, server, a delegate, live view, notes."""
     import asyncio
 
+    from delegate.adapters.llm.local_model import LocalModelUnavailable
     from delegate.cli import output
     from delegate.demo.runner import DemoOptions, run_demo
     from delegate.demo.view import LiveView
     from delegate.sim import shipped_scripts
+
+    if local_model and llm_base_url:
+        raise typer.BadParameter(
+            "use either --local-model or --llm-base-url", param_hint="--local-model"
+        )
 
     if not Path(script).suffix and script not in shipped_scripts():
         raise typer.BadParameter(
@@ -107,7 +121,12 @@ def demo(
             voice=voice,
             audio_dir=_audio_dir(data_dir) if voice else None,
             stay=stay,
+            local_model=local_model,
         )
-        asyncio.run(run_demo(options, view))
+        try:
+            asyncio.run(run_demo(options, view))
+        except LocalModelUnavailable as exc:
+            output.error(str(exc))
+            raise typer.Exit(1) from exc
         if data_dir:
             view.where(data_dir)

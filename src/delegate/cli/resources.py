@@ -27,6 +27,7 @@ from delegate.cli.options import (
 )
 from delegate.cli.remote import Remote, api_command, fail, secret
 from delegate.cli.sessions import SESSION_FIELDS, wait_for_delegate
+from delegate.domain.records import REGIONS
 
 if TYPE_CHECKING:
     from delegate.cli.output import Columns
@@ -46,6 +47,21 @@ BOT_FIELDS_IN: dict[str, Any] = {
     "meta": Meta,
     "reply_mode": ReplyModeOpt,
     "voice": VoiceOpt,
+    "commanders": Annotated[
+        list[str] | None,
+        typer.Option(
+            "--commander",
+            metavar="WHO",
+            help="Who may give meeting commands (repeat): host (default), everyone, "
+            "a name or an email.",
+        ),
+    ],
+    "dataset_id": Annotated[
+        str | None,
+        typer.Option(
+            "--dataset-id", metavar="DATASET", help="The dataset it answers from ('' for none)."
+        ),
+    ],
 }
 INTEGRATION_FIELDS_IN: dict[str, Any] = {
     "name": Name,
@@ -70,7 +86,8 @@ INTEGRATION_FIELDS_IN: dict[str, Any] = {
     "region": Annotated[
         str | None,
         typer.Option(
-            metavar="REGION", help="us-east-1 (default), us-west-2, eu-central-1 or ap-northeast-1."
+            metavar="REGION",
+            help=f"{REGIONS[0]} (default), {', '.join(REGIONS[1:-1])} or {REGIONS[-1]}.",
         ),
     ],
     "alias": Alias,
@@ -83,6 +100,8 @@ BOT_FIELDS: Columns = (
     *BOT_COLUMNS,
     "reply_mode",
     "voice",
+    "commanders",
+    "dataset_id",
     "description",
     "backstory",
     "meta",

@@ -39,6 +39,11 @@ SESSION_FIELDS: Columns = (
     ("Instruction", lambda s: s.text),
     ("Recording", lambda s: "paused" if s.recording_paused else "on"),
     ("Notes", lambda s: "ready" if s.notes_ready else "not yet"),
+    (
+        "Deliveries refused",
+        lambda s: f"{s.deliveries_refused} ({s.refused_reason})" if s.deliveries_refused else "0",
+    ),
+    ("No transcript", lambda s: s.no_transcript_reason),
     "recall_bot_id",
     "join_at",
     "created_at",

@@ -26,6 +26,10 @@ class Form:
         value = next((v for k, v in self._pairs if k == name), "")
         return value if value.strip() else None
 
+    def sent(self, name: str) -> bool:
+        """Whether the form has the field at all (an emptied one included)."""
+        return any(k == name for k, _ in self._pairs)
+
     def all(self, name: str) -> list[str]:
         return [v for k, v in self._pairs if k == name]
 

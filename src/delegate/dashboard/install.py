@@ -7,12 +7,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from delegate.dashboard import live, pages, resources
-from delegate.dashboard.rendering import HERE, LIVE_FRAGMENTS, STATIC_URL, templates
+from delegate.dashboard.rendering import HERE, STATIC_URL
 
 
 def install(app: FastAPI) -> None:
-    # Compiled now rather than by the first live event, which would pay for it mid-meeting.
-    templates.env.get_template(LIVE_FRAGMENTS).module  # noqa: B018 - compiles the template
+    live.frames.load()
     app.mount(STATIC_URL, StaticFiles(directory=HERE / "static"), name="dashboard-static")
     app.include_router(pages.router)
     app.include_router(live.router)

@@ -19,6 +19,7 @@ from delegate.domain.events import SessionStatus
 from delegate.domain.ids import ID_PATTERN
 from delegate.domain.live import participant_event, reply_event, turn_event
 from delegate.domain.records import ListQuery
+from delegate.domain.sessions import refusal_hint
 from delegate.domain.transcript_format import CONTENT_TYPES, TranscriptFormat
 from delegate.services import dashboard, meetings, transcripts
 from delegate.services.accounts import authenticate
@@ -110,11 +111,12 @@ async def meeting_page(
         request,
         "meeting.html",
         s=view.session,
+        refusal_hint=refusal_hint(view.session.refused_reason),
         position=position,
         turns=[turn_event(t).data for t in view.turns],
         replies_by_turn=replies_by_turn,
         participants=[participant_event(p).data for p in view.participants],
-        history=[{"at": h.at_ms, "code": h.code} for h in view.history],
+        history=[{"event_id": h.event_id, "at": h.at_ms, "code": h.code} for h in view.history],
     )
 
 

@@ -3,6 +3,7 @@ an integration's delegate into a meeting."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,9 +15,10 @@ from delegate.api.session_schemas import InitiateIn
 from delegate.dashboard.forms import Form, read_form, validated
 from delegate.dashboard.rendering import PageRoute, page
 from delegate.dashboard.signin import SignedIn
+from delegate.domain.errors import InvalidInput
 from delegate.domain.ids import ID_PATTERN
 from delegate.domain.records import CURSOR_PATTERN, REGIONS, ListQuery
-from delegate.services import bots, integrations, meetings
+from delegate.services import bots, integrations, meetings, teardown
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern)]
@@ -36,12 +38,31 @@ def _next(page_items: list[Any], cursor: str | None, query: ListQuery) -> str | 
 
 
 def _bot_fields(form: Form) -> dict[str, Any]:
-    """Text fields as typed; an emptied description, backstory or model is cleared."""
+    """Text fields as typed; an emptied description, backstory or model is cleared, and so
+    is an emptied meta (a JSON object, as the API takes it)."""
     fields: dict[str, Any] = {n: form.get(n) or "" for n in BOT_FIELDS if n != "alias"}
     alias = form.get("alias")
     if alias is not None:
         fields["alias"] = alias
+    commanders = form.all("commanders")
+    if commanders:
+        # One text box, comma-separated; emptied means back to the default (the host).
+        fields["commanders"] = [c for c in commanders[0].split(",") if c.strip()] or None
+    if form.sent("meta"):
+        fields["meta"] = _json_object("meta", form.get("meta"))
     return validated(BotIn, fields).model_dump(exclude_unset=True)
+
+
+def _json_object(name: str, text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise InvalidInput(f'"{name}" must be a JSON object, e.g. {{"team": "sales"}}')
+    return value
 
 
 @router.get("/bots")
@@ -88,11 +109,14 @@ async def delete_bot(
 
 
 def _integration_fields(form: Form, creating: bool) -> dict[str, Any]:
-    """Filled fields only; a secret is changed only when typed (or ticked to be removed)."""
+    """Filled fields only; a secret is changed only when typed (or ticked to be removed).
+    Editing, the bot chosen as "(none)" unlinks the bot."""
     fields: dict[str, Any] = form.filled(*INTEGRATION_FIELDS, *SECRETS)
     if not creating:
         fields.setdefault("name", form.get("name") or "")
         fields.setdefault("description", form.get("description") or "")
+        if form.sent("botId"):
+            fields["botId"] = form.get("botId")
         for secret in form.all("clear"):
             if secret in SECRETS:
                 fields[secret] = None
@@ -160,7 +184,7 @@ async def delete_integration(
     request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
 ) -> RedirectResponse:
     await read_form(request)
-    await integrations.delete_integration(c.uow, account.id, integration_id)
+    await teardown.delete_integration(c.ports, account.id, integration_id)
     return RedirectResponse("/integrations", status_code=303)
 
 

@@ -9,7 +9,7 @@ import contextlib
 import socket
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,14 @@ class DemoOptions:
     """Where spoken answers go (default: ``data_dir/demo-audio``)."""
     stay: bool = False
     """Keep the server (and its dashboard) running after the meeting, until interrupted."""
+    local_model: bool = False
+    """Answer with SmolLM2 served by llama-cpp-python (the local-llm extra)."""
+
+
+LOCAL_MODEL_TIMEOUT_S = 120.0
+LOCAL_MODEL_REPLY_TOKENS = 64
+LOCAL_MODEL_CONTEXT_TOKENS = 1024
+"""A 135M model on two busy cores: a short prompt, short answers, and time to give them."""
 
 
 def free_port() -> int:
@@ -83,6 +91,13 @@ def demo_settings(options: DemoOptions, api_port: int, sim_port: int) -> Setting
             model=options.llm_model or LlmSettings().model,
             **({"api_key": options.llm_api_key} if options.llm_api_key else {}),
         )
+    if options.local_model:
+        llm = llm.model_copy(
+            update={
+                "timeout_s": LOCAL_MODEL_TIMEOUT_S,
+                "max_reply_tokens": LOCAL_MODEL_REPLY_TOKENS,
+            }
+        )
     return Settings(
         data_dir=options.data_dir,
         api=ApiSettings(port=api_port, public_url=f"http://127.0.0.1:{api_port}"),
@@ -94,6 +109,17 @@ def demo_settings(options: DemoOptions, api_port: int, sim_port: int) -> Setting
 
 async def run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
     """Run one meeting end to end; returns session, transcript and notes as the API gave them."""
+    if not options.local_model:
+        return await _run_demo(options, view)
+    from delegate.adapters.llm.local_model import MODEL_NAME, local_model_server
+
+    view.step(f"starting {MODEL_NAME} (llama-cpp-python, offline)")
+    async with local_model_server() as base_url:
+        view.step(f"{MODEL_NAME} is answering at {base_url}")
+        return await _run_demo(replace(options, llm_base_url=base_url, llm_model=MODEL_NAME), view)
+
+
+async def _run_demo(options: DemoOptions, view: LiveView) -> dict[str, Any]:
     api_port, sim_port = free_port(), free_port()
     settings = demo_settings(options, api_port, sim_port)
     if options.llm_base_url and not await check_model(settings.llm):

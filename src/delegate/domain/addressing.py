@@ -68,6 +68,36 @@ _QUESTION_PAIRS = frozenset(
 
 _QUESTION_OPENERS = frozenset(first for first, _ in _QUESTION_PAIRS)
 
+# "Should we ...?", "Do we ...?", "Are we done?": the speaker asks the people in the room.
+_ROOM_PAIR_TEXT = "should can could do did are were shall have will is was does need "
+_ROOM_OPENERS = frozenset(_ROOM_PAIR_TEXT.split())
+_ROOM_SUBJECT_TEXT = "we they he she it this that"
+_ROOM_SUBJECTS = frozenset(_ROOM_SUBJECT_TEXT.split())
+_TAG_QUESTION = re.compile(
+    r"(?:,\s*|\s)(?:right|no|yes|correct|isn'?t it|aren'?t we|didn'?t we|don'?t we|wasn'?t it"
+    r"|do you know|you think|ok(?:ay)?)\s*\?\s*$",
+    re.IGNORECASE,
+)
+
+# Words in a participant's name that say it is a note-taking bot, not a person.
+_BOT_NAME_TEXT = (
+    "bot notetaker notetakers note-taker otter fireflies fathom firefly tldv recorder "
+    "transcriber assistant copilot"
+)
+_BOT_NAME_WORDS = frozenset(_BOT_NAME_TEXT.split())
+
+# After the bot's name, words that talk about it rather than to it ("Ada is here to take
+# notes", "Ada sent the notes last time").
+_ABOUT_VERB_TEXT = (
+    "is was has had seems seemed told sent said and will would can could does did knows "
+    "keeps took takes joined"
+)
+_ABOUT_VERBS = frozenset(_ABOUT_VERB_TEXT.split())
+_ABOUT_PREPOSITION_TEXT = "to with about for from like than by"
+_ABOUT_PREPOSITIONS = frozenset(_ABOUT_PREPOSITION_TEXT.split())
+_GREETING_TEXT = "hey hi hello thanks thank ok okay gracias danke merci"
+_GREETINGS = frozenset(_GREETING_TEXT.split())
+
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 _MAX_PIECES = 3
@@ -135,6 +165,48 @@ def mentions(text: str, variants: set[str]) -> bool:
     return False
 
 
+def looks_like_bot(name: str) -> bool:
+    """A participant whose name says it is another meeting bot ("Otter Notetaker")."""
+    return not _BOT_NAME_WORDS.isdisjoint(tokens(name.replace("-", "")))
+
+
+def spoken_about(text: str, variants: set[str]) -> bool:
+    """Every mention of the bot in ``text`` talks about it in the third person ("Ada is
+    from the vendor, right?", "I brought Ada along"), none speaks to it."""
+    if not variants:
+        return False
+    about = False
+    for sentence in _SENTENCES.split(text.strip()):
+        if not mentions(sentence, variants):
+            continue
+        words = tokens(sentence)
+        for i, word in enumerate(words):
+            if word not in variants:
+                continue
+            after = words[i + 1 : i + 3]
+            if _vocative(sentence, word) or (i == 0 and not after):
+                return False
+            if tuple(after) in _QUESTION_PAIRS or (i == 0 and after[0] not in _ABOUT_VERBS):
+                return False  # "Ada can you check", "Ada what's the summary"
+            if i > 0 and words[i - 1] in _GREETINGS:
+                return False
+            if i == len(words) - 1 and words[i - 1] not in _ABOUT_PREPOSITIONS:
+                return False  # "Good work, Ada." ends on the person spoken to
+            about = True
+    return about
+
+
+def asks_the_room(text: str) -> bool:
+    """A question put to the group ("should we ...?", "are we done?", "..., right?")."""
+    stripped = text.strip()
+    if _TAG_QUESTION.search(stripped):
+        return True
+    words = tokens(stripped)
+    while words and words[0] in _FILLERS:
+        words = words[1:]
+    return len(words) > 1 and words[0] in _ROOM_OPENERS and words[1] in _ROOM_SUBJECTS
+
+
 def is_question(text: str) -> bool:
     """A direct question or request: ends with "?" or opens with a question or request word."""
     stripped = text.strip()
@@ -190,6 +262,7 @@ def is_addressed(
     *,
     participants: Sequence[Participant] = (),
     follow_up_window_s: float = FOLLOW_UP_WINDOW_S,
+    answered: Turn | None = None,
 ) -> Reason | None:
     """Why ``turn`` is meant for the delegate, or None when it is not.
 
@@ -197,20 +270,30 @@ def is_addressed(
     started) is when the follow-up window is measured, by default the turn's start.
     ``participants`` sharpen the rules: a human who shares the bot's first name disables the
     short name, and a question put to someone else by name is not a follow-up.
+    ``answered`` is the turn just before the bot's last one (what it answered): only its
+    speaker continues the exchange without naming the bot; anyone else's bare question
+    after the bot spoke is taken as meant for the room.
     """
-    if turn.by_bot:
+    if turn.by_bot or looks_like_bot(turn.speaker):
         return None
     if turn.to_bot:
         return Reason.DIRECT_CHAT
-    if mentions(turn.text, name_variants(bot_name, participants)):
-        return Reason.NAMED
+    variants = name_variants(bot_name, participants)
+    if mentions(turn.text, variants):
+        return None if spoken_about(turn.text, variants) else Reason.NAMED
     if previous is None or not previous.by_bot:
+        return None
+    if answered is not None and answered.speaker_id != turn.speaker_id:
         return None
     at = turn.start_s if now_s is None else now_s
     # No lower bound: ``previous`` precedes ``turn`` by definition, and a chat timestamp may
     # fall inside the bot's last speech turn.
     if at - previous.end_s > follow_up_window_s:
         return None
-    if is_question(turn.text) and not _speaks_to_someone_else(turn, participants):
+    if (
+        is_question(turn.text)
+        and not asks_the_room(turn.text)
+        and not _speaks_to_someone_else(turn, participants)
+    ):
         return Reason.FOLLOW_UP
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from delegate.domain.knowledge import Knowledge
 from delegate.domain.meeting import BrainContext, Participant, SearchTurns, Turn
 from delegate.domain.summary import clip
 
@@ -80,6 +81,9 @@ def build_context(
     token_budget: int = 3000,
     model: str = "",
     search: SearchTurns | None = None,
+    reason: str = "",
+    knowledge: Knowledge | None = None,
+    key_points: Sequence[Turn] = (),
 ) -> BrainContext:
     """A context for answering ``trigger`` that fits ``token_budget``.
 
@@ -130,6 +134,9 @@ def build_context(
         trigger=trigger,
         model=model,
         search=search,
+        reason=reason,
+        knowledge=knowledge,
+        key_points=list(key_points),
     )
 
 

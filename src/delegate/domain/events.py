@@ -12,14 +12,22 @@ class Speaker:
     name: str
     is_host: bool = False
     email: str | None = None
+    named: bool = True
+    """False when Recall sent no name yet and ``name`` is a placeholder (Zoom names late)."""
+
+
+def placeholder_name(participant_id: int) -> str:
+    """What a participant is called until Recall sends a name."""
+    return f"Participant {participant_id}"
 
 
 @dataclass(frozen=True)
 class TranscriptFinal:
     speaker: Speaker
     text: str
-    start_s: float
-    end_s: float
+    start_s: float | None
+    """None when Recall sent no time: the fragment is placed where it arrived."""
+    end_s: float | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,13 @@ class ParticipantJoined:
 
 @dataclass(frozen=True)
 class ParticipantLeft:
+    speaker: Speaker
+
+
+@dataclass(frozen=True)
+class ParticipantUpdated:
+    """A late name or email (``participant_events.update``)."""
+
     speaker: Speaker
 
 
@@ -71,6 +86,13 @@ class StatusChanged:
     """The bot is recording (so the recording is not paused)."""
     verified: bool = True
     """False for an unsigned status webhook: confirm with Recall before acting on it."""
+    at_ms: int | None = None
+    """Recall's time of the change (``updated_at``); webhooks do not arrive in order."""
+
+    @property
+    def final(self) -> bool:
+        """The code ends the session (``call_ended``, ``done``, ``fatal``, ...)."""
+        return self.status is not None and not self.status.active
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,7 @@ MeetingEvent = (
     | TranscriptPartial
     | ParticipantJoined
     | ParticipantLeft
+    | ParticipantUpdated
     | ChatReceived
     | SpeechStarted
     | SpeechStopped

@@ -14,6 +14,11 @@ class RealtimeDelivery:
     """It can change what the delegate knows or does, so the session is to be drained."""
     partial: bool = False
     """A partial transcript line: never drained, only shown live to whoever watches."""
+    bad_signature: str | None = None
+    """Why its signature is wrong (the delivery is then refused, not stored)."""
+    unusable: str | None = None
+    """Why it cannot be used (not JSON, no ``event``, too large): stored raw all the same,
+    under ``event`` "unusable", and never processed."""
 
 
 @dataclass(frozen=True)
@@ -25,3 +30,7 @@ class StatusDelivery:
     bot_id: str | None
     claimed_session_id: str | None
     """The session named in the bot's metadata (checked against the integration)."""
+    bad_signature: str | None = None
+    """Why its signature is wrong (then refused, and nothing in it is acted on)."""
+    unusable: str | None = None
+    """Why it is not a bot status webhook we can read (answered 2xx, not stored)."""

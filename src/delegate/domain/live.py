@@ -66,9 +66,14 @@ def participant_event(p: Participant) -> LiveEvent:
     )
 
 
-def status_changed_event(status: str, code: str, reason: str | None, at_ms: int) -> LiveEvent:
+def status_changed_event(
+    status: str, code: str, reason: str | None, at_ms: int, event_id: int
+) -> LiveEvent:
+    """``event_id`` is the stored status event's: a page that read it as a step of its history
+    before the drain applied it has the step already, under the same id."""
     return LiveEvent(
-        LiveKind.STATUS, {"status": status, "code": code, "reason": reason, "at": at_ms}
+        LiveKind.STATUS,
+        {"status": status, "code": code, "reason": reason, "at": at_ms, "eventId": event_id},
     )
 
 

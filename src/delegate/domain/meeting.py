@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from delegate.domain.knowledge import Knowledge
+
 
 class TurnSource(StrEnum):
     SPEECH = "speech"
@@ -51,6 +53,8 @@ class Turn:
 class SendChat:
     text: str
     to: str = "everyone"
+    records: tuple[tuple[str, str], ...] = ()
+    """``(record id, source)`` of the knowledge base passages the reply cites."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,11 @@ class ActionKind(StrEnum):
 def action_record(action: Action) -> tuple[ActionKind, dict[str, Any]]:
     """The one record form of an action: its kind and its arguments."""
     match action:
-        case SendChat(text=text, to=to):
-            return ActionKind.CHAT, {"text": text, "to": to}
+        case SendChat(text=text, to=to, records=records):
+            chat: dict[str, Any] = {"text": text, "to": to}
+            if records:
+                chat["records"] = [{"id": rid, "source": src} for rid, src in records]
+            return ActionKind.CHAT, chat
         case StartScreenshare(url=url):
             return ActionKind.START_SCREENSHARE, {"url": url}
         case LeaveMeeting():
@@ -116,7 +123,12 @@ def recorded_action(kind: str, payload: Mapping[str, Any]) -> Action:
     kind."""
     match ActionKind(kind):
         case ActionKind.CHAT:
-            return SendChat(str(payload["text"]), str(payload.get("to", "everyone")))
+            cited = payload.get("records") or []
+            return SendChat(
+                str(payload["text"]),
+                str(payload.get("to", "everyone")),
+                tuple((str(r["id"]), str(r["source"])) for r in cited),
+            )
         case ActionKind.START_SCREENSHARE:
             return StartScreenshare(str(payload["url"]))
         case ActionKind.LEAVE:
@@ -149,12 +161,23 @@ class BrainContext:
     trigger: Turn
     model: str = ""
     search: SearchTurns | None = None
+    reason: str = ""
+    """Why the rules took the trigger as meant for the bot (``addressing.Reason``)."""
+    knowledge: Knowledge | None = None
+    """Passages of the bot's dataset for the trigger (None: the bot has no dataset)."""
+    key_points: list[Turn] = field(default_factory=list)
+    """The running summary's points as turns (who said what, oldest first): ``summary`` is
+    these as text, for a model; a brain that reads them needs no parsing."""
 
 
 @dataclass(frozen=True)
 class ActionItem:
     text: str
     owner: str | None = None
+    # Derived from the text, which already says it ("... by Friday"): two items with the
+    # same text and owner are the same item whether or not a due date was picked out.
+    due: str | None = field(default=None, compare=False)
+    """When it is due, as said ("Friday", "next week"), if said."""
 
 
 @dataclass(frozen=True)

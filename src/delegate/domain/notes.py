@@ -16,7 +16,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from delegate.domain.addressing import is_question, mentions, name_variants
+from delegate.domain.addressing import (
+    is_question,
+    looks_like_bot,
+    mentions,
+    name_variants,
+    tokens,
+)
 from delegate.domain.meeting import ActionItem, MeetingNotes, Participant, Turn
 from delegate.domain.summary import (
     DECISION_CUE,
@@ -52,7 +58,9 @@ _FIRST_PERSON = re.compile(
     re.IGNORECASE,
 )
 _WE = re.compile(r"\bwe(?:'ll| will| need to| have to| must| should)\s+(?P<what>.+)", re.IGNORECASE)
-_REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please)?\s+(?P<what>.+)", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"\b(?:(?:can|could|would|will) you(?: please)?|please)\s+(?P<what>.+)", re.IGNORECASE
+)
 _NAMED_WILL = r"\b(?P<who>{name})(?:'ll|\s+will|\s+is going to|\s+is gonna|\s+to)\s+(?P<what>.+)"
 # "I'll send the deck by Friday, and Sam will check the numbers": two commitments, two owners.
 _NEXT_COMMITMENT = (
@@ -66,7 +74,7 @@ _CAPITALISED_WILL = re.compile(
 _DEADLINE = deadline_cue("by|before|until|due|on")
 _NOT_COMMITMENTS_WORDS = (
     "be say admit guess bet think tell ask see just try assume agree disagree leave pass "
-    "repeat stop keep wait hand"
+    "repeat stop keep wait hand want need talk meet love like"
 )
 _NOT_COMMITMENTS = frozenset(_NOT_COMMITMENTS_WORDS.split())
 _NOT_OWNERS_WORDS = (
@@ -74,6 +82,34 @@ _NOT_OWNERS_WORDS = (
     "nobody anyone then so and but also maybe perhaps hopefully ok okay"
 )
 _NOT_OWNERS = frozenset(_NOT_OWNERS_WORDS.split())
+_DUE = re.compile(
+    r"\b(?:by|before|until|due|on) (?P<on>(?:next |this )?(?:monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|week|month))\b|\b(?P<when>tomorrow(?: morning)?|tonight|today"
+    r"|next week|this week|end of (?:the )?(?:day|week|month))\b",
+    re.IGNORECASE,
+)
+_LEFT_OUT = re.compile(
+    r"\b(?:leave|keep)\s+(?P<a>.{1,60}?)\s+(?:out of|off)\s+(?:the\s+)?(?:\w+\s+)?"
+    r"(?:notes|minutes|record|summary)\b"
+    r"|\b(?:don'?t|do not|never)\s+(?:put|include|mention|write|note)\s+(?P<b>.{1,60}?)"
+    r"\s+in(?:to)?\s+(?:the\s+)?(?:notes|minutes|summary)\b|\b(?:exclude|omit|redact|remove)"
+    r"\s+(?P<c>.{1,60}?)\s+from\s+(?:the\s+)?(?:notes|minutes|summary)\b",
+    re.IGNORECASE,
+)
+_LEFT_OUT_GENERIC_TEXT = (
+    "the a an any all our this that numbers number discussion discussions part parts stuff "
+    "details detail topic topics conversation thing things bit point points figures talk "
+    "about of on"
+)
+_LEFT_OUT_GENERIC = frozenset(_LEFT_OUT_GENERIC_TEXT.split())
+_ANSWER_TURNS = 3
+"""An acceptance follows its request within this many turns."""
+_MERGE_OVERLAP = 0.5
+"""Two items of one owner sharing this share of the shorter one's words are one task."""
+_TASK_STOPWORD_TEXT = (
+    "the a an to for of on in by from with and it them this that our their my your me us you"
+)
+_TASK_STOPWORDS = frozenset(_TASK_STOPWORD_TEXT.split())
 _VAGUE_WORDS = "do it that this handle take care of so then sure right now later them"
 _VAGUE = frozenset(_VAGUE_WORDS.split())
 
@@ -238,27 +274,110 @@ def extract_action_items(
     """Action items with owners where stated, deduplicated per owner."""
     turns = [t for t in turns if not t.by_bot]
     names = _Names(participants, (t.speaker for t in turns))
-    kept: list[tuple[str, str, ActionItem]] = []
-    for turn in turns:
+    kept: list[_Kept] = []
+    for at, turn in enumerate(turns):
         for sentence in split_sentences(turn.text):
             for item in _actions_in(sentence, turn.speaker, names):
                 if len(kept) < _MAX_ACTIONS:
-                    _add_item(kept, item)
-    return [item for _, _, item in kept]
+                    own = _same_person(item.owner, turn.speaker)
+                    _add_item(kept, replace(item, due=due_in(item.text)), at, own)
+    return [item for _, _, item, _, _ in kept]
 
 
-def _add_item(kept: list[tuple[str, str, ActionItem]], item: ActionItem) -> None:
-    """Append unless the same owner already has it; a longer phrasing replaces a shorter one."""
+_Kept = tuple[str, str, ActionItem, int, bool]
+"""Owner (lowercase), comparison key, the item, the turn it was last said in, and whether
+the owner said it (an acceptance) rather than someone asking the owner (a request)."""
+
+
+def _task_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _TASK_STOPWORDS}
+
+
+def _same_task(a: str, b: str) -> bool:
+    """One commitment said twice: a request and its acceptance ("can you get a quote by
+    Friday?" / "yes, I'll get a quote from the agency by Friday")."""
+    mine, theirs = _task_words(a), _task_words(b)
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) >= _MERGE_OVERLAP * min(len(mine), len(theirs))
+
+
+def _same_person(owner: str | None, speaker: str) -> bool:
+    return bool(owner) and tokens(owner or "")[:1] == tokens(speaker)[:1]
+
+
+def due_in(text: str) -> str | None:
+    """When a task is due, as said: "Friday", "next week", "tomorrow morning"."""
+    found = _DUE.search(text)
+    if found is None:
+        return None
+    return " ".join((found["on"] or found["when"]).lower().split())
+
+
+def _add_item(kept: list[_Kept], item: ActionItem, at: int, own: bool) -> None:
+    """Append unless the same owner already has it: the same task said again, or a request
+    and its acceptance a turn or two later, merge into one item, in the longer phrasing,
+    keeping a due date either of them gave."""
     owner, key = (item.owner or "").lower(), _norm(item.text)
-    for i, (other_owner, other_key, _) in enumerate(kept):
+    for i, (other_owner, other_key, other, other_at, other_own) in enumerate(kept):
         if other_owner != owner:
             continue
-        if key in other_key:
+        answer = (
+            own != other_own
+            and abs(at - other_at) <= _ANSWER_TURNS
+            and bool(_task_words(item.text) & _task_words(other.text))
+        )
+        if key in other_key or other_key in key or _same_task(item.text, other.text) or answer:
+            longer = item if len(key) > len(other_key) else other
+            due = longer.due or item.due or other.due
+            kept[i] = (owner, _norm(longer.text), replace(longer, due=due), at, own or other_own)
             return
-        if other_key in key:
-            kept[i] = (owner, key, item)
-            return
-    kept.append((owner, key, item))
+    kept.append((owner, key, item, at, own))
+
+
+def left_out_topic(text: str) -> str | None:
+    """What a request to leave something out of the notes names ("the salary numbers")."""
+    found = _LEFT_OUT.search(text)
+    if found is None:
+        return None
+    topic = " ".join((found["a"] or found["b"] or found["c"]).split())
+    return topic if _topic_words(topic) else None
+
+
+def _topic_words(topic: str) -> list[str]:
+    return [w for w in tokens(topic) if w not in _LEFT_OUT_GENERIC and len(w) > 2]
+
+
+def left_out_words(turns: Iterable[Turn], bot: set[str]) -> set[str]:
+    """Words the notes must not mention: asked of the bot ("Ada, leave the bonus out of
+    the notes"), by name or in a chat sent only to it."""
+    words: set[str] = set()
+    for turn in turns:
+        if turn.by_bot or not (turn.to_bot or mentions(turn.text, bot)):
+            continue
+        topic = left_out_topic(turn.text)
+        if topic:
+            words.update(_topic_words(topic))
+    return words
+
+
+def mentions_any(text: str, words: set[str]) -> bool:
+    """Whether ``text`` has one of ``words`` (or a longer form: "salary" in "salaries")."""
+    return any(t.startswith(w[:-1] if len(w) > 4 else w) for t in tokens(text) for w in words)
+
+
+def without(notes: MeetingNotes, words: set[str]) -> MeetingNotes:
+    """The notes without any sentence, decision or item mentioning ``words``."""
+    if not words:
+        return notes
+    summary = " ".join(
+        s for s in re.split(r"(?<=[.!?])\s+", notes.summary) if not mentions_any(s, words)
+    )
+    return MeetingNotes(
+        summary=summary,
+        decisions=[d for d in notes.decisions if not mentions_any(d, words)],
+        action_items=[i for i in notes.action_items if not mentions_any(i.text, words)],
+    )
 
 
 def bot_names(bot_name: str, participants: Sequence[Participant] = ()) -> set[str]:
@@ -279,7 +398,7 @@ def meeting_content(turns: Iterable[Turn], bot: set[str]) -> list[Turn]:
     """
     out = []
     for turn in turns:
-        if turn.by_bot or turn.to_bot:
+        if turn.by_bot or turn.to_bot or looks_like_bot(turn.speaker):
             continue
         if not bot or not mentions(turn.text, bot):
             out.append(turn)
@@ -312,6 +431,13 @@ def _display(topic: str, texts: Sequence[str]) -> str:
     return topic
 
 
+def _listing(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _summary(
     turns: Sequence[Turn],
     spoken: Sequence[Turn],
@@ -319,12 +445,12 @@ def _summary(
     decisions: list[str],
     actions: list[ActionItem],
 ) -> str:
-    """Attendees, length, main topics and a short overview of the main points; decisions and
-    action items are listed on their own, so the overview leaves them out. ``turns`` is the
-    meeting content, ``spoken`` every turn people took (for the length)."""
+    """A few sentences: who met and for how long, the main topics, how many decisions and
+    action items (listed on their own) and the one main point besides them. ``turns`` is
+    the meeting content, ``spoken`` every turn people took (for the length)."""
     running = RunningSummary(max_points=_NOTES_POINTS)
     running.extend(turns)
-    humans = [p.name for p in participants if not p.is_bot]
+    humans = [p.name for p in participants if not p.is_bot and not looks_like_bot(p.name)]
     known_first = {name.split()[0].lower() for name in humans if name.split()}
     # A speaker label is often the short form of a participant's name; list people once.
     attendees = list(
@@ -332,37 +458,44 @@ def _summary(
             humans + [s for s in running.speakers if s.split()[0].lower() not in known_first]
         )
     )
-    lines = []
-    if attendees:
-        more = len(attendees) - _MAX_ATTENDEES
-        listed = ", ".join(attendees[:_MAX_ATTENDEES]) + (f" and {more} more" if more > 0 else "")
-        lines.append(f"Attendees: {listed}.")
     if not spoken:
-        lines.append("Nothing was said in the meeting.")
-        return " ".join(lines)
+        who = _listing(attendees[:_MAX_ATTENDEES]) or "Nobody"
+        return f"{who} met. Nothing was said in the meeting."
     minutes = max(0.0, max(t.end_s for t in spoken) - min(t.start_s for t in spoken)) / 60
-    lines.append(f"Length: about {max(1, round(minutes))} min, {len(spoken)} turns.")
-    text = " ".join(lines)
+    more = len(attendees) - _MAX_ATTENDEES
+    who = _listing(attendees[:_MAX_ATTENDEES] + ([f"{more} more"] if more > 0 else []))
+    sentences = [
+        f"{who or 'The participants'} met for about {max(1, round(minutes))} min "
+        f"({len(spoken)} turns)."
+    ]
     topics = running.topics()
     if topics:
         texts = [t.text for t in turns]
-        text += "\nMain topics: " + ", ".join(_display(t, texts) for t in topics) + "."
+        sentences.append(f"The main topics were {_listing([_display(t, texts) for t in topics])}.")
+    owners = list(dict.fromkeys(a.owner for a in actions if a.owner))
+    outcome = []
+    if decisions:
+        outcome.append(f"made {len(decisions)} decision{'s' * (len(decisions) != 1)}")
+    if actions:
+        items = f"{len(actions)} action item{'s' * (len(actions) != 1)}"
+        outcome.append(f"agreed on {items}" + (f" for {_listing(owners)}" if owners else ""))
+    if outcome:
+        sentences.append(f"They {' and '.join(outcome)}.")
     listed_keys = [_norm(d) for d in decisions] + [_norm(a.text) for a in actions]
     names = _Names(participants, running.speakers)
     candidates = [
         p
         for p in running.points()
         if _says_enough(p.text)
+        and not is_question(p.text)
         and not decision_in(p.text)
         and not _actions_in(p.text, p.speaker, names)
         and not any(key in _norm(p.text) for key in listed_keys)
     ]
-    overview = highlights(candidates, running.topics(10), _OVERVIEW_POINTS)
-    if overview:
-        text += "\nOverview:\n" + "\n".join(
-            f"- {p.speaker}: {clip(tidy(p.text), _OVERVIEW_POINT_CHARS)}" for p in overview
-        )
-    return text
+    for point in highlights(candidates, running.topics(10), _OVERVIEW_POINTS)[:1]:
+        said = clip(tidy(point.text), _OVERVIEW_POINT_CHARS).rstrip(".!")
+        sentences.append(f"{point.speaker} noted: {said[:1].lower() + said[1:]}.")
+    return " ".join(sentences)
 
 
 def extract_notes(
@@ -373,7 +506,13 @@ def extract_notes(
     What was said to the bot (questions, private chats) and what it said are not notes;
     ``bot_name`` and any bot among ``participants`` say who the bot is.
     """
-    content = meeting_content(turns, bot_names(bot_name, participants))
+    bot = bot_names(bot_name, participants)
+    excluded = left_out_words(turns, bot)
+    content = []
+    for turn in meeting_content(turns, bot):
+        kept = [s for s in split_sentences(turn.text) if not mentions_any(s, excluded)]
+        if kept:
+            content.append(replace(turn, text=" ".join(kept)))
     decisions = extract_decisions(content)
     actions = extract_action_items(content, participants)
     return MeetingNotes(

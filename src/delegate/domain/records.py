@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from delegate.domain.commanders import DEFAULT_COMMANDERS
 from delegate.domain.errors import InvalidInput
 from delegate.domain.ids import ID_PATTERN
 
@@ -98,6 +99,11 @@ class Bot:
     """``chat``, ``voice`` or ``both`` (``domain/voice.py``)."""
     voice: str | None = None
     """``engine`` or ``engine:name``; None: the server's default voice."""
+    commanders: tuple[str, ...] = DEFAULT_COMMANDERS
+    """Who may give meeting commands: ``host``, ``everyone``, names, emails
+    (``domain/commanders.py``)."""
+    dataset_id: str | None = None
+    """The knowledge base the delegate answers from (``domain/knowledge.py``)."""
 
 
 @dataclass(frozen=True)

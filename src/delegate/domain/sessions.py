@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
 from typing import Any
@@ -41,6 +42,36 @@ class MeetingSession:
     voice: str | None = None
     reply_notice: str | None = None
     """Why it answers otherwise than asked (Webex: no output audio, so chat)."""
+    deliveries_refused: int = 0
+    """Deliveries for this session answered 401 (wrong signature or token)."""
+    refused_reason: str | None = None
+    """Why the last of them was refused."""
+    status_at: int | None = None
+    """Recall's time (epoch ms) of the status applied last; older ones are not applied."""
+
+
+_REFUSAL_HINTS = {
+    "bad signature": "check the integration's webhookSecret (Recall's workspace secret)",
+    "wrong token": "the realtime URL's token does not match the session",
+}
+
+
+def refusal_hint(reason: str | None) -> str | None:
+    """What to check when deliveries were refused for this reason."""
+    return _REFUSAL_HINTS.get(reason or "")
+
+
+def no_transcript_reason(session: MeetingSession) -> str:
+    """Why a session that ended has no transcript, in words for its owner."""
+    if session.deliveries_refused:
+        n = session.deliveries_refused
+        why = session.refused_reason or "refused"
+        hint = refusal_hint(why)
+        deliveries = "delivery was" if n == 1 else "deliveries were"
+        return f"No transcript: {n} {deliveries} refused ({why})" + (f"; {hint}." if hint else ".")
+    if not session.ever_in_call:
+        return "No transcript: the bot never got into the meeting."
+    return "Nothing was said in the meeting."
 
 
 @dataclass(frozen=True)
@@ -54,6 +85,7 @@ class SessionProgress:
     ever_in_call: bool
     cursor: int
     next_turn_seq: int
+    status_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,9 @@ class ReplyStatus(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     """The process died between claiming and confirming: never re-sent, to avoid duplicates."""
+    REFUSED = "refused"
+    """A command its requester may not give, or a page the delegate may not show: recorded,
+    answered politely, never sent."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +170,8 @@ class SessionChanges:
     status: SessionStatus | Keep = KEEP
     status_code: str | Keep | None = KEEP
     status_reason: str | Keep | None = KEEP
+    status_at: int | Keep | None = KEEP
+    """Recall's time of the status applied last: an older webhook is history, not news."""
     ever_in_call: bool | Keep = KEEP
     recording_paused: bool | Keep = KEEP
     ended_at: int | Keep | None = KEEP
@@ -157,3 +194,20 @@ class SessionChanges:
             for name, value in changed.items()
             if value is not KEEP
         }
+
+
+_URL_TOKEN = re.compile(r"([?&]token=)[^&#\s\"]*")
+REDACTED = "redacted"
+
+
+def without_url_tokens(value: Any) -> Any:
+    """``value`` (a Recall bot object) with every ``token=`` query value replaced: Recall
+    echoes our realtime endpoint's URL, whose token authenticates deliveries, and we keep
+    only its digest. Used on every snapshot before it is stored or returned."""
+    if isinstance(value, str):
+        return _URL_TOKEN.sub(rf"\g<1>{REDACTED}", value) if "token=" in value else value
+    if isinstance(value, dict):
+        return {key: without_url_tokens(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [without_url_tokens(inner) for inner in value]
+    return value

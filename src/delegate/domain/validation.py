@@ -8,6 +8,8 @@ says what is wrong (or None) for callers that answer differently, such as the br
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -163,6 +165,33 @@ def check_join_at(join_at: datetime | None, now: datetime) -> datetime | None:
     if join_at > now + JOIN_AT_HORIZON:
         raise InvalidInput(f'"joinAt" must be at most {JOIN_AT_HORIZON.days} days ahead')
     return join_at.astimezone(UTC)
+
+
+MIN_WEBHOOK_KEY_BYTES = 16
+"""Recall's (Svix) verification secrets hold 24 or 32 random bytes; fewer is a typo."""
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """Why ``secret`` cannot verify Recall's signatures (None when it can): the receiver
+    decodes the part after ``whsec_`` as base64 into the HMAC key, so anything else would
+    make every signed delivery answer 401, and the transcript would be lost."""
+    encoded = secret.removeprefix("whsec_")
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return 'must be "whsec_" followed by base64, as Recall\'s dashboard shows it'
+    if len(key) < MIN_WEBHOOK_KEY_BYTES:
+        return f"is too short: Recall's secrets hold at least {MIN_WEBHOOK_KEY_BYTES} bytes"
+    return None
+
+
+def check_webhook_secret(secret: str | None) -> str | None:
+    """The workspace verification secret, if the receiver can use it (empty clears it)."""
+    if secret:
+        problem = webhook_secret_problem(secret)
+        if problem:
+            raise InvalidInput(f'"webhookSecret" {problem}')
+    return secret
 
 
 def check_api_key(api_key: str | None) -> str | None:

@@ -277,6 +277,29 @@ class DelegateTools:
         sessions = await self.session_api(ctx, session_id)
         return _json(await sessions.notes(session_id))
 
+    async def list_datasets(self, ctx: Context) -> Json:
+        """List the account's datasets (knowledge bases a bot answers from): id, name and
+        how far their records are indexed."""
+        datasets = await self.api(ctx).dataset.list_all()
+        return {"datasets": [_json(d) for d in datasets]}
+
+    async def search_dataset(
+        self,
+        ctx: Context,
+        dataset_id: Annotated[
+            str, Field(min_length=1, description="The dataset id (from list_datasets)")
+        ],
+        search: Annotated[
+            str, Field(min_length=1, description="What to look for, in any language")
+        ],
+        take: Annotated[
+            int, Field(ge=1, le=LIST_LIMIT, description="How many records at most")
+        ] = 5,
+    ) -> Json:
+        """Search a dataset by meaning and words: the records that best answer ``search``,
+        best first, each with its text, source (e.g. pricing.md) and score."""
+        return _json(await self.api(ctx).dataset.search(dataset_id, search, take=take))
+
     def register(self, server: MCPServer) -> None:
         """Add every tool to ``server``."""
         read: list[Operation] = [
@@ -286,6 +309,8 @@ class DelegateTools:
             self.session_status,
             self.read_transcript,
             self.get_notes,
+            self.list_datasets,
+            self.search_dataset,
         ]
         act: list[Operation] = [
             self.send_delegate,

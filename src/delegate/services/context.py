@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from delegate.domain.errors import InvalidInput
 from delegate.domain.records import Integration, IntegrationSecrets
+from delegate.services.knowledge import KnowledgePorts
 from delegate.services.ports import (
     Brain,
     Clock,
@@ -43,6 +44,9 @@ class MeetingPorts:
     """Told which webhook endpoints have new events, once they are committed."""
     voice: VoicePorts | None = None
     """Text-to-speech, for sessions that answer aloud (None: every reply goes to the chat)."""
+    knowledge: KnowledgePorts | None = None
+    """The knowledge bases bots answer from (``datasetId``)."""
+    knowledge_passages: int = 3
     live: MeetingEvents = field(default_factory=NoWatchers)
     """The live feed the dashboard watches: the drain publishes what it applied."""
 

@@ -17,6 +17,8 @@ STATUS_EVENT_PREFIX = "bot."
 
 @dataclass(frozen=True)
 class StatusStep:
+    event_id: int
+    """The stored status event's: the live feed names the step it adds the same way."""
     code: str
     at_ms: int
 
@@ -65,11 +67,12 @@ async def meeting_view(ports: MeetingPorts, account_id: str, session_id: str) ->
         )
 
 
-def _steps(events: list[tuple[str, int]]) -> list[StatusStep]:
-    """Status codes in the order they arrived; a webhook and a poll of one change count once."""
+def _steps(events: list[tuple[int, str, int]]) -> list[StatusStep]:
+    """Status codes in the order they arrived; a webhook and a poll of one change count once
+    (the live page skips such a repeat too: ``live.js``)."""
     steps: list[StatusStep] = []
-    for name, at_ms in events:
+    for event_id, name, at_ms in events:
         code = name.removeprefix(STATUS_EVENT_PREFIX)
         if not steps or steps[-1].code != code:
-            steps.append(StatusStep(code, at_ms))
+            steps.append(StatusStep(event_id, code, at_ms))
     return steps

@@ -4,15 +4,17 @@ call happens here, so acknowledgement stays fast whatever the meeting is doing."
 from __future__ import annotations
 
 import hmac
-import logging
 import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import structlog
+
 from delegate.domain.errors import NotAuthenticated, NotFound
 from delegate.domain.ids import looks_like_id, secret_digest
+from delegate.domain.inbound import StatusDelivery
 from delegate.domain.live import partial_event
 from delegate.domain.sessions import EventKind, NewEvent
 from delegate.services.ports import (
@@ -24,8 +26,9 @@ from delegate.services.ports import (
     RecallInbound,
     UnitOfWorkFactory,
 )
+from delegate.services.refusals import Refusal, RefusalLog
 
-log = logging.getLogger(__name__)
+log = structlog.stdlib.get_logger(__name__)
 
 AUTH_TTL_S = 30.0
 K = TypeVar("K")
@@ -101,6 +104,7 @@ class Receiver:
     auth: SessionAuthCache
     inbound: RecallInbound
     live: MeetingEvents = field(default_factory=NoWatchers)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
 
     async def receive_realtime(
         self,
@@ -109,17 +113,28 @@ class Receiver:
         token: str | None,
         headers: Mapping[str, str],
         body: bytes,
+        too_large: int | None = None,
     ) -> Received:
         """Store one realtime delivery for the session. The caller answers Recall, then calls
-        ``wake`` with the result."""
-        # An unknown session answers exactly like a wrong token: an outsider must not learn
-        # which sessions exist.
-        known = looks_like_id(integration_id) and looks_like_id(session_id)
-        auth = await self.auth.get(integration_id, session_id) if known else None
-        presented = secret_digest(token or "")
-        if auth is None or not token or not hmac.compare_digest(presented, auth.secret_digest):
-            raise NotAuthenticated("Invalid realtime endpoint token")
-        delivery = self.inbound.read_realtime(headers, body, auth.webhook_secret)
+        ``wake`` with the result. ``too_large`` is the size of a body cut at the cap (``body``
+        is then its first part).
+
+        The session's token authenticates a delivery; a signature, when the delivery carries
+        one and ``webhookSecret`` is set, must be right too (some workspaces sign only their
+        status webhooks). Whatever passes is answered 2xx, usable or not: Recall disables an
+        endpoint that keeps failing, and the rest of the meeting would be lost."""
+        auth = await self._authenticate(integration_id, session_id, token)
+        delivery = self.inbound.read_realtime(headers, body, auth.webhook_secret, too_large)
+        if delivery.bad_signature is not None:
+            await self._refused(session_id, Refusal.BAD_SIGNATURE, delivery.bad_signature)
+            raise NotAuthenticated(f"Invalid signature: {delivery.bad_signature}")
+        if delivery.unusable is not None:
+            log.warning(
+                "unusable realtime delivery kept",
+                session_id=session_id,
+                reason=delivery.unusable,
+                size=too_large or len(body),
+            )
         stored = await self.sink.append(
             NewEvent(
                 session_id=session_id,
@@ -133,6 +148,28 @@ class Receiver:
         partial = body if stored and delivery.partial else None
         return Received(stored, session_id, stored and delivery.wakes, partial)
 
+    async def _authenticate(
+        self, integration_id: str, session_id: str, token: str | None
+    ) -> SessionAuth:
+        # An unknown session answers exactly like a wrong token: an outsider must not learn
+        # which sessions exist.
+        known = looks_like_id(integration_id) and looks_like_id(session_id)
+        auth = await self.auth.get(integration_id, session_id) if known else None
+        if auth is None:
+            self.refusals.refused("realtime", session_id[:32], Refusal.UNKNOWN_SESSION)
+            raise NotAuthenticated("Invalid realtime endpoint token")
+        presented = secret_digest(token or "")
+        if not token or not hmac.compare_digest(presented, auth.secret_digest):
+            await self._refused(session_id, Refusal.WRONG_TOKEN)
+            raise NotAuthenticated("Invalid realtime endpoint token")
+        return auth
+
+    async def _refused(self, session_id: str, reason: str, detail: str = "") -> None:
+        """Count a refused delivery on its session (the session fetch shows it) and log it."""
+        self.refusals.refused("realtime", session_id, reason, detail)
+        async with self.uow() as tx:
+            await tx.sessions.count_refused(session_id, reason)
+
     async def wake(self, received: Received) -> None:
         """Kick the dispatcher for a stored event that matters. A failure here loses nothing:
         the event is stored, and the sweep wakes the session within seconds."""
@@ -143,7 +180,7 @@ class Receiver:
         try:
             await self.dispatcher.kick(received.session_id)
         except Exception:
-            log.exception("waking session %s failed; the sweep will", received.session_id)
+            log.exception("waking session failed; the sweep will", session_id=received.session_id)
 
     async def _show_partial(self, session_id: str, body: bytes) -> None:
         # Partials are never drained (they change nothing), so the line a watcher sees growing
@@ -160,17 +197,29 @@ class Receiver:
         self, integration_id: str, headers: Mapping[str, str], body: bytes
     ) -> str | None:
         """Store a Recall status webhook for the session it concerns; returns the session id,
-        or None when it concerns no session of ours (answered 2xx so Recall stops retrying).
-        Unsigned webhooks are stored as unverified and confirmed with Recall before use."""
+        or None when it concerns no session of ours or cannot be used (answered 2xx all the
+        same: Svix retries anything else for a day, then disables the endpoint). Unsigned
+        webhooks are stored as unverified and confirmed with Recall before use."""
         async with self.uow() as tx:
             integration = await tx.integrations.get_by_id(integration_id)
             secrets = await tx.integrations.secrets(integration_id) if integration else None
         if integration is None or secrets is None:
             raise NotFound("Recall integration not found")
         hook = self.inbound.read_status(headers, body, secrets.webhook_secret)
+        if hook.bad_signature is not None:
+            await self._status_refused(integration_id, hook)
+            raise NotAuthenticated(f"Invalid signature: {hook.bad_signature}")
+        if hook.unusable is not None:
+            log.warning(
+                "status webhook ignored",
+                integration_id=integration_id,
+                reason=hook.unusable,
+                size=len(body),
+            )
+            return None
         session_id = await self._session_for(integration_id, hook.claimed_session_id, hook.bot_id)
         if session_id is None:
-            log.info("status webhook for no known session", extra={"event": hook.event})
+            log.info("status webhook for no known session", recall_event=hook.event)
             return None
         stored = await self.sink.append(
             NewEvent(
@@ -185,6 +234,19 @@ class Receiver:
         if stored:
             await self.dispatcher.kick(session_id)
         return session_id
+
+    async def _status_refused(self, integration_id: str, hook: StatusDelivery) -> None:
+        """A status webhook with a bad signature counts on the session it names, if that is
+        one of this integration's (the body is read only to find it, never acted on)."""
+        self.refusals.refused(
+            "status", integration_id, Refusal.BAD_SIGNATURE, hook.bad_signature or ""
+        )
+        if hook.unusable is not None:
+            return
+        session_id = await self._session_for(integration_id, hook.claimed_session_id, hook.bot_id)
+        if session_id is not None:
+            async with self.uow() as tx:
+                await tx.sessions.count_refused(session_id, Refusal.BAD_SIGNATURE)
 
     async def _session_for(
         self, integration_id: str, claimed: str | None, bot_id: str | None

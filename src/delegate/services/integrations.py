@@ -16,7 +16,7 @@ from delegate.domain.records import (
     Page,
     merge_meta,
 )
-from delegate.domain.validation import check_api_key
+from delegate.domain.validation import check_api_key, check_webhook_secret
 from delegate.services.context import MeetingPorts
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import (
@@ -89,6 +89,7 @@ async def create_integration(
     region = clean_region(fields.get("region"))
     check_meta(fields.get("meta"))
     check_api_key(fields.get("apiKey"))
+    check_webhook_secret(fields.get("webhookSecret"))
     now = clock.now_ms()
     async with uow() as tx:
         if alias:
@@ -141,6 +142,7 @@ async def update_integration(
     """Change the given fields; omitted fields (region and alias included) stay as they are."""
     check_meta(fields.get("meta"))
     check_api_key(fields.get("apiKey"))
+    check_webhook_secret(fields.get("webhookSecret"))
     async with uow() as tx:
         current = await tx.integrations.get(account_id, ref)
         if current is None:
@@ -190,15 +192,6 @@ async def set_up_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
             f"Recall is unavailable, the webhook was not set up: {exc.detail}"
         ) from exc
     return WebhookSetup(integration.id, url)
-
-
-async def delete_integration(uow: UnitOfWorkFactory, account_id: str, ref: str) -> str:
-    async with uow() as tx:
-        integration = await tx.integrations.get(account_id, ref)
-        if integration is None:
-            raise NotFound("Recall integration not found")
-        await tx.integrations.delete(account_id, integration.id)
-    return integration.id
 
 
 async def reencrypt_secrets(uow: UnitOfWorkFactory) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,11 +15,18 @@ from delegate.domain.ids import new_id, secret_digest
 from delegate.domain.live import reply_event
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Bot, Integration, ListQuery, Page
-from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, SessionChanges
+from delegate.domain.sessions import (
+    MeetingSession,
+    Reply,
+    ReplyStatus,
+    SessionChanges,
+    without_url_tokens,
+)
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.domain.voice import ReplyMode, SpokenMode, effective_reply_mode, parse_reply_mode
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import (
+    BotSnapshot,
     BotSpec,
     RecallError,
     RecallGateway,
@@ -31,6 +39,11 @@ from delegate.services.voices import check_reply_voice
 from delegate.services.webhook_events import publish, session_created
 
 IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000
+CONFLICT_STATUS = 409
+OUTCOME_UNKNOWN = "recall_outcome_unknown"
+"""``statusReason`` of a session whose bot Recall may or may not have created."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,9 @@ async def initiate_meeting(
 
     With an ``idempotency_key`` seen in the last 24 hours, the first result is returned and no
     second bot is sent; the same key with a different request is a Conflict. An empty key is no
-    key. A Recall failure leaves nothing stored.
+    key. The session is stored before Recall is called. A Recall refusal, or a failure after
+    which Recall has no bot with this session's metadata, leaves nothing stored; a bot Recall
+    created although its answer was unusable is found that way and kept.
     """
     try:
         parsed = parse_meeting_url(meeting_url)
@@ -199,19 +214,23 @@ async def initiate_meeting(
     try:
         recall_bot = await gateway.create_bot(spec, idempotency_key=session_id)
     except RecallError as exc:
-        async with ports.uow() as tx:
-            await tx.sessions.delete(session_id)
-        if isinstance(exc, RecallRejected):
-            raise InvalidInput(f"Recall rejected the bot: {exc.detail}") from exc
-        raise UpstreamFailed(f"Recall is unavailable, no bot was sent: {exc.detail}") from exc
+        found = await _bot_sent_anyway(ports, gateway, session_id, exc)
+        if found is None:
+            async with ports.uow() as tx:
+                await tx.sessions.delete(session_id)
+            if isinstance(exc, RecallRejected):
+                raise InvalidInput(f"Recall rejected the bot: {exc.detail}") from exc
+            raise UpstreamFailed(f"Recall is unavailable, no bot was sent: {exc.detail}") from exc
+        recall_bot = found
 
     if spoken.mode.speaks and ports.voice is not None:
         ports.voice.warm_up(voice)
     status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
+    snapshot = without_url_tokens(recall_bot.raw)
     async with ports.uow() as tx:
         sent = SessionChanges(
             recall_bot_id=recall_bot.id,
-            bot_snapshot=recall_bot.raw,
+            bot_snapshot=snapshot,
             status=status,
             status_code=recall_bot.status.code if recall_bot.status else None,
             platform=recall_bot.platform or parsed.platform,
@@ -220,7 +239,37 @@ async def initiate_meeting(
         await tx.sessions.update(session_id, sent)
         created = session_created(session, status)
         await publish(tx, ports.clock, ports.webhooks, session_id, [created])
-    return Initiated(integration.id, session_id, recall_bot.raw)
+    return Initiated(integration.id, session_id, snapshot)
+
+
+def _ambiguous(exc: RecallError) -> bool:
+    """Whether Recall may have created the bot although the call failed: a timeout, a 5xx
+    after the work, an answer we could not read, or 409 "a request with this key is still in
+    progress". Other 4xx are definite refusals."""
+    return not isinstance(exc, RecallRejected) or exc.status == CONFLICT_STATUS
+
+
+async def _bot_sent_anyway(
+    ports: MeetingPorts, gateway: RecallGateway, session_id: str, exc: RecallError
+) -> BotSnapshot | None:
+    """The bot Recall created for this session despite ``exc``, found by our metadata; None
+    when Recall has none. When Recall cannot even be asked, the session is kept (status
+    ``created``, reason ``recall_outcome_unknown``) rather than lose track of a bot that may
+    be in the meeting, and the request fails."""
+    if not _ambiguous(exc):
+        return None
+    try:
+        bots = await gateway.list_bots(metadata={"sessionId": session_id})
+    except RecallError as listing:
+        async with ports.uow() as tx:
+            await tx.sessions.update(session_id, SessionChanges(status_reason=OUTCOME_UNKNOWN))
+        raise UpstreamFailed(
+            f"Recall's answer could not be used ({exc.detail}) and it could not be asked "
+            f"whether the bot exists ({listing.detail}); session {session_id} is kept"
+        ) from exc
+    if bots:
+        log.warning("session %s: Recall created the bot although the create failed", session_id)
+    return bots[0] if bots else None
 
 
 async def _replay(

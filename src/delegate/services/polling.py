@@ -7,10 +7,10 @@ import logging
 import math
 from collections import Counter
 
-from delegate.domain.sessions import SessionChanges
+from delegate.domain.sessions import SessionChanges, without_url_tokens
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import RecallError
-from delegate.services.processing import record_polled_status
+from delegate.services.processing import record_polled_changes
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,9 @@ async def poll_active_sessions(
         if bot.status is None or bot.status.code == session.status_code:
             continue
         async with ports.uow() as tx:
-            new = await record_polled_status(
-                tx, ports, session, bot.status.code, bot.status.sub_code, bot.status.created_at
-            )
-            await tx.sessions.update(session.id, SessionChanges(bot_snapshot=bot.raw))
+            new = await record_polled_changes(tx, ports, session, bot.status_changes)
+            snapshot = SessionChanges(bot_snapshot=without_url_tokens(bot.raw))
+            await tx.sessions.update(session.id, snapshot)
         if new:
             await ports.dispatcher.kick(session.id)
     return len(due)

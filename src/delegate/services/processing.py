@@ -8,15 +8,17 @@ has ended, the notes (``services/notes.py``). No network call happens inside a t
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+
+import structlog
 
 from delegate.domain.addressing import is_addressed
 from delegate.domain.events import (
     ChatReceived,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantUpdated,
     SessionStatus,
     Speaker,
     StatusChanged,
@@ -38,7 +40,7 @@ from delegate.domain.summary import RunningSummary
 from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.domain.voice import is_own_speech
 from delegate.services.context import MeetingPorts
-from delegate.services.ports import RecallError, UnitOfWork, UnitOfWorkFactory
+from delegate.services.ports import BotStatus, RecallError, UnitOfWork, UnitOfWorkFactory
 from delegate.services.session_state import SessionState
 from delegate.services.webhook_events import (
     PendingEvent,
@@ -48,7 +50,7 @@ from delegate.services.webhook_events import (
     turn_closed,
 )
 
-log = logging.getLogger(__name__)
+log = structlog.stdlib.get_logger(__name__)
 
 BATCH = 200
 
@@ -185,30 +187,19 @@ def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
 async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
     event = ports.inbound.decode(ev)
     sid = state.session.id
-    if isinstance(event, ParticipantJoined | ParticipantLeft):
-        sp = event.speaker
-        p = Participant(
-            sp.id,
-            sp.name,
-            sp.is_host,
-            _is_bot(state, sp),
-            isinstance(event, ParticipantJoined),
-            sp.email,
-        )
-        state.webhooks += participant_change(state.known.participants.get(sp.id), p)
-        state.known.participants[sp.id] = p
-        await tx.participants.upsert(sid, p)
-        state.live.append(participant_event(p))
+    if isinstance(event, ParticipantJoined | ParticipantLeft | ParticipantUpdated):
+        await _apply_participant(tx, state, event)
     elif isinstance(event, TranscriptFinal):
         if event.text.strip():
-            await _note_speaker(tx, state, event.speaker)
+            speaker = await _note_speaker(tx, state, event.speaker)
+            start, end = _placed(state, event)
             fragment = Fragment(
-                event.speaker.id,
-                event.speaker.name,
+                speaker.id,
+                speaker.name,
                 event.text,
-                event.start_s,
-                event.end_s,
-                by_bot=_is_bot(state, event.speaker),
+                start,
+                end,
+                by_bot=_is_bot(state, speaker),
             )
             turn, is_new = assemble(state.known.last_turn, fragment, state.known.next_seq)
             await _record_turn(tx, state, turn, is_new, piece=fragment.text)
@@ -216,43 +207,87 @@ async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredE
         if event.text.strip():
             if state.own_texts is None:
                 state.own_texts = {t.strip() for t in await tx.replies.recent_texts(sid, 50)}
-            await _note_speaker(tx, state, event.speaker)
+            speaker = await _note_speaker(tx, state, event.speaker)
             turn = chat_turn(
                 state.known.next_seq,
-                event.speaker.id,
-                event.speaker.name,
+                speaker.id,
+                speaker.name,
                 event.text,
                 event.at_s,
                 to_bot=event.to_bot,
-                by_bot=_is_bot(state, event.speaker, event.text),
+                by_bot=_is_bot(state, speaker, event.text),
             )
             await _record_turn(tx, state, turn, True, piece=turn.text)
     elif isinstance(event, StatusChanged):
         if not event.verified:
             state.confirm_status = True
             return
-        _apply_status(ports, state, event)
+        _apply_status(ports, state, event, ev.id)
 
 
-async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> None:
-    if sp.id not in state.known.participants:
-        p = Participant(sp.id, sp.name, sp.is_host, _is_bot(state, sp), True, sp.email)
-        state.webhooks += participant_change(None, p)
-        state.known.participants[sp.id] = p
-        await tx.participants.upsert(state.session.id, p)
-        state.live.append(participant_event(p))
+def _placed(state: _State, event: TranscriptFinal) -> tuple[float, float]:
+    """The fragment's times; one Recall sent without any (``relative: null``) goes where it
+    arrived, after the last turn, rather than to the start of the meeting."""
+    last = state.known.last_turn
+    start = event.start_s if event.start_s is not None else (last.end_s if last else 0.0)
+    return start, event.end_s if event.end_s is not None else start
+
+
+async def _apply_participant(
+    tx: UnitOfWork, state: _State, event: ParticipantJoined | ParticipantLeft | ParticipantUpdated
+) -> None:
+    known = state.known.participants.get(event.speaker.id)
+    if isinstance(event, ParticipantUpdated):
+        present = known.present if known else True
+    else:
+        present = isinstance(event, ParticipantJoined)
+    await _learn(tx, state, event.speaker, present)
+
+
+async def _note_speaker(tx: UnitOfWork, state: _State, sp: Speaker) -> Speaker:
+    """The speaker as the session knows them: a first-seen speaker is added, and a name or
+    email that arrives late replaces the placeholder."""
+    known = state.known.participants.get(sp.id)
+    if known is None or (sp.named and sp.name != known.name) or (sp.email and not known.email):
+        known = await _learn(tx, state, sp, known.present if known else True)
+    return replace(sp, name=known.name, email=known.email)
+
+
+async def _learn(tx: UnitOfWork, state: _State, sp: Speaker, present: bool) -> Participant:
+    """Store what this event says about the participant, keeping a known name over a
+    placeholder; turns already said under a placeholder get the real name."""
+    known = state.known.participants.get(sp.id)
+    name = sp.name if sp.named or known is None else known.name
+    email = sp.email or (known.email if known else None)
+    p = Participant(sp.id, name, sp.is_host, _is_bot(state, sp), present, email)
+    state.webhooks += participant_change(known, p)
+    state.known.participants[sp.id] = p
+    await tx.participants.upsert(state.session.id, p)
+    state.live.append(participant_event(p))
+    if known is not None and known.name != name:
+        await tx.turns.rename_speaker(state.session.id, sp.id, name)
+        state.known.rename(sp.id, name)
+    return p
 
 
 async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, piece: str) -> None:
     previous = state.known.last_turn if is_new else state.known.previous_turn
+    # What the bot answered last: the turn before its own, known only for a new turn.
+    answered = state.known.previous_turn if is_new else None
     reply_state = None
     if state.status.active and is_addressed(
-        turn, state.session.bot_name, previous, participants=list(state.known.participants.values())
+        turn,
+        state.session.bot_name,
+        previous,
+        participants=list(state.known.participants.values()),
+        answered=answered,
     ):
         reply_state = ReplyState.PENDING
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
     if is_new and state.status.active:  # after the call ended, its last turn was sent
         state.webhooks += turn_closed(state.known.last_turn)
+    if not state.status.active:
+        state.changes.notes_status = NotesStatus.PENDING  # late transcript: notes re-written
     state.live.append(turn_event(turn))
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
@@ -261,8 +296,15 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
     state.known.last_turn = turn
 
 
-def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> None:
+def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, event_id: int) -> None:
     current, changes = state.status, state.changes
+    last_at = state.session.status_at if changes.status_at is KEEP else changes.status_at
+    if event.at_ms is not None and last_at is not None and event.at_ms < last_at:
+        return  # older than the status applied last: Svix delivered it late
+    if not current.active and not event.final:
+        return  # a final state is never left, nor its code replaced by a late one
+    if event.at_ms is not None:
+        changes.status_at = event.at_ms
     new = next_status(current, event, state.ever_in_call)
     changes.status_code = event.code
     if event.sub_code or new is not current:
@@ -273,13 +315,20 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged) -> N
         changes.recording_paused = False
     if new is not current:
         changes.status = new
+        log.info(
+            "session status changed",
+            session_id=state.session.id,
+            status=new.value,
+            recall_code=event.code,
+            reason=event.sub_code,
+        )
         state.webhooks += status_changes(current, new, event.code, event.sub_code)
         if not new.active:
             state.webhooks += turn_closed(state.known.last_turn)
             changes.ended_at = ports.clock.now_ms()
             changes.notes_status = NotesStatus.PENDING
     state.live.append(
-        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms())
+        status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms(), event_id)
     )
 
 
@@ -294,15 +343,27 @@ async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> N
     try:
         bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
     except RecallError as exc:
-        log.warning("could not confirm status of session %s: %s", session_id, exc.detail)
+        log.warning("could not confirm session status", session_id=session_id, error=exc.detail)
         bot = None
     if bot is None or bot.status is None:
         return
     async with ports.uow() as tx:
-        status = bot.status
-        await record_polled_status(
-            tx, ports, session, status.code, status.sub_code, status.created_at
+        await record_polled_changes(tx, ports, session, bot.status_changes)
+
+
+async def record_polled_changes(
+    tx: UnitOfWork, ports: MeetingPorts, session: MeetingSession, changes: list[BotStatus]
+) -> bool:
+    """Store every status change Recall lists for the bot, not only the last: a poll that
+    comes after ``done`` still brings ``call_ended`` and its reason. Changes stored before are
+    deduplicated, and older ones than the status applied are skipped by the drain."""
+    new = False
+    for change in changes:
+        stored = await record_polled_status(
+            tx, ports, session, change.code, change.sub_code, change.created_at
         )
+        new = new or stored
+    return new
 
 
 async def record_polled_status(

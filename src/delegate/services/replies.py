@@ -10,11 +10,15 @@ and never sends it again, so a restart cannot post a duplicate.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
+from delegate.domain.addressing import is_addressed
+from delegate.domain.commanders import DEFAULT_COMMANDERS, Refusal, Screened, screen_actions
 from delegate.domain.context import build_context
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.ids import new_id
+from delegate.domain.knowledge import Knowledge, question_text
 from delegate.domain.live import reply_event
 from delegate.domain.meeting import (
     Action,
@@ -33,6 +37,7 @@ from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, Session
 from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
 from delegate.services.drain import Drain
+from delegate.services.knowledge import passages
 from delegate.services.ports import RecallError, RecallGateway, RecallUnavailable, UnitOfWorkFactory
 from delegate.services.speaking import deliver_chat_reply
 from delegate.services.webhook_events import publish, reply_sent
@@ -55,12 +60,40 @@ class SessionSearch:
             return await tx.turns.search(self._session_id, speaker, terms, limit)
 
 
-async def _context(ports: MeetingPorts, drain: Drain, turn: Turn) -> BrainContext:
-    session, bot = drain.session, drain.bot
+def with_citations(actions: list[Action], knowledge: Knowledge | None) -> list[Action]:
+    """Chat replies with the knowledge base records they cite (``[1]``), kept on the reply."""
+    if knowledge is None or not knowledge.passages:
+        return actions
+    return [
+        replace(a, records=tuple((p.record_id, p.source) for p in knowledge.cited(a.text)))
+        if isinstance(a, SendChat)
+        else a
+        for a in actions
+    ]
+
+
+async def _context(
+    ports: MeetingPorts, drain: Drain, turn: Turn
+) -> tuple[BrainContext, tuple[str, ...]]:
+    """What the brain sees, and who may command the delegate (the bot as this drain read it,
+    so a change to the bot holds from the next drain on)."""
+    session, bot, participants = drain.session, drain.bot, drain.participants
     async with ports.uow() as tx:
         recent = await tx.turns.recent(session.id, turn.seq, RECENT_TURNS)
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
-    return build_context(
+    commanders = bot.commanders if bot else DEFAULT_COMMANDERS
+    # Asked again rather than stored: the model is told why the turn reached it.
+    reason = is_addressed(
+        turn,
+        session.bot_name,
+        recent[-1] if recent else None,
+        participants=participants,
+        answered=recent[-2] if len(recent) > 1 else None,
+    )
+    knowledge = await _knowledge(
+        ports, bot.dataset_id if bot else None, question_text(turn.text, session.bot_name)
+    )
+    ctx = build_context(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
         instruction=session.instruction,
@@ -71,7 +104,26 @@ async def _context(ports: MeetingPorts, drain: Drain, turn: Turn) -> BrainContex
         token_budget=ports.context_tokens,
         model=bot.model if bot else "",
         search=SessionSearch(ports.uow, session.id).search,
+        reason=reason.value if reason else "",
+        knowledge=knowledge,
+        key_points=summary.key_turns(),
     )
+    return ctx, commanders
+
+
+async def _knowledge(
+    ports: MeetingPorts, dataset_id: str | None, question: str
+) -> Knowledge | None:
+    """The bot's dataset passages for the turn (the dataset is the bot's own: same account)."""
+    if dataset_id is None or ports.knowledge is None:
+        return None
+    try:
+        found = await passages(ports.knowledge, dataset_id, question, ports.knowledge_passages)
+    except UpstreamFailed as exc:
+        # An embeddings server down must not silence the delegate: it answers without.
+        log.warning("knowledge search failed: %s", exc.message)
+        found = []
+    return Knowledge(found, ports.knowledge.answer_threshold)
 
 
 async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
@@ -86,16 +138,42 @@ async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
         return await ports.fallback_brain.respond(ctx)
 
 
+async def _answer(ports: MeetingPorts, drain: Drain, turn: Turn) -> Screened:
+    """The brain's actions for ``turn``, less the commands its speaker may not give."""
+    session = drain.session
+    if not session.status.active:
+        return Screened([], [])
+    ctx, commanders = await _context(ports, drain, turn)
+    actions = with_citations(await _decide(ports, ctx), ctx.knowledge)
+    speaker = next((p for p in ctx.participants if p.id == turn.speaker_id), None)
+    screened = screen_actions(actions, commanders, speaker, turn.speaker)
+    for refusal in screened.refused:
+        log.info(
+            "session %s: refused %s (%s)",
+            session.id,
+            type(refusal.action).__name__,
+            "page rule" if refusal.page_problem else "not allowed to command",
+        )
+    return screened
+
+
+def _refused_reply(
+    session_id: str, seq: int, position: int, refusal: Refusal, requested_by: str, now: int
+) -> Reply:
+    kind, payload = action_record(refusal.action)
+    record = {**payload, "reason": refusal.reason, "requestedBy": requested_by}
+    return Reply(
+        new_id(), session_id, seq, position, kind, record, ReplyStatus.REFUSED, 0, now, None
+    )
+
+
 async def respond_to_turns(ports: MeetingPorts, drain: Drain) -> None:
     """Ask the brain about every turn waiting for a reply, oldest first; the actions decided
-    join ``drain.pending``."""
+    join ``drain.pending`` (the refused ones are only recorded)."""
     session = drain.session
     for turn in drain.waiting:
-        actions = (
-            await _decide(ports, await _context(ports, drain, turn))
-            if session.status.active
-            else []
-        )
+        screened = await _answer(ports, drain, turn)
+        actions = screened.actions
         now = ports.clock.now_ms()
         replies = [
             Reply(
@@ -117,6 +195,10 @@ async def respond_to_turns(ports: MeetingPorts, drain: Drain) -> None:
                 continue  # answered meanwhile by another drain of this session
             for reply in replies:
                 await tx.replies.add(reply)
+            for position, refusal in enumerate(screened.refused, start=len(actions)):
+                await tx.replies.add(
+                    _refused_reply(session.id, turn.seq, position, refusal, turn.speaker, now)
+                )
         drain.pending += replies
     drain.waiting = []
 

@@ -9,7 +9,7 @@ state is then read again from the database.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.summary import RunningSummary
@@ -23,6 +23,13 @@ class SessionState:
     participants: dict[int, Participant]
     last_turn: Turn | None
     previous_turn: Turn | None
+
+    def rename(self, speaker_id: int, name: str) -> None:
+        """A participant's real name arrived: the turns held here show it too."""
+        if self.last_turn is not None and self.last_turn.speaker_id == speaker_id:
+            self.last_turn = replace(self.last_turn, speaker=name)
+        if self.previous_turn is not None and self.previous_turn.speaker_id == speaker_id:
+            self.previous_turn = replace(self.previous_turn, speaker=name)
 
 
 class SessionStateCache:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx2
 import orjson
@@ -39,6 +40,8 @@ class Delivery:
     event: str
     body: bytes
     message_id: str
+    made_at: float = field(default_factory=time.monotonic)
+    """When the event happened (real, monotonic seconds): ``lag_realtime`` counts from here."""
 
 
 def make_delivery(event: str, payload: object) -> Delivery:
@@ -60,10 +63,13 @@ class Courier:
         self.clock = clock
         self.faults = faults
 
-    async def post(self, url: str, delivery: Delivery) -> tuple[int | None, str | None]:
+    async def post(
+        self, url: str, delivery: Delivery, realtime: bool = False
+    ) -> tuple[int | None, str | None]:
         """One attempt: the status code, or None and the kind of network error."""
-        headers = {"content-type": "application/json", "user-agent": "delegate-sim"}
-        if self.secret:
+        content_type = self.faults.content_type if realtime else "application/json"
+        headers = {"content-type": content_type, "user-agent": "delegate-sim"}
+        if self.secret and (self.faults.sign_realtime or not realtime):
             headers.update(sign_headers(self.secret, delivery.body, msg_id=delivery.message_id))
         try:
             response = await self._client().post(
@@ -145,9 +151,13 @@ class Lane:
         faults, clock = self._courier.faults, self._courier.clock
         if faults.delivery_delay_s:
             await asyncio.sleep(faults.delivery_delay_s)
+        realtime = self._target == "realtime"
+        if realtime and faults.realtime_lag_s:
+            due = delivery.made_at + clock.real(faults.realtime_lag_s)
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
         attempts = self._max_retries + 1
         for attempt in range(1, attempts + 1):
-            status, error = await self._courier.post(self._url, delivery)
+            status, error = await self._courier.post(self._url, delivery, realtime)
             entry = DeliveryAttempt(
                 target=self._target,
                 url=self._url.split("?", 1)[0],

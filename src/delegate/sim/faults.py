@@ -3,9 +3,16 @@
 One ``Faults`` object per simulator, changed at runtime (``sim.faults``). Three families:
 
 - API responses: ``rate_limit`` (429 + Retry-After), ``server_error`` (5xx), ``out_of_bots``
-  (507 + Retry-After on create), ``slow_responses``.
+  (507 + Retry-After on create), ``slow_responses``, ``garbled_creates`` (the bot is created
+  but the answer cannot be read).
 - Deliveries to realtime endpoints and the status webhook: ``duplicate_deliveries``,
   ``delay_deliveries``, ``reorder_deliveries`` (breaks in-order delivery on purpose).
+- Recall's looseness (``variants.py``): ``vary_payloads`` (shapes real deliveries take),
+  ``unsigned_realtime``, ``realtime_content_type``, ``late_names`` (names and emails only in a
+  later ``participant_events.update``), ``late_status`` (one status webhook arrives after a
+  later one), ``lag_realtime`` (realtime deliveries trail the status webhooks, so transcript
+  still arrives after ``call_ended``), ``output_logs`` (legacy ``bot.output_log`` webhooks),
+  ``oversize_media`` (realtime deliveries over any body cap).
 - Joining: ``fatal_on_join``, ``deny_waiting_room``, ``waiting_room_timeout``, for every new bot
   or only for one meeting id. Some meeting ids fail without any setting (``MAGIC_MEETING_IDS``).
 
@@ -17,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from delegate.sim.variants import PAYLOAD_VARIANTS, PayloadVariant
 
 RouteKind = Literal["any", "create", "read", "update", "command"]
 JoinKind = Literal["admitted", "fatal", "denied", "waiting_room_timeout"]
@@ -98,9 +107,18 @@ class Faults:
         self._capacity: list[_ApiRule] = []
         self._delays: list[_DelayRule] = []
         self._joins: list[_JoinRule] = []
+        self._garbled_creates = 0
         self.duplicate = False
         self.reorder = False
         self.delivery_delay_s = 0.0
+        self.variants: frozenset[str] = frozenset()
+        self.sign_realtime = True
+        self.content_type = "application/json"
+        self.names_late = False
+        self.late_statuses: dict[str, str] = {}
+        self.realtime_lag_s = 0.0
+        self.output_log = False
+        self.media_bytes = 0
         return self
 
     # API responses
@@ -153,6 +171,57 @@ class Faults:
         self.reorder = enabled
         return self
 
+    # Recall's looseness
+
+    def vary_payloads(self, *variants: PayloadVariant) -> Faults:
+        """Send the given variants of every payload (see ``variants.py``); none: back to
+        the documented shapes."""
+        unknown = set(variants) - set(PAYLOAD_VARIANTS)
+        if unknown:
+            raise ValueError(f"unknown payload variants: {', '.join(sorted(unknown))}")
+        self.variants = frozenset(variants)
+        return self
+
+    def unsigned_realtime(self, enabled: bool = True) -> Faults:
+        """Realtime deliveries carry no signature even with a workspace secret (some
+        workspaces sign only their status webhooks); the endpoint's token still goes along."""
+        self.sign_realtime = not enabled
+        return self
+
+    def realtime_content_type(self, value: str = "text/plain") -> Faults:
+        """Send realtime deliveries with this ``Content-Type`` (the body stays JSON)."""
+        self.content_type = value
+        return self
+
+    def late_names(self, enabled: bool = True) -> Faults:
+        """Participants come with ``name`` and ``email`` null (as on Zoom) until a
+        ``participant_events.update`` names them, right after their first final fragment."""
+        self.names_late = enabled
+        return self
+
+    def late_status(self, code: str, after: str) -> Faults:
+        """Hold the status webhook for ``code`` back until the one for ``after`` has been
+        queued (Svix does not keep webhooks in order)."""
+        self.late_statuses[code] = after
+        return self
+
+    def lag_realtime(self, seconds: float) -> Faults:
+        """Each realtime delivery goes out ``seconds`` (simulated) after its event, while
+        status webhooks go at once: the meeting's last lines arrive after ``call_ended``."""
+        self.realtime_lag_s = max(0.0, seconds)
+        return self
+
+    def oversize_media(self, size: int = 2_000_000) -> Faults:
+        """Follow each final transcript fragment with an ``audio_mixed_raw.data`` delivery
+        of about ``size`` bytes (a media buffer, larger than a receiver's body cap); 0: none."""
+        self.media_bytes = max(0, size)
+        return self
+
+    def output_logs(self, enabled: bool = True) -> Faults:
+        """Follow each status webhook with a legacy ``bot.output_log`` webhook."""
+        self.output_log = enabled
+        return self
+
     # joining
 
     def fatal_on_join(
@@ -185,6 +254,18 @@ class Faults:
     def take_api_fault(self, kind: str) -> ApiFault | None:
         """A throttling or server fault, decided before the request is looked at."""
         return self._take(self._api, kind)
+
+    def garbled_creates(self, times: int = 1) -> Faults:
+        """Create the next ``times`` bots as asked, but answer each create with a 201 whose
+        body is not a bot object (a proxy's page): the caller cannot tell what happened."""
+        self._garbled_creates = times
+        return self
+
+    def take_garbled_create(self) -> bool:
+        if self._garbled_creates <= 0:
+            return False
+        self._garbled_creates -= 1
+        return True
 
     def take_capacity_fault(self) -> ApiFault | None:
         """A 507 for an ad-hoc create; it counts as the request's result (idempotency)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,6 +25,7 @@ from delegate.sim.delivery import (
     REALTIME_MAX_RETRIES,
     STATUS_MAX_RETRIES,
     Courier,
+    Delivery,
     Lane,
     make_delivery,
 )
@@ -39,6 +41,7 @@ from delegate.sim.payloads import (
 from delegate.sim.scripts import ScriptParticipant
 from delegate.sim.timeline import Moment, Word, expand, speech_moments, words_for
 from delegate.sim.validation import everyone_left_timeout
+from delegate.sim.variants import output_log, vary_realtime, vary_status
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ DONE_AFTER_S = 2.0
 """Simulated seconds between call_ended and done (Recall finishing the upload)."""
 SCRIPT_OVER_END_S = 2.0
 """When a script runs out without an ``end``, the host ends the call this much later."""
+MEDIA_EVENT = "audio_mixed_raw.data"
 
 
 @dataclass
@@ -83,6 +87,10 @@ class BotRun:
         self.present: dict[int, ScriptParticipant] = {}
         self._lanes: dict[str, Lane] = {}
         self._status_lanes: dict[str, Lane] = {}
+        self._named: set[int] = set()
+        """Who has had their ``participant_events.update`` (``late_names``)."""
+        self._held: dict[str, list[Delivery]] = {}
+        """Status webhooks held back until another code (``late_status``)."""
         self._speaking: _Playback | None = None
         self._reactions = list(bot.script.reactions)
         self._side_tasks: set[asyncio.Task[None]] = set()
@@ -221,6 +229,10 @@ class BotRun:
             logger.exception("sim bot task crashed bot=%s", self.bot.id)
             await self._cancel_lanes()
             raise
+        for held in self._held.values():
+            for delivery in held:
+                self._send_status(delivery)
+        self._held.clear()
         for lane in list(self._status_lanes.values()):
             await lane.drain()
 
@@ -342,10 +354,47 @@ class BotRun:
             return
         if moment.event == "transcript.data":
             recording.transcript.append(inner)
+        nameless = self._nameless(who)
         for endpoint in self.bot.endpoints:
             if endpoint.wants(moment.event):
                 body = realtime_envelope(moment.event, inner, endpoint, self.bot, recording)
+                body = self._loosen(body, nameless)
                 self._lane(endpoint.id, endpoint.url).put(make_delivery(moment.event, body))
+        if moment.event == "transcript.data":
+            self._send_media(recording)
+        if nameless and who is not None and moment.event == "transcript.data":
+            self._named.add(who.id)
+            self._happen(Moment(moment.at, "participant_events.update", who))
+
+    def _nameless(self, who: ScriptParticipant | None) -> bool:
+        """Is ``who`` still without a name in what Recall sends (``late_names``)?"""
+        return (
+            self.wiring.courier.faults.names_late
+            and who is not None
+            and who.id != self.bot.participant_id
+            and who.id not in self._named
+        )
+
+    def _send_media(self, recording: Recording) -> None:
+        """A media buffer after a fragment (``oversize_media``): too large for the receiver."""
+        size = self.wiring.courier.faults.media_bytes
+        if not size:
+            return
+        inner = {"buffer": "A" * size, "timestamp": {"relative": None, "absolute": None}}
+        for endpoint in self.bot.endpoints:
+            body = realtime_envelope(MEDIA_EVENT, inner, endpoint, self.bot, recording)
+            self._lane(endpoint.id, endpoint.url).put(make_delivery(MEDIA_EVENT, body))
+
+    def _loosen(self, body: dict[str, Any], nameless: bool) -> dict[str, Any]:
+        """``body`` as Recall's looser deliveries have it, when faults ask for that."""
+        faults = self.wiring.courier.faults
+        if not faults.variants and not nameless:
+            return body
+        body = copy.deepcopy(body)  # the recording keeps the documented shape
+        participant = body["data"]["data"].get("participant")
+        if nameless and isinstance(participant, dict):
+            participant["name"] = participant["email"] = None
+        return vary_realtime(body, faults.variants)
 
     def _inner(self, moment: Moment) -> dict[str, Any] | None:
         """``data.data`` for the moment, or None if the bot's config does not produce it."""
@@ -423,12 +472,27 @@ class BotRun:
 
     def _status(self, code: str, sub_code: str | None = None) -> None:
         change = self.bot.change_status(code, sub_code)
+        faults = self.wiring.courier.faults
+        body = vary_status(status_webhook(self.bot, change), faults.variants)
+        delivery = make_delivery(f"bot.{code}", body)
+        late_after = faults.late_statuses.get(code)
+        if late_after is not None:
+            self._held.setdefault(late_after, []).append(delivery)
+            return
+        self._send_status(delivery)
+        for held in self._held.pop(code, []):
+            self._send_status(held)
+        if faults.output_log:
+            log_body = output_log(self.bot.id, f"status {code}")
+            self._send_status(make_delivery("bot.output_log", log_body))
+
+    def _send_status(self, delivery: Delivery) -> None:
         for url in self.wiring.webhook_urls:
             lane = self._status_lanes.get(url)
             if lane is None:
                 lane = Lane(self.wiring.courier, self.bot, url, "status", STATUS_MAX_RETRIES)
                 self._status_lanes[url] = lane
-            lane.put(make_delivery(f"bot.{code}", status_webhook(self.bot, change)))
+            lane.put(delivery)
 
     def _lane(self, endpoint_id: str, url: str) -> Lane:
         lane = self._lanes.get(endpoint_id)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from delegate_client._exceptions import ConnectionFailed, DelegateError, TimedOut, error_for
 from delegate_client._operations import Async, Sync
 from delegate_client._plans import Call, Collect, Plan, Poll, Request, Walk
-from delegate_client._resources import Bots, Integrations, Webhooks
+from delegate_client._resources import Bots, Datasets, Integrations, Webhooks
 from delegate_client._version import __version__
 from delegate_client.types import Model, Page
 
@@ -35,6 +35,7 @@ class _Base(Generic[H]):
     bot: Bots[Any]
     integration: Integrations[Any]
     webhook: Webhooks[Any]
+    dataset: Datasets[Any]
 
     def __init__(
         self,
@@ -54,6 +55,7 @@ class _Base(Generic[H]):
         self.bot = Bots(self)
         self.integration = Integrations(self)
         self.webhook = Webhooks(self)
+        self.dataset = Datasets(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -85,18 +87,28 @@ class _Base(Generic[H]):
 
     def _request(self, call: Call) -> dict[str, Any]:
         """The arguments of ``httpx2`` ``request()`` for ``call``."""
+        if call.content is not None:
+            return {
+                "method": call.method,
+                "url": f"{self._root}/{call.path}",
+                "params": dict(call.params) if call.params else None,
+                "content": call.content,
+                "headers": {**self._headers(), **(call.headers or {})},
+            }
         return {
             "method": call.method,
             "url": f"{self._root}/{call.path}",
             "params": dict(call.params) if call.params else None,
             # Every change is a POST with a JSON object, even when there is nothing to say.
             "json": dict(call.body or {}) if call.method == "POST" else None,
-            "headers": {
-                "Authorization": f"Bearer {self._api_key}",
-                "Accept": "application/json",
-                "User-Agent": f"delegate-python/{__version__}",
-                **(call.headers or {}),
-            },
+            "headers": {**self._headers(), **(call.headers or {})},
+        }
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self._api_key}",
+            "Accept": "application/json",
+            "User-Agent": f"delegate-python/{__version__}",
         }
 
     def _transport_error(self, exc: httpx2.TransportError) -> DelegateError:
@@ -131,6 +143,7 @@ class Delegate(_Base[httpx2.Client]):
     bot: Bots[Sync]
     integration: Integrations[Sync]
     webhook: Webhooks[Sync]
+    dataset: Datasets[Sync]
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
@@ -181,6 +194,7 @@ class AsyncDelegate(_Base[httpx2.AsyncClient]):
     bot: Bots[Async]
     integration: Integrations[Async]
     webhook: Webhooks[Async]
+    dataset: Datasets[Async]
 
     async def close(self) -> None:
         """Close the HTTP client if this object created it."""

@@ -32,6 +32,8 @@ class Call:
     params: Mapping[str, str | int] | None = None
     body: Mapping[str, Any] | None = None
     headers: Mapping[str, str] | None = None
+    content: bytes | None = None
+    """A body sent as it is instead of JSON (a file upload; ``headers`` give its type)."""
 
 
 class Plan(Generic[R, A]):
@@ -166,6 +168,14 @@ def integration_path(integration_id: str, verb: str) -> str:
 
 def session_path(integration_id: str, session_id: str, verb: str) -> str:
     return integration_path(integration_id, f"session/{segment(session_id)}/{verb}")
+
+
+def dataset_path(dataset_id: str, verb: str) -> str:
+    return f"dataset/{segment(dataset_id)}/{verb}"
+
+
+def record_path(dataset_id: str, record_id: str, verb: str) -> str:
+    return f"dataset/{segment(dataset_id)}/record/{segment(record_id)}/{verb}"
 
 
 def webhook_path(webhook_id: str, verb: str) -> str:

@@ -1,5 +1,5 @@
 """The resources of both clients: ``client.bot``, ``client.integration.recall`` and its sessions,
-``client.webhook``.
+``client.webhook``, ``client.dataset``.
 
 Each operation is written once and returns a plan; ``Delegate`` runs it and returns the result,
 ``AsyncDelegate`` returns it awaitable (``_operations`` explains how).
@@ -17,6 +17,8 @@ from delegate_client._plans import Collect, Poll, Request, Walk
 from delegate_client.types import (
     ActionResult,
     Bot,
+    Dataset,
+    DatasetRecord,
     DeliveryQueued,
     IdResult,
     InitiateResult,
@@ -27,8 +29,10 @@ from delegate_client.types import (
     Page,
     RecallIntegration,
     ReplyMode,
+    SearchResult,
     SetupResult,
     Transcript,
+    UploadResult,
     Webhook,
     WebhookDelivery,
     WebhookSecret,
@@ -84,8 +88,11 @@ class Bots(Listed[Mode, Bot]):
         meta: dict[str, Any] | None = None,
         reply_mode: ReplyMode | None = None,
         voice: str | None = None,
+        commanders: list[str] | None = None,
+        dataset_id: str | None = None,
     ) -> Request[IdResult]:
-        """Create a bot; answers its id."""
+        """Create a bot; answers its id. ``commanders``: who may give it meeting commands
+        (``["host"]`` by default, ``["everyone"]``, or names and emails)."""
         body = rq.fields(
             name=name,
             backstory=backstory,
@@ -95,6 +102,8 @@ class Bots(Listed[Mode, Bot]):
             meta=meta,
             reply_mode=reply_mode,
             voice=voice,
+            commanders=commanders,
+            dataset_id=dataset_id,
         )
         return rq.model(rq.post("bot/create", body), IdResult)
 
@@ -116,6 +125,8 @@ class Bots(Listed[Mode, Bot]):
         meta: dict[str, Any] | None = None,
         reply_mode: ReplyMode | None = None,
         voice: str | None = None,
+        commanders: list[str] | None = None,
+        dataset_id: str | None = None,
     ) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
         body = rq.fields(
@@ -127,6 +138,8 @@ class Bots(Listed[Mode, Bot]):
             meta=meta,
             reply_mode=reply_mode,
             voice=voice,
+            commanders=commanders,
+            dataset_id=dataset_id,
         )
         return rq.model(rq.post(rq.bot_path(bot_id, "update"), body), IdResult)
 
@@ -462,3 +475,129 @@ class Webhooks(Listed[Mode, Webhook]):
         """Send a delivery's event again, with the same ``webhook-id``."""
         path = rq.webhook_path(webhook_id, f"delivery/{rq.segment(delivery_id)}/redeliver")
         return rq.model(rq.post(path), DeliveryQueued)
+
+
+class Datasets(Listed[Mode, Dataset]):
+    """``client.dataset``: knowledge bases a bot answers from (``dataset_id``), their
+    records, file uploads and search."""
+
+    _page = Page[Dataset]
+
+    def _list_path(self) -> str:
+        return "dataset/list"
+
+    @operation
+    def create(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        alias: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Request[IdResult]:
+        """Create a dataset; answers its id."""
+        body = rq.fields(name=name, description=description, alias=alias, meta=meta)
+        return rq.model(rq.post("dataset/create", body), IdResult)
+
+    @operation
+    def fetch(self, dataset_id: str) -> Request[Dataset]:
+        """One dataset, by id or ``@alias``, with its indexing progress (``index``)."""
+        return rq.model(rq.get(rq.dataset_path(dataset_id, "fetch")), Dataset)
+
+    @operation
+    def update(
+        self,
+        dataset_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        alias: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Request[IdResult]:
+        """Change the given fields; the others stay as they are."""
+        body = rq.fields(name=name, description=description, alias=alias, meta=meta)
+        return rq.model(rq.post(rq.dataset_path(dataset_id, "update"), body), IdResult)
+
+    @operation
+    def delete(self, dataset_id: str) -> Request[IdResult]:
+        """Delete a dataset and its records; bots using it answer without one."""
+        return rq.model(rq.post(rq.dataset_path(dataset_id, "delete")), IdResult)
+
+    @operation
+    def search(
+        self, dataset_id: str, search: str, *, take: int | None = None
+    ) -> Request[SearchResult]:
+        """The records best answering ``search`` (by meaning and words), best first."""
+        body = rq.fields(search=search, take=take)
+        return rq.model(rq.post(rq.dataset_path(dataset_id, "search"), body), SearchResult)
+
+    @operation
+    def upload(
+        self, dataset_id: str, name: str, content: bytes, *, content_type: str | None = None
+    ) -> Request[UploadResult]:
+        """Upload a file (text, Markdown, HTML or PDF, told by ``name``'s extension); it is
+        split into records whose ``source`` is ``name``."""
+        call = rq.Call(
+            "POST",
+            rq.dataset_path(dataset_id, "file/upload"),
+            params={"name": name},
+            headers={"Content-Type": content_type or "application/octet-stream"},
+            content=content,
+        )
+        return rq.model(call, UploadResult)
+
+    @operation
+    def records(
+        self,
+        dataset_id: str,
+        *,
+        cursor: str | None = None,
+        order: Order = "desc",
+        take: int = rq.DEFAULT_TAKE,
+    ) -> Request[Page[DatasetRecord]]:
+        """One page of the dataset's records."""
+        path = rq.dataset_path(dataset_id, "record/list")
+        return rq.model(rq.listing(path, cursor, order, take), Page[DatasetRecord])
+
+    @operation
+    def iterate_records(
+        self, dataset_id: str, *, order: Order = "desc", take: int = rq.DEFAULT_TAKE
+    ) -> Walk[DatasetRecord]:
+        """Every record of the dataset, following cursors page by page."""
+        return rq.walk(rq.dataset_path(dataset_id, "record/list"), Page[DatasetRecord], order, take)
+
+    @operation
+    def create_record(
+        self,
+        dataset_id: str,
+        text: str,
+        *,
+        source: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Request[IdResult]:
+        """Add a record; found by its words at once, by meaning once indexed."""
+        body = rq.fields(text=text, source=source, meta=meta)
+        return rq.model(rq.post(rq.dataset_path(dataset_id, "record/create"), body), IdResult)
+
+    @operation
+    def fetch_record(self, dataset_id: str, record_id: str) -> Request[DatasetRecord]:
+        return rq.model(rq.get(rq.record_path(dataset_id, record_id, "fetch")), DatasetRecord)
+
+    @operation
+    def update_record(
+        self,
+        dataset_id: str,
+        record_id: str,
+        *,
+        text: str | None = None,
+        source: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Request[IdResult]:
+        """Change the record; it is indexed again."""
+        body = rq.fields(text=text, source=source, meta=meta)
+        path = rq.record_path(dataset_id, record_id, "update")
+        return rq.model(rq.post(path, body), IdResult)
+
+    @operation
+    def delete_record(self, dataset_id: str, record_id: str) -> Request[IdResult]:
+        return rq.model(rq.post(rq.record_path(dataset_id, record_id, "delete")), IdResult)

@@ -63,8 +63,72 @@ class Bot(Model):
     """How its delegates answer: ``chat``, ``voice`` (spoken aloud) or ``both``."""
     voice: str | None = None
     """``engine`` or ``engine:name``; None: the server's default voice."""
+    commanders: list[str] = Field(default_factory=lambda: ["host"])
+    """Who may give its delegates meeting commands: ``host``, ``everyone``, names, emails."""
+    dataset_id: str | None = None
+    """The dataset (knowledge base) its delegates answer from."""
     created_at: int
     updated_at: int
+
+
+class IndexProgress(Model):
+    """How far indexing of a dataset's records has come (pending ones are found by words)."""
+
+    records: int
+    indexed: int
+    pending: int
+    failed: int
+    done: bool
+
+
+class Dataset(Model):
+    """A knowledge base: records of text a bot with its ``dataset_id`` answers from."""
+
+    id: str
+    alias: str | None = None
+    name: str = ""
+    description: str = ""
+    meta: dict[str, Any] | None = None
+    created_at: int
+    updated_at: int
+    index: IndexProgress | None = None
+    """Present on fetch (not in lists)."""
+
+
+class DatasetRecord(Model):
+    """One passage of a dataset: ``pending`` until indexed, then ``indexed`` (or ``failed``)."""
+
+    id: str
+    dataset_id: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] | None = None
+    status: str
+    error: str | None = None
+    created_at: int
+    updated_at: int
+
+
+class FoundRecord(Model):
+    """A record found by a search, with its similarity of meaning (``score``)."""
+
+    id: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] | None = None
+    score: float
+
+
+class SearchResult(Model):
+    id: str
+    records: list[FoundRecord]
+
+
+class UploadResult(Model):
+    """The records a file was split into (indexed in the background)."""
+
+    id: str
+    records: list[str]
 
 
 class RecallIntegration(Model):
@@ -136,6 +200,12 @@ class MeetingSession(Model):
     created_at: int
     updated_at: int
     ended_at: int | None = None
+    deliveries_refused: int = 0
+    """Recall deliveries for this session the server refused (wrong signature or token)."""
+    refused_reason: str | None = None
+    """Why the last of them was refused (``bad signature``, ``wrong token``)."""
+    no_transcript_reason: str | None = None
+    """For a session that ended with no transcript, once its notes are written: why."""
     participants: list[Participant] | None = None
     replies: list[Reply] | None = None
 
@@ -172,6 +242,7 @@ class Transcript(Model):
 class ActionItem(Model):
     text: str
     owner: str | None = None
+    due: str | None = None
 
 
 class Notes(Model):
@@ -182,6 +253,8 @@ class Notes(Model):
     summary: str | None = None
     decisions: list[str] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
+    no_transcript_reason: str | None = None
+    """Why there is no transcript, when there is none (refused deliveries, ...)."""
     created_at: int | None = None
 
 

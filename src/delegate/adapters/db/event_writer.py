@@ -51,12 +51,24 @@ class BatchingEventWriter:
             try:
                 async with self._uow() as tx:
                     results = await tx.events.append([ev for ev, _ in batch])
-            except Exception as exc:  # each waiting request gets the failure, none is lost silently
-                log.exception("storing %d events failed", len(batch))
-                for _, fut in batch:
-                    if not fut.done():
-                        fut.set_exception(exc)
+            except Exception:
+                # One row the database refuses must not fail the others: each alone.
+                log.warning("storing %d events failed; storing them one by one", len(batch))
+                for item in batch:
+                    await self._store_alone(*item)
                 continue
             for (_, fut), new in zip(batch, results, strict=True):
                 if not fut.done():
                     fut.set_result(new)
+
+    async def _store_alone(self, event: NewEvent, fut: asyncio.Future[bool]) -> None:
+        try:
+            async with self._uow() as tx:
+                new = (await tx.events.append([event]))[0]
+        except Exception as exc:  # the waiting request gets the failure, none is lost silently
+            log.exception("storing an event of session %s failed", event.session_id)
+            if not fut.done():
+                fut.set_exception(exc)
+            return
+        if not fut.done():
+            fut.set_result(new)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 
 from delegate.adapters.db.connection import Connection
 from delegate.adapters.db.tables import accounts, api_tokens, bots, recall_integrations
+from delegate.domain.commanders import DEFAULT_COMMANDERS
 from delegate.domain.errors import InvalidInput
 from delegate.domain.ids import new_id
 from delegate.domain.records import (
@@ -133,6 +134,9 @@ def _bot(row: RowMapping) -> Bot:
         updated_at=row["updated_at"],
         reply_mode=row["reply_mode"],
         voice=row["voice"],
+        # NULL is a bot stored before the setting existed: the default, the host only.
+        commanders=tuple(row["commanders"] or DEFAULT_COMMANDERS),
+        dataset_id=row["dataset_id"],
     )
 
 

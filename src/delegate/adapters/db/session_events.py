@@ -73,7 +73,8 @@ class SqlEventRepository:
                 "delivery_id": ev.delivery_id,
                 "kind": ev.kind.value,
                 "event": ev.event,
-                "payload": ev.payload.decode("utf-8", "replace"),
+                # PostgreSQL text cannot hold NUL: a raw one (never valid JSON) is kept visible.
+                "payload": ev.payload.decode("utf-8", "replace").replace("\x00", "\ufffd"),
                 "received_at": ev.received_at,
             }
             for ev in events
@@ -89,17 +90,17 @@ class SqlEventRepository:
             inserted.discard(key)  # the same delivery twice in one batch: only the first is new
         return new
 
-    async def status_history(self, session_id: str) -> list[tuple[str, int]]:
+    async def status_history(self, session_id: str) -> list[tuple[int, str, int]]:
         t = session_events
         stmt = (
-            select(t.c.event, t.c.received_at)
+            select(t.c.id, t.c.event, t.c.received_at)
             .where(
                 t.c.session_id == session_id,
                 t.c.kind.in_([EventKind.STATUS.value, EventKind.POLL.value]),
             )
             .order_by(t.c.id)
         )
-        return [(r.event, r.received_at) for r in await self._conn.execute(stmt)]
+        return [(r.id, r.event, r.received_at) for r in await self._conn.execute(stmt)]
 
     async def after(self, session_id: str, cursor: int, limit: int) -> list[StoredEvent]:
         rows = await self._conn.rows(

@@ -49,7 +49,15 @@ _SESSION_FIELDS = [
 _t = meeting_sessions
 _SESSION_BY_ID = select(_t).where(_t.c.id == bindparam("sid"))
 _PROGRESS = Direct(
-    select(_t.c.id, _t.c.status, _t.c.bot_name, _t.c.ever_in_call, _t.c.cursor, _t.c.next_turn_seq)
+    select(
+        _t.c.id,
+        _t.c.status,
+        _t.c.bot_name,
+        _t.c.ever_in_call,
+        _t.c.cursor,
+        _t.c.next_turn_seq,
+        _t.c.status_at,
+    )
     .where(_t.c.id == bindparam("sid"))
     .with_for_update()
 )
@@ -144,9 +152,15 @@ class SqlSessionRepository:
         found = await self._conn.rows(_PROGRESS, {"sid": session_id})
         if not found:
             return None
-        sid, status, bot_name, ever_in_call, cursor, next_turn_seq = found[0]
+        sid, status, bot_name, ever_in_call, cursor, next_turn_seq, status_at = found[0]
         return SessionProgress(
-            sid, SessionStatus(status), bot_name, bool(ever_in_call), cursor, next_turn_seq
+            sid,
+            SessionStatus(status),
+            bot_name,
+            bool(ever_in_call),
+            cursor,
+            next_turn_seq,
+            status_at,
         )
 
     async def summary(self, session_id: str) -> dict[str, Any] | None:
@@ -168,6 +182,13 @@ class SqlSessionRepository:
         t = meeting_sessions
         return await self._one(
             t.c.integration_id == integration_id, t.c.recall_bot_id == recall_bot_id
+        )
+
+    async def count_refused(self, session_id: str, reason: str) -> None:
+        await self._conn.execute(
+            update(_t)
+            .where(_t.c.id == session_id)
+            .values(deliveries_refused=_t.c.deliveries_refused + 1, refused_reason=reason[:64])
         )
 
     async def secret_digest(self, session_id: str, integration_id: str) -> str | None:
@@ -225,6 +246,16 @@ class SqlSessionRepository:
             )
             .order_by(t.c.last_polled_at.nulls_first(), t.c.created_at)
             .limit(limit)
+        )
+        return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
+
+    async def live_in_integration(self, integration_id: str) -> list[MeetingSession]:
+        t = meeting_sessions
+        active = [s.value for s in SessionStatus if s.active]
+        stmt = select(t).where(
+            t.c.integration_id == integration_id,
+            t.c.status.in_(active),
+            t.c.recall_bot_id.is_not(None),
         )
         return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
 

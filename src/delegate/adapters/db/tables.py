@@ -12,12 +12,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     UniqueConstraint,
 )
 from sqlalchemy import Text as _Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.types import TypeDecorator
 
 
@@ -78,6 +80,9 @@ bots = Table(
     Column("meta", JSON),
     Column("reply_mode", String(8), nullable=False, default="chat", server_default="chat"),
     Column("voice", String(128)),
+    Column("commanders", JSON),
+    # The knowledge base the bot answers from (ChatBotKit's datasetId); cleared when deleted.
+    Column("dataset_id", ID),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     UniqueConstraint("account_id", "alias", name="uq_bots_account_alias"),
@@ -142,6 +147,9 @@ meeting_sessions = Table(
     Column("reply_mode", String(8), nullable=False, default="chat", server_default="chat"),
     Column("voice", String(128)),
     Column("reply_notice", Text),
+    Column("deliveries_refused", Integer, nullable=False, default=0, server_default="0"),
+    Column("refused_reason", String(64)),
+    Column("status_at", BigInteger),
     UniqueConstraint("integration_id", "idempotency_key", name="uq_sessions_idempotency"),
     Index("ix_sessions_integration_created", "integration_id", "created_at", "id"),
     Index("ix_sessions_recall_bot", "recall_bot_id"),
@@ -280,4 +288,45 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_lane", "endpoint_id", "status", "lane", "seq"),
     Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),
     Index("ix_webhook_deliveries_event", "event_id"),
+)
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", ID, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", String(128)),
+    Column("name", Text, nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("meta", JSON),
+    # Bumped by every change to the dataset's records: search caches its vectors by it.
+    Column("version", BigInteger, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    UniqueConstraint("account_id", "alias", name="uq_datasets_account_alias"),
+    Index("ix_datasets_account_created", "account_id", "created_at", "id"),
+)
+
+dataset_records = Table(
+    "dataset_records",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", ID, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("dataset_id", ID, ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    Column("meta", JSON),
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    # float32, L2-normalised; pgvector is not assumed (scores are computed in numpy).
+    Column("embedding", LargeBinary),
+    Column("embedding_model", String(128)),
+    # PostgreSQL full-text (the 'simple' configuration: the records may be in any language).
+    # On SQLite the words are in the FTS5 table dataset_records_fts (see migration 0012).
+    Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_dataset_records_dataset_created", "dataset_id", "created_at", "id"),
+    Index("ix_dataset_records_dataset_status", "dataset_id", "status"),
+    Index("ix_dataset_records_tsv", "tsv", postgresql_using="gin"),
 )

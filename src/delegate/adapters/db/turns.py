@@ -97,6 +97,14 @@ class SqlTurnRepository:
                 update(t).where(t.c.session_id == session_id, t.c.seq == turn.seq).values(**values)
             )
 
+    async def rename_speaker(self, session_id: str, speaker_id: int, name: str) -> None:
+        t = turns
+        await self._conn.execute(
+            update(t)
+            .where(t.c.session_id == session_id, t.c.speaker_id == speaker_id)
+            .values(speaker=name)
+        )
+
     async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]:
         t = turns
         stmt = (

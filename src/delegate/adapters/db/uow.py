@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from delegate.adapters.db.checkpoint import Checkpointer
 from delegate.adapters.db.connection import Connection, LoopConnection, PgConnection
+from delegate.adapters.db.datasets import SqlDatasetRepository
 from delegate.adapters.db.engine import create_loop_engine, sqlite_path
 from delegate.adapters.db.participants import SqlParticipantRepository
 from delegate.adapters.db.replies import SqlReplyRepository
@@ -35,6 +36,7 @@ from delegate.services.ports import (
     AccountRepository,
     BotRepository,
     Cipher,
+    DatasetRepository,
     EventRepository,
     IntegrationRepository,
     ParticipantRepository,
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     turns: TurnRepository
     replies: ReplyRepository
     webhooks: WebhookRepository
+    datasets: DatasetRepository
 
     def __init__(
         self,
@@ -91,6 +94,7 @@ class SqlUnitOfWork:
         self.turns = SqlTurnRepository(conn)
         self.replies = SqlReplyRepository(conn)
         self.webhooks = SqlWebhookRepository(conn, self._cipher)
+        self.datasets = SqlDatasetRepository(conn)
         self._after_commit = []
         return self
 

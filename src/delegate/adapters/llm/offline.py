@@ -13,7 +13,6 @@ send direct messages on Zoom only, so the reply names the asker instead ("Dana, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from delegate.adapters.llm.offline_requests import (
@@ -25,6 +24,8 @@ from delegate.adapters.llm.offline_requests import (
     HELP,
     LEAVE,
     PAUSE,
+    PRAISE,
+    PROMISED,
     RESUME,
     SAID_ABOUT,
     SHARE,
@@ -40,6 +41,7 @@ from delegate.adapters.llm.offline_requests import (
     url_in,
 )
 from delegate.domain.addressing import tokens
+from delegate.domain.knowledge import Knowledge, Passage, citation
 from delegate.domain.meeting import (
     Action,
     BrainContext,
@@ -61,6 +63,7 @@ from delegate.domain.notes import (
     extract_action_items,
     extract_decisions,
     extract_notes,
+    left_out_topic,
     meeting_content,
     tidy,
 )
@@ -70,7 +73,6 @@ from delegate.domain.summary import (
     clip,
     highlights,
     split_sentences,
-    summary_points,
     topic_words,
 )
 from delegate.domain.transcript_format import clock
@@ -97,21 +99,6 @@ CAPABILITIES = (
 ASK_ME = "ask me for a summary, action items, decisions, who said what, or who is here"
 _EVERYONE_WORDS = "anyone anybody someone somebody everyone everybody we people they"
 _EVERYONE = frozenset(_EVERYONE_WORDS.split())
-
-_LEAVE_OUT = re.compile(
-    r"\b(?:don'?t|do not|never)\s+(?:put|include|mention|add|write)\b"
-    r"|\b(?:keep|leave)\b.{0,60}\bout\b|\b(?:exclude|omit|remove|redact)\b",
-    re.IGNORECASE,
-)
-
-
-def _summary_turns(summary: str) -> list[Turn]:
-    """The running summary's points as turns, so extraction sees the whole meeting's
-    salient points, not just the recent window."""
-    return [
-        Turn(0, None, p.speaker, p.text, TurnSource.SPEECH, 0.0, 0.0)
-        for p in summary_points(summary)
-    ]
 
 
 def _merge(*groups: Sequence[Turn]) -> list[Turn]:
@@ -185,6 +172,34 @@ def _quote(turn: Turn, terms: list[str]) -> str:
     return f'"{clip(text, 220)}" ({clock(turn.start_s)})'
 
 
+QUOTE_CHARS = 400
+
+
+def _quote_passage(passage: Passage, question: str) -> str:
+    """The passage's sentences that share most words with the question (its opening when
+    none does, as for a question in another language), within ``QUOTE_CHARS``."""
+    sentences = [s for s in split_sentences(passage.text.replace("\n", " ")) if s.strip()]
+    asked = set(tokens(question))
+    ranked = sorted(range(len(sentences)), key=lambda i: -len(asked & set(tokens(sentences[i]))))
+    overlap = bool(ranked) and bool(asked & set(tokens(sentences[ranked[0]])))
+    picked = sorted(ranked[:2]) if overlap else list(range(len(sentences)))
+    quote = ""
+    for i in picked:
+        if quote and len(quote) + 1 + len(sentences[i]) > QUOTE_CHARS:
+            break
+        quote = f"{quote} {sentences[i]}".strip()
+    return clip(quote or passage.text, QUOTE_CHARS).lstrip("# ")
+
+
+def _from_knowledge(asker: str, knowledge: Knowledge, question: str) -> SendChat:
+    """The best passage and its citation when it answers the question; otherwise an honest
+    "I don't know" rather than the nearest unrelated passage."""
+    best = knowledge.strong()
+    if best is None:
+        return _chat(f"{asker}, I don't know: my documents say nothing about that.")
+    return _chat(f"{asker}, {_quote_passage(best, question)} [1]\n{citation(1, best)}")
+
+
 class OfflineBrain:
     """A Brain without a model: rules over the context, honest about its limits."""
 
@@ -197,6 +212,9 @@ class OfflineBrain:
         control = self._control(ctx, request)
         if control is not None:
             return control
+        promised = PROMISED.search(text)
+        if promised:
+            return [await self._promised(ctx, asker, promised["who"])]
         said = SAID_ABOUT.search(text)
         if said and tokens(said["who"]) != ["you"]:
             who = said["who"]
@@ -261,6 +279,8 @@ class OfflineBrain:
             ]
         if THANKS.search(plain) and len(plain.split()) <= 6:
             return [_chat(f"You're welcome, {asker}.")]
+        if PRAISE.search(plain) and (request.named or ctx.trigger.to_bot):
+            return [_chat(f"Thank you, {asker}!")]
         kind = ask_kind(request.text, to_bot=ctx.trigger.to_bot)
         if request.greeted and kind is Ask.NOTHING:
             # "Sure, no problem. Hello Ada.": a hello back, not a menu.
@@ -269,19 +289,17 @@ class OfflineBrain:
             # A question right after the bot spoke that it has no answer for was most
             # likely put to the room ("can we add seats at the same rate?").
             return []
+        if ctx.knowledge is not None and kind in (Ask.QUESTION, Ask.TASK):
+            return [_from_knowledge(asker, ctx.knowledge, request.text)]
         if kind is Ask.QUESTION:
             return [_chat(f"{asker}, I can't answer that without a language model; {ASK_ME}.")]
         if kind is Ask.TASK:
             return [_chat(f"{asker}, I can't do that without a language model; {ASK_ME}.")]
         if kind is Ask.NOTE:
-            if _LEAVE_OUT.search(request.text):
-                # Honest: rule-based notes cannot leave a topic out on request.
-                return [
-                    _chat(
-                        f"{asker}, noted, but without a language model I can't keep "
-                        "anything out of the notes."
-                    )
-                ]
+            topic = left_out_topic(request.text)
+            if topic:
+                # The notes leave out every sentence that mentions these words.
+                return [_chat(f"Okay {asker}, I'll leave {topic} out of the notes.")]
             return [_chat(f"Noted, {asker}.")]
         # Named in passing ("I brought Ada along to keep notes"): nothing was asked.
         return []
@@ -325,9 +343,27 @@ class OfflineBrain:
         quotes = "; ".join(_quote(t, terms) for t in turns)
         return _chat(f"{asker}, {speaker} said{subject}: {quotes}")
 
+    async def _promised(self, ctx: BrainContext, asker: str, who: str) -> SendChat:
+        """The action items of one person, found over the whole meeting."""
+        person = ctx.trigger.speaker if tokens(who) in (["i"], ["me"]) else who
+        speaker = _resolve_speaker(person, ctx)
+        if speaker is None:
+            return _chat(f"{asker}, I don't know anyone called {person.strip()} in this meeting.")
+        terms = ["i'll", "i will", "will", "can you", "could you", "would you", "action item"]
+        turns = await self._known_turns(ctx, terms)
+        items = extract_action_items(
+            [t for t in turns if t.seq != ctx.trigger.seq], ctx.participants
+        )
+        first = tokens(speaker)[:1]
+        mine = [i for i in items if i.owner and tokens(i.owner)[:1] == first]
+        if not mine:
+            return _chat(f"{asker}, I haven't heard {speaker} take on anything yet.")
+        lines = "\n".join(f"- {i.text}" for i in mine)
+        return _chat(f"{asker}, {speaker} took on:\n{lines}")
+
     async def _known_turns(self, ctx: BrainContext, terms: list[str]) -> list[Turn]:
         found = await self._searched(ctx, None, terms)
-        turns = _merge(_summary_turns(ctx.summary), found, ctx.recent, [ctx.trigger])
+        turns = _merge(ctx.key_points, found, ctx.recent, [ctx.trigger])
         return meeting_content(turns, bot_names(ctx.bot_name, ctx.participants))
 
     async def _decisions(self, ctx: BrainContext, asker: str) -> SendChat:
@@ -355,7 +391,7 @@ class OfflineBrain:
         # included; the recent turns stand in for it only when it is empty.
         bot = bot_names(ctx.bot_name, ctx.participants)
         before = meeting_content([t for t in ctx.recent if t.seq != ctx.trigger.seq], bot)
-        said = meeting_content(_summary_turns(ctx.summary), bot) or before
+        said = meeting_content(ctx.key_points, bot) or before
         running = RunningSummary(max_points=_RECAP_POINTS)
         running.extend(said)
         points = _recap(running.points(), ctx, running.topics(10))

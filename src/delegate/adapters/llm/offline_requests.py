@@ -85,7 +85,20 @@ WHO = re.compile(
 )
 _GREETING_WORDS = r"hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|morning|yo"
 GREETING = re.compile(rf"^(?:{_GREETING_WORDS})\b", re.IGNORECASE)
-THANKS = re.compile(r"\b(?:thanks|thank you|cheers|much appreciated)\b", re.IGNORECASE)
+THANKS = re.compile(
+    r"\b(?:thanks|thank you|cheers|much appreciated|gracias|danke|merci|grazie)\b", re.IGNORECASE
+)
+PRAISE = re.compile(
+    r"\b(?:good|great|nice|excellent|well done|awesome) (?:job|work)\b|\bwell done\b"
+    r"|\byou(?:'re| are) (?:doing )?(?:great|awesome|amazing|the best|a star|brilliant)\b"
+    r"|\b(?:that's|that is|this is|very|super) (?:helpful|useful)\b",
+    re.IGNORECASE,
+)
+PROMISED = re.compile(
+    r"\bwhat (?:did|has|have|does) (?P<who>[\w .'-]{1,60}?) (?:promise|promised|commit"
+    r"|committed|agree to|agreed to|sign up for|signed up for|take on|taken on|volunteer for)\b",
+    re.IGNORECASE,
+)
 HELP = re.compile(r"\b(?:what can you do|help|how do you work|what do you do)\b", re.IGNORECASE)
 
 _ASKING = (

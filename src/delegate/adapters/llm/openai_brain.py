@@ -4,6 +4,12 @@ Works with OpenAI, Ollama (``/v1``), vLLM, llama.cpp's server and llama-cpp-pyth
 Retries are off and every call has a deadline: the event pipeline decides what to do with a
 failed reply (``BrainUnavailable``), and a reply that arrives a minute late is worse than none.
 
+Small local models answer in every shape: no tool call, a tool call written as text,
+malformed arguments, an over-long message. Each is repaired where the intent is clear; an
+answer with nothing usable raises ``NoUsableAnswer`` so the pipeline's fallback brain
+answers instead (never silence). Only an explicit ``stay_silent`` about a follow-up (a turn
+that reached the model without its name) is honoured as silence: the model's veto.
+
 Notes are asked for as JSON and parsed leniently (code fences, prose around the object). If
 the model's answer cannot be used, the rule-based notes are returned instead, so a meeting
 never ends without notes because a model rambled.
@@ -15,6 +21,7 @@ import asyncio
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx2
@@ -22,8 +29,15 @@ import openai
 import structlog
 from openai.types.chat import ChatCompletion
 
-from delegate.adapters.llm.prompts import TOOLS, chat_messages, notes_messages
+from delegate.adapters.llm.prompts import (
+    SILENT_WORDS,
+    STAY_SILENT,
+    TOOLS,
+    chat_messages,
+    notes_messages,
+)
 from delegate.config import LlmSettings
+from delegate.domain.addressing import Reason
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.meeting import (
     Action,
@@ -39,7 +53,7 @@ from delegate.domain.meeting import (
     StartScreenshare,
     StopScreenshare,
 )
-from delegate.domain.notes import extract_notes
+from delegate.domain.notes import bot_names, due_in, extract_notes, left_out_words, without
 from delegate.domain.summary import clip
 from delegate.domain.validation import page_url_problem
 
@@ -53,6 +67,10 @@ _NOTES_REPLY_TOKENS = 1200
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _RECIPIENTS = frozenset({"everyone", "host", "everyone_except_host"})
+_TOOL_NAMES = frozenset(tool["function"]["name"] for tool in TOOLS)
+# The message of a send_chat_message call whose JSON is cut off or unescaped.
+_LOOSE_MESSAGE = re.compile(r'"message"\s*:\s*"(?P<text>.*)', re.DOTALL)
+_LOOSE_END = re.compile(r'"?\s*(?:,\s*"to"\s*:\s*"[^"]*"\s*)?\}?\s*$')
 
 
 PROBE_TIMEOUT_S = 3.0
@@ -60,6 +78,20 @@ PROBE_TIMEOUT_S = 3.0
 
 class BrainUnavailable(UpstreamFailed):
     """The model could not be reached or failed to answer in time."""
+
+
+class NoUsableAnswer(BrainUnavailable):
+    """The model answered with nothing the delegate can say or do (and did not choose
+    silence): the fallback brain answers instead."""
+
+
+@dataclass
+class Answer:
+    """What one completion asks for."""
+
+    actions: list[Action] = field(default_factory=list)
+    silent: bool = False
+    """The model called ``stay_silent`` (or wrote only a silence word)."""
 
 
 def _cause(exc: BaseException) -> str:
@@ -126,14 +158,22 @@ class OpenAIBrain:
             await self._client.close()
 
     async def respond(self, ctx: BrainContext) -> list[Action]:
-        """Ask the model what to do about ``ctx.trigger``; raises BrainUnavailable."""
+        """Ask the model what to do about ``ctx.trigger``; raises BrainUnavailable (and
+        NoUsableAnswer when the answer holds nothing usable)."""
         completion = await self._complete(
             model=ctx.model or self._settings.model,
             messages=chat_messages(ctx),
             max_reply_tokens=self._settings.max_reply_tokens,
             tools=True,
         )
-        return actions_from(completion, ctx.participants)
+        answer = read_answer(completion, ctx.participants)
+        if answer.actions:
+            return answer.actions
+        # The veto: a turn that reached the model without its name may be for the room.
+        if answer.silent and ctx.reason == Reason.FOLLOW_UP:
+            log.info("llm.stayed_silent", seq=ctx.trigger.seq)
+            return []
+        raise NoUsableAnswer("The model's answer held no message or action")
 
     async def write_notes(self, ctx: NotesContext) -> MeetingNotes:
         """Notes written by the model; the rule-based notes if its answer is unusable.
@@ -146,7 +186,9 @@ class OpenAIBrain:
             {
                 "summary": offline.summary,
                 "decisions": offline.decisions,
-                "action_items": [{"owner": i.owner, "text": i.text} for i in offline.action_items],
+                "action_items": [
+                    {"owner": i.owner, "text": i.text, "due": i.due} for i in offline.action_items
+                ],
             },
             ensure_ascii=False,
         )
@@ -164,7 +206,8 @@ class OpenAIBrain:
             return offline
         if not notes.summary:
             notes = MeetingNotes(offline.summary, notes.decisions, notes.action_items)
-        return notes
+        # "Leave X out of the notes" binds the model as it binds the rules.
+        return without(notes, left_out_words(ctx.turns, bot_names(ctx.bot_name, ctx.participants)))
 
     def _failed(self, cause: str) -> BrainUnavailable:
         """The error to raise, logged once per outage (with the URL and the cause) rather
@@ -224,12 +267,21 @@ def _recipient(to: object, participants: Sequence[Participant]) -> str:
     return "everyone"
 
 
-def _action(name: str, arguments: str, participants: Sequence[Participant]) -> Action | None:
+def _arguments(name: str, arguments: str) -> dict[str, Any] | None:
+    """The call's arguments; a chat message is recovered from cut-off or unescaped JSON."""
     try:
         args = json.loads(arguments) if arguments.strip() else {}
     except json.JSONDecodeError:
-        return None
-    if not isinstance(args, dict):
+        loose = _LOOSE_MESSAGE.search(arguments) if name == "send_chat_message" else None
+        if loose is None:
+            return None
+        return {"message": _LOOSE_END.sub("", loose["text"]).replace('\\"', '"')}
+    return args if isinstance(args, dict) else None
+
+
+def _action(name: str, arguments: str, participants: Sequence[Participant]) -> Action | None:
+    args = _arguments(name, arguments)
+    if args is None:
         return None
     match name:
         case "send_chat_message":
@@ -256,31 +308,51 @@ def _action(name: str, arguments: str, participants: Sequence[Participant]) -> A
     return None
 
 
-def actions_from(
-    completion: ChatCompletion, participants: Sequence[Participant] = ()
-) -> list[Action]:
-    """The actions a completion asks for. Invalid tool calls are logged and skipped; plain
-    text without any tool call becomes a chat message (many small models answer that way)."""
-    if not completion.choices:
-        return []
-    message = completion.choices[0].message
-    actions: list[Action] = []
+def _calls(message: Any) -> list[tuple[str, str]]:
+    """(name, arguments) of the message's tool calls, or of one written as JSON text
+    (``{"name": ..., "arguments": ...}``), as many small models do."""
+    calls = []
     for call in message.tool_calls or []:
-        if call.type != "function":
+        if call.type == "function":
+            calls.append((call.function.name, call.function.arguments))
+        else:
             log.warning("llm.tool_call_ignored", kind=call.type)
+    if calls or not message.content:
+        return calls
+    written = _json_object(message.content)
+    name = written.get("name") if written else None
+    if written is None or name not in _TOOL_NAMES:
+        return []
+    args = written.get("arguments", written.get("parameters", {}))
+    return [(str(name), args if isinstance(args, str) else json.dumps(args))]
+
+
+def read_answer(completion: ChatCompletion, participants: Sequence[Participant] = ()) -> Answer:
+    """What a completion asks for. Invalid tool calls are logged and skipped; plain text
+    without any tool call becomes a chat message (many small models answer that way)."""
+    answer = Answer()
+    if not completion.choices:
+        return answer
+    message = completion.choices[0].message
+    calls = _calls(message)
+    for name, arguments in calls:
+        if name == STAY_SILENT:
+            answer.silent = True
             continue
-        action = _action(call.function.name, call.function.arguments, participants)
+        action = _action(name, arguments, participants)
         if action is None:
-            log.warning("llm.tool_call_invalid", tool=call.function.name)
-        elif action not in actions:
-            actions.append(action)
-    if not message.tool_calls:
+            log.warning("llm.tool_call_invalid", tool=name)
+        elif action not in answer.actions:
+            answer.actions.append(action)
+    if not calls:
         text = _THINK.sub("", message.content or "").strip()
-        if text:
-            actions.append(SendChat(clip(text, MAX_CHAT_CHARS)))
+        if text.strip(" .!").lower() in SILENT_WORDS:
+            answer.silent = True
+        elif text:
+            answer.actions.append(SendChat(clip(text, MAX_CHAT_CHARS)))
     # Say goodbye before leaving: after LeaveMeeting the bot can no longer chat.
-    actions.sort(key=lambda a: isinstance(a, LeaveMeeting))
-    return actions
+    answer.actions.sort(key=lambda a: isinstance(a, LeaveMeeting))
+    return answer
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -311,7 +383,7 @@ def _items(value: object) -> list[ActionItem]:
     items = []
     for raw in value:
         if isinstance(raw, str) and raw.strip():
-            items.append(ActionItem(clip(raw.strip(), 300)))
+            items.append(ActionItem(clip(raw.strip(), 300), due=due_in(raw)))
         elif isinstance(raw, dict):
             text = raw.get("text") or raw.get("task") or raw.get("item")
             owner = raw.get("owner") or raw.get("assignee")
@@ -319,7 +391,9 @@ def _items(value: object) -> list[ActionItem]:
                 owner_name = owner.strip() if isinstance(owner, str) and owner.strip() else None
                 if owner_name and owner_name.lower() in {"null", "none", "unassigned", "n/a"}:
                     owner_name = None
-                items.append(ActionItem(clip(text.strip(), 300), owner_name))
+                due = raw.get("due")
+                when = due.strip() if isinstance(due, str) and due.strip() else due_in(text)
+                items.append(ActionItem(clip(text.strip(), 300), owner_name, when))
     return items
 
 

@@ -12,8 +12,25 @@ from collections.abc import Sequence
 
 from openai.types.chat import ChatCompletionFunctionToolParam, ChatCompletionMessageParam
 
+from delegate.domain.knowledge import Knowledge, citation
 from delegate.domain.meeting import BrainContext, NotesContext, Participant, Turn, TurnSource
+from delegate.domain.summary import clip
 from delegate.domain.transcript_format import clock
+
+STAY_SILENT = "stay_silent"
+SILENT_WORDS = frozenset({"stay_silent", "[silent]", "(silent)", "<silent>", "silent", "no reply"})
+"""A plain-text answer that is one of these means the model chose to say nothing."""
+
+REASONS = {
+    "direct_chat": "sent you a private chat message",
+    "named": "mentioned your name",
+    "follow_up": (
+        "asked a question right after you spoke, without your name: it may be a follow-up "
+        "for you, or a question to the other people. If it is not for you, call stay_silent "
+        "instead of answering"
+    ),
+}
+"""Why the rules passed a turn to the model (``addressing.Reason`` values), in its words."""
 
 TOOLS: list[ChatCompletionFunctionToolParam] = [
     {
@@ -35,6 +52,17 @@ TOOLS: list[ChatCompletionFunctionToolParam] = [
                 },
                 "required": ["message"],
             },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": STAY_SILENT,
+            "description": (
+                "Say nothing: the last message was not meant for you (people talking to each "
+                "other, a question to the room)."
+            ),
+            "parameters": {"type": "object", "properties": {}},
         },
     },
     {
@@ -93,6 +121,9 @@ def _participants(participants: Sequence[Participant], *, present_only: bool = T
     return ", ".join(f"{p.name} (host)" if p.is_host else p.name for p in people)
 
 
+PASSAGE_CHARS = 1200
+
+
 def system_prompt(ctx: BrainContext) -> str:
     parts = []
     if ctx.backstory.strip():
@@ -112,9 +143,34 @@ def system_prompt(ctx: BrainContext) -> str:
     if ctx.instruction.strip():
         parts.append(f"Instruction for this meeting:\n{ctx.instruction.strip()}")
     parts.append(f"Participants present: {_participants(ctx.participants)}")
+    why = REASONS.get(ctx.reason)
+    if why:
+        parts.append(f"Why the last message reached you: {ctx.trigger.speaker} {why}.")
     if ctx.summary.strip():
         parts.append(f"Summary of the meeting so far:\n{ctx.summary.strip()}")
+    if ctx.knowledge is not None:
+        parts.append(knowledge_prompt(ctx.knowledge))
     return "\n\n".join(parts)
+
+
+def knowledge_prompt(knowledge: Knowledge) -> str:
+    """The knowledge base passages found for the question, numbered for citation."""
+    if not knowledge.passages:
+        return (
+            "Your knowledge base has nothing on this question: if it asks for facts you do "
+            "not have, say you do not know rather than guess."
+        )
+    numbered = "\n".join(
+        f"{citation(n, p)}: {clip(p.text, PASSAGE_CHARS)}"
+        for n, p in enumerate(knowledge.passages, start=1)
+    )
+    return (
+        "Knowledge base passages (your own documents):\n"
+        f"{numbered}\n"
+        "When a passage answers the question, answer from it and cite it: put [n] after the "
+        'fact and end with its source, e.g. "... [1]" then "[1] pricing.md". When none '
+        "answers it, say you do not know; never guess facts."
+    )
 
 
 def turn_label(turn: Turn) -> str:
@@ -156,9 +212,12 @@ NOTES_SYSTEM = (
     "You write meeting notes. Reply with one JSON object and nothing else:\n"
     '{"summary": "<3-6 sentences: who attended, main topics, outcomes>", '
     '"decisions": ["<decision>", ...], '
-    '"action_items": [{"owner": "<name or null>", "text": "<what, by when>"}, ...]}\n'
-    "Only include decisions and action items that were actually stated. A draft extracted by "
-    "rules is provided; correct and complete it from the transcript."
+    '"action_items": [{"owner": "<name or null>", "text": "<task>", "due": "<when or null>"}, '
+    "...]}\n"
+    "Only include decisions and action items that were actually stated. Phrase each action "
+    'item as a task ("Send the quote to Dana"), not a quote of what was said, and list a '
+    "commitment said twice once. Leave out anything a participant asked to keep out of the "
+    "notes. A draft extracted by rules is provided; correct and complete it from the transcript."
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import orjson
 
@@ -27,15 +28,15 @@ from delegate.adapters.recall.realtime import (
     participant_event,
 )
 from delegate.adapters.recall.realtime import Participant as RecallParticipant
-from delegate.adapters.recall.signatures import SignatureError, message_id, verify
-from delegate.adapters.recall.status_webhooks import parse_status_webhook
-from delegate.domain.errors import InvalidInput, NotAuthenticated
+from delegate.adapters.recall.signatures import SignatureError, is_signed, message_id, verify
+from delegate.adapters.recall.status_webhooks import StatusWebhook, parse_status_webhook
 from delegate.domain.events import (
     ChatReceived,
     Ignored,
     MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantUpdated,
     SessionStatus,
     Speaker,
     SpeechStarted,
@@ -43,6 +44,7 @@ from delegate.domain.events import (
     StatusChanged,
     TranscriptFinal,
     TranscriptPartial,
+    placeholder_name,
 )
 from delegate.domain.inbound import RealtimeDelivery, StatusDelivery
 from delegate.domain.sessions import EventKind, NewEvent, StoredEvent
@@ -53,8 +55,19 @@ log = logging.getLogger(__name__)
 MAX_EVENT_NAME = 64
 """Event names are stored in a column of this width."""
 
+MAX_DELIVERY_ID = 255
+"""Delivery ids are stored in a column of this width; a longer one is stored as its hash."""
+
+UNUSABLE = "unusable"
+"""The event name a realtime delivery is stored under when it cannot be used (not JSON, no
+``event``, too large): kept raw for inspection, never processed."""
+
 WAKING_EVENTS = frozenset(
-    {FINAL_TRANSCRIPT, CHAT_EVENT, participant_event("join"), participant_event("leave")}
+    {
+        FINAL_TRANSCRIPT,
+        CHAT_EVENT,
+        *(participant_event(a) for a in ("join", "leave", "update")),
+    }
 )
 """The realtime events that can change what the delegate knows or does. The rest (partial
 transcripts, speech on/off, webcam, screenshare: most of the traffic) change nothing."""
@@ -108,7 +121,9 @@ _NEVER_ADMITTED = frozenset(
 """Sub-codes of call_ended that mean the bot never got into the meeting."""
 
 
-def status_changed(code: str, sub_code: str | None, verified: bool = True) -> StatusChanged:
+def status_changed(
+    code: str, sub_code: str | None, verified: bool = True, at_ms: int | None = None
+) -> StatusChanged:
     """A Recall status code and sub-code as what they mean for our session."""
     return StatusChanged(
         code=code,
@@ -117,45 +132,53 @@ def status_changed(code: str, sub_code: str | None, verified: bool = True) -> St
         never_admitted=sub_code in _NEVER_ADMITTED,
         recording=code == _RECORDING,
         verified=verified,
+        at_ms=at_ms,
     )
 
 
 def delivery_id(headers: Mapping[str, str], body: bytes) -> str:
-    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes)."""
-    return message_id(headers) or "sha256:" + hashlib.sha256(body).hexdigest()
+    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes).
+    An id too long to store is stored as its hash."""
+    given = message_id(headers)
+    if given and len(given) <= MAX_DELIVERY_ID:
+        return given
+    return "sha256:" + hashlib.sha256(given.encode() if given else body).hexdigest()
 
 
-def _check_signature(secret: str | None, headers: Mapping[str, str], body: bytes) -> bool:
-    """True when signed by ``secret``; False when there is no secret to check against."""
+def _signature_problem(secret: str | None, headers: Mapping[str, str], body: bytes) -> str | None:
+    """Why the delivery is not signed by ``secret`` (None: it is, or there is no secret)."""
     if not secret:
-        return False
+        return None
     try:
         verify(secret, headers, body)
     except SignatureError as exc:
-        raise NotAuthenticated(f"Invalid signature: {exc}") from exc
-    return True
+        return str(exc)
+    return None
 
 
-def _event_name(body: bytes) -> str:
+def _event_name(body: bytes) -> tuple[str | None, str]:
+    """The delivery's event name, or None and why it cannot be used."""
     try:
         data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput("Request body is not valid JSON") from exc
+    except orjson.JSONDecodeError:
+        return None, "not valid JSON"
     event = data.get("event") if isinstance(data, dict) else None
     if not isinstance(event, str) or not event:
-        raise InvalidInput('"event" is required')
+        return None, 'no "event"'
     problem = text_problem(event)
     if problem:
-        raise InvalidInput(f'"event" {problem}')
-    return event[:MAX_EVENT_NAME]
+        return None, f'"event" {problem}'
+    return event[:MAX_EVENT_NAME], ""
 
 
 def _speaker(p: RecallParticipant) -> Speaker:
+    name = (p.name or "").strip()
     return Speaker(
-        id=p.id,
-        name=(p.name or "").strip() or f"Participant {p.id}",
+        id=p.key,
+        name=name or placeholder_name(p.key),
         is_host=p.is_host,
         email=(p.email or "").strip() or None,
+        named=bool(name),
     )
 
 
@@ -166,8 +189,9 @@ def meeting_event(raw: bytes) -> MeetingEvent:
         speaker = _speaker(ev.participant)
         if not ev.is_final:
             return TranscriptPartial(speaker, ev.text)
-        start = ev.start_s or 0.0
-        return TranscriptFinal(speaker, ev.text, start, ev.end_s or start)
+        # No time at all (``relative: null``): None, placed by the pipeline where it arrived.
+        start = ev.start_s
+        return TranscriptFinal(speaker, ev.text, start, ev.end_s if start is not None else None)
     if isinstance(ev, ChatMessageEvent):
         return ChatReceived(
             _speaker(ev.participant), ev.text, ev.to_bot, ev.timestamp.relative or 0.0
@@ -177,6 +201,8 @@ def meeting_event(raw: bytes) -> MeetingEvent:
             return ParticipantJoined(_speaker(ev.participant))
         if ev.action == "leave":
             return ParticipantLeft(_speaker(ev.participant))
+        if ev.action == "update":
+            return ParticipantUpdated(_speaker(ev.participant))
         if ev.action == "speech_on":
             return SpeechStarted(_speaker(ev.participant))
         if ev.action == "speech_off":
@@ -195,7 +221,41 @@ def status_event(raw: bytes, verified: bool) -> StatusChanged | Ignored:
     hook = parse_status_webhook(raw)
     if not hook.is_bot_status or not hook.code:
         return Ignored(hook.event)
-    return status_changed(hook.code, hook.sub_code, verified)
+    return status_changed(hook.code, hook.sub_code, verified, _epoch_ms(hook.updated_at))
+
+
+def polled_status_event(raw: bytes) -> StatusChanged:
+    """A status read from Recall by polling (stored by ``RecallInboundAdapter.polled``)."""
+    data = orjson.loads(raw)
+    sub_code, at = data.get("sub_code"), data.get("at")
+    return status_changed(
+        str(data["code"]),
+        sub_code if isinstance(sub_code, str) else None,
+        True,
+        _epoch_ms(_timestamp(at)) if isinstance(at, str) else None,
+    )
+
+
+def _timestamp(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _epoch_ms(at: datetime | None) -> int | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # Recall's times are UTC, with or without the Z
+    return int(at.timestamp() * 1000)
+
+
+def _status_webhook(body: bytes) -> tuple[StatusWebhook | None, str]:
+    try:
+        return parse_status_webhook(body), ""
+    except ValueError as exc:
+        return None, str(exc)
 
 
 class RecallInboundAdapter:
@@ -204,16 +264,29 @@ class RecallInboundAdapter:
     waking_events = WAKING_EVENTS
 
     def read_realtime(
-        self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        webhook_secret: str | None,
+        too_large: int | None = None,
     ) -> RealtimeDelivery:
-        """Check the signature (when the integration has a secret) and name the delivery."""
-        _check_signature(webhook_secret, headers, body)
-        event = _event_name(body)
+        """Check the signature (when the delivery carries one and the integration has a
+        secret: some workspaces sign only their status webhooks) and name the delivery.
+        ``too_large``: the full size of a body cut at the receiver's cap."""
+        bad = None
+        if too_large is None and is_signed(headers):
+            bad = _signature_problem(webhook_secret, headers, body)
+        if too_large is not None:
+            event, why = None, f"body too large ({too_large} bytes)"
+        else:
+            event, why = _event_name(body)
         return RealtimeDelivery(
             delivery_id(headers, body),
-            event,
+            event or UNUSABLE,
             wakes=event in WAKING_EVENTS,
             partial=event == PARTIAL_TRANSCRIPT,
+            bad_signature=bad,
+            unusable=why or None,
         )
 
     def read_status(
@@ -221,17 +294,16 @@ class RecallInboundAdapter:
     ) -> StatusDelivery:
         """Check the signature (unsigned webhooks are kept as unverified hints) and read
         which bot and session the webhook is about."""
-        signed = _check_signature(webhook_secret, headers, body)
-        try:
-            hook = parse_status_webhook(body)
-        except ValueError as exc:
-            raise InvalidInput(f"Not a Recall status webhook: {exc}") from exc
+        bad = _signature_problem(webhook_secret, headers, body)
+        hook, why = _status_webhook(body)
         return StatusDelivery(
             delivery_id=delivery_id(headers, body),
-            event=hook.event[:MAX_EVENT_NAME],
-            verified=signed,
-            bot_id=hook.bot_id,
-            claimed_session_id=hook.metadata.get("sessionId"),
+            event=hook.event[:MAX_EVENT_NAME] if hook else UNUSABLE,
+            verified=bool(webhook_secret) and bad is None,
+            bot_id=hook.bot_id if hook else None,
+            claimed_session_id=hook.metadata.get("sessionId") if hook else None,
+            bad_signature=bad,
+            unusable=why or None,
         )
 
     def polled(
@@ -263,8 +335,7 @@ class RecallInboundAdapter:
             if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
                 return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
             if ev.kind == EventKind.POLL:
-                data = orjson.loads(ev.payload)
-                return status_changed(str(data["code"]), data.get("sub_code"))
+                return polled_status_event(ev.payload)
         except (PayloadError, ValueError, KeyError) as exc:
             # A malformed delivery is skipped, not retried forever; it stays in the events table.
             log.warning("skipping malformed event %s (%s): %s", ev.id, ev.event, exc)

@@ -7,11 +7,19 @@ keeps unknown fields (``extra="allow"``) and string codes stay strings. Parse fu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
 
 
 class PayloadError(ValueError):
@@ -34,6 +42,20 @@ def string_map(value: Any) -> Any:
             if v is not None
         }
     return value
+
+
+def lenient(default: Any = None, factory: Callable[[], Any] | None = None) -> WrapValidator:
+    """A field that falls back on its default when Recall sends a value of the wrong shape
+    (``absolute: ""``, ``to: null``): one bad field we may not even use must not cost the
+    whole event. Use as ``Annotated[str, lenient("everyone")]``."""
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            return factory() if factory is not None else default
+
+    return WrapValidator(validate)
 
 
 class Ref(RecallModel):

@@ -13,6 +13,7 @@ an error.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -25,7 +26,6 @@ from pydantic import (
     Tag,
     TypeAdapter,
     ValidationError,
-    field_validator,
 )
 
 from delegate.adapters.recall.payload import (
@@ -33,6 +33,7 @@ from delegate.adapters.recall.payload import (
     RecallModel,
     Ref,
     invalid_payload,
+    lenient,
     load_payload,
 )
 
@@ -40,69 +41,76 @@ T = TypeVar("T")
 
 
 class Timestamp(RecallModel):
-    relative: float | None = None
-    """Seconds since the recording started."""
-    absolute: datetime | None = None
+    relative: Annotated[float | None, lenient()] = None
+    """Seconds since the recording started; None when Recall sent none (or nonsense)."""
+    absolute: Annotated[datetime | None, lenient()] = None
+
+
+_NO_TIME = lenient(factory=Timestamp)
 
 
 class Participant(RecallModel):
-    id: int
-    """Per meeting, not unique across meetings."""
-    name: str | None = None
-    is_host: bool = False
-    platform: str | None = None
-    extra_data: dict[str, Any] = Field(default_factory=dict)
-    email: str | None = None
+    id: Annotated[int | None, lenient()] = None
+    """Per meeting, not unique across meetings; None when Recall sent none (see ``key``)."""
+    name: Annotated[str | None, lenient()] = None
+    is_host: Annotated[bool, lenient(False)] = False
+    platform: Annotated[str | None, lenient()] = None
+    extra_data: Annotated[dict[str, Any], lenient(factory=dict)] = Field(default_factory=dict)
+    email: Annotated[str | None, lenient()] = None
 
-    @field_validator("extra_data", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        return {} if value is None else value
+    @property
+    def key(self) -> int:
+        """``id``, or a stable stand-in derived from the name when Recall sent no id, so the
+        person's lines still group together (negative: never one of Recall's ids)."""
+        if self.id is not None:
+            return self.id
+        return -1 - zlib.crc32((self.name or "").strip().encode()) % NO_ID_RANGE
 
-    @field_validator("is_host", mode="before")
-    @classmethod
-    def _none_is_false(cls, value: Any) -> Any:
-        return False if value is None else value
+
+NO_ID_RANGE = 2**31 - 1
 
 
 class Word(RecallModel):
-    text: str
-    start_timestamp: Timestamp = Field(default_factory=Timestamp)
-    end_timestamp: Timestamp | None = None
+    text: Annotated[str, lenient("")] = ""
+    start_timestamp: Annotated[Timestamp, _NO_TIME] = Field(default_factory=Timestamp)
+    end_timestamp: Annotated[Timestamp | None, lenient()] = None
 
 
 class Envelope(RecallModel, Generic[T]):
     """``data`` of every realtime message: the event body plus references to its context."""
 
     data: T
-    bot: Ref | None = None
-    recording: Ref | None = None
-    realtime_endpoint: Ref | None = None
-    transcript: Ref | None = None
-    participant_events: Ref | None = None
+    bot: Annotated[Ref | None, lenient()] = None
+    recording: Annotated[Ref | None, lenient()] = None
+    realtime_endpoint: Annotated[Ref | None, lenient()] = None
+    transcript: Annotated[Ref | None, lenient()] = None
+    participant_events: Annotated[Ref | None, lenient()] = None
+
+
+_SOMEONE = lenient(factory=Participant)
 
 
 class TranscriptData(RecallModel):
-    words: list[Word]
-    participant: Participant
+    words: Annotated[list[Word], lenient(factory=list)] = Field(default_factory=list)
+    participant: Annotated[Participant, _SOMEONE] = Field(default_factory=Participant)
 
 
 class ParticipantEventData(RecallModel):
-    participant: Participant
-    timestamp: Timestamp = Field(default_factory=Timestamp)
-    data: dict[str, Any] | None = None
+    participant: Annotated[Participant, _SOMEONE] = Field(default_factory=Participant)
+    timestamp: Annotated[Timestamp, _NO_TIME] = Field(default_factory=Timestamp)
+    data: Annotated[dict[str, Any] | None, lenient()] = None
 
 
 class ChatMessage(RecallModel):
-    text: str
-    to: str = "everyone"
+    text: Annotated[str, lenient("")] = ""
+    to: Annotated[str, lenient("everyone")] = "everyone"
     """``everyone`` or ``only_bot`` (kept a string: Recall may add recipients)."""
 
 
 class ChatMessageData(RecallModel):
-    participant: Participant
-    timestamp: Timestamp = Field(default_factory=Timestamp)
-    data: ChatMessage
+    participant: Annotated[Participant, _SOMEONE] = Field(default_factory=Participant)
+    timestamp: Annotated[Timestamp, _NO_TIME] = Field(default_factory=Timestamp)
+    data: Annotated[ChatMessage, lenient(factory=ChatMessage)] = Field(default_factory=ChatMessage)
 
 
 class _RealtimeBase(RecallModel):
@@ -164,15 +172,17 @@ class TranscriptEvent(_RealtimeBase):
 
     @property
     def start_s(self) -> float | None:
-        return self.words[0].start_timestamp.relative if self.words else None
+        """When the first timed word began; None when no word carries a time."""
+        times = [w.start_timestamp.relative for w in self.words]
+        return next((t for t in times if t is not None), None)
 
     @property
     def end_s(self) -> float | None:
-        if not self.words:
-            return None
-        last = self.words[-1]
-        end = last.end_timestamp or last.start_timestamp
-        return end.relative
+        ends = [
+            (w.end_timestamp.relative if w.end_timestamp else None) or w.start_timestamp.relative
+            for w in self.words
+        ]
+        return next((t for t in reversed(ends) if t is not None), None)
 
 
 class ParticipantEvent(_RealtimeBase):
@@ -254,13 +264,13 @@ _realtime_adapter: TypeAdapter[RealtimeEvent] = TypeAdapter(RealtimeEvent)
 
 class _LineWord(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    text: str
+    text: Annotated[str, lenient("")] = ""
 
 
 class _LineData(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    words: list[_LineWord]
-    participant: Participant
+    words: Annotated[list[_LineWord], lenient(factory=list)] = Field(default_factory=list)
+    participant: Annotated[Participant, _SOMEONE] = Field(default_factory=Participant)
 
 
 class _LineEnvelope(BaseModel):

@@ -67,6 +67,11 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return headers.get(f"webhook-{name}") or headers.get(f"svix-{name}")
 
 
+def is_signed(headers: Mapping[str, str]) -> bool:
+    """Does the delivery carry a signature at all? Headers must be lower-cased."""
+    return _header(headers, "signature") is not None
+
+
 def message_id(headers: Mapping[str, str]) -> str | None:
     """The delivery id (``webhook-id`` or ``svix-id``), if any. Headers must be lower-cased."""
     return _header(headers, "id")

@@ -10,30 +10,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from delegate.adapters.recall.payload import (
     PayloadError,
     RecallModel,
     Ref,
     invalid_payload,
+    lenient,
     load_payload,
 )
 from delegate.domain.validation import text_problem
 
 
+def _code(value: Any) -> Any:
+    # A code or sub-code sent as a number is still that code.
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 class _StatusData(RecallModel):
-    code: str | None = None
-    sub_code: str | None = None
-    updated_at: datetime | None = None
-    message: str | None = None
+    code: Annotated[str | None, lenient()] = None
+    sub_code: Annotated[str | None, lenient()] = None
+    updated_at: Annotated[datetime | None, lenient()] = None
+    message: Annotated[str | None, lenient()] = None
+
+    _codes = field_validator("code", "sub_code", mode="before")(_code)
 
 
 class _StatusEnvelope(RecallModel):
-    data: _StatusData = Field(default_factory=_StatusData)
-    bot: Ref | None = None
+    data: Annotated[_StatusData, lenient(factory=_StatusData)] = Field(default_factory=_StatusData)
+    bot: Annotated[Ref | None, lenient()] = None
 
 
 class _StatusWebhookV111(RecallModel):
@@ -44,15 +52,18 @@ class _StatusWebhookV111(RecallModel):
 
 
 class _LegacyStatus(RecallModel):
-    code: str
-    sub_code: str | None = None
-    message: str | None = None
-    created_at: datetime | None = None
+    code: Annotated[str | None, lenient()] = None
+    sub_code: Annotated[str | None, lenient()] = None
+    message: Annotated[str | None, lenient()] = None
+    created_at: Annotated[datetime | None, lenient()] = None
+
+    _codes = field_validator("code", "sub_code", mode="before")(_code)
 
 
 class _LegacyStatusData(RecallModel):
     bot_id: str
-    status: _LegacyStatus
+    status: Annotated[_LegacyStatus | None, lenient()] = None
+    """None for legacy events that are not a status (``bot.output_log``)."""
 
 
 class _LegacyStatusWebhook(RecallModel):
@@ -90,9 +101,9 @@ def parse_status_webhook(raw: bytes | str | Mapping[str, Any]) -> StatusWebhook:
     data = load_payload(raw)
     inner = data.get("data")
     try:
-        if isinstance(inner, dict) and "status" in inner and "bot_id" in inner:
+        if isinstance(inner, dict) and "bot_id" in inner and "bot" not in inner:
             legacy = _LegacyStatusWebhook.model_validate(data)
-            status = legacy.data.status
+            status = legacy.data.status or _LegacyStatus()
             return StatusWebhook(
                 event=legacy.event,
                 bot_id=legacy.data.bot_id,

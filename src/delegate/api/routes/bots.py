@@ -18,7 +18,8 @@ async def list_bots(c: ContainerDep, account: AccountDep, query: ListQueryDep) -
     return BotList(items=[BotOut.of(b) for b in page.items], cursor=page.cursor)
 
 
-@router.post("/create", operation_id="createBot", responses=errors(*CREATE))
+# 404: a ``datasetId`` that names no dataset of the account.
+@router.post("/create", operation_id="createBot", responses=errors(*CREATE, 404))
 async def create_bot(c: ContainerDep, account: AccountDep, body: BotIn) -> IdOut:
     voices = c.ports.voice.catalog if c.ports.voice else None
     return IdOut(id=await bots.create_bot(c.uow, c.clock, account.id, body.provided(), voices))

@@ -14,7 +14,7 @@ from delegate.api.schemas import (
     SavedOut,
     SetupOut,
 )
-from delegate.services import integrations
+from delegate.services import integrations, teardown
 
 router = APIRouter(prefix="/integration/recall", tags=["Recall integration"])
 
@@ -85,11 +85,13 @@ async def setup_integration(
 
 
 @router.post(
-    "/{integrationId}/delete", operation_id="deleteRecallIntegration", responses=errors(*DELETE)
+    "/{integrationId}/delete",
+    operation_id="deleteRecallIntegration",
+    responses=errors(*DELETE, 502),
 )
 async def delete_integration(
     c: ContainerDep,
     account: AccountDep,
     integrationId: IntegrationRef,
 ) -> IdOut:
-    return IdOut(id=await integrations.delete_integration(c.uow, account.id, integrationId))
+    return IdOut(id=await teardown.delete_integration(c.ports, account.id, integrationId))

@@ -30,8 +30,10 @@ class WebhookOut(Out):
     responses=errors(400, 401, 404, 413),
     openapi_extra={
         "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}}},
+            # Any body: a delivery that passes authentication is answered 2xx even when we
+            # cannot use it (it is logged and ignored), so that Recall does not retry it.
+            "required": False,
+            "content": {"application/json": {"schema": {}}},
         }
     },
 )

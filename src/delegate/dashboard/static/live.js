@@ -1,7 +1,9 @@
 // The live meeting page. Events arrive over SSE (htmx's sse extension) as HTML fragments
 // whose ids name what they update; htmx swaps them out of band onto the element with that id.
 // An element not yet on the page (a new turn, a new participant) is added where its
-// data-append (a list) or data-after (a turn it follows) says. A reset reloads the page.
+// data-append (a list) or data-after (a turn it follows) says; a step of the status history
+// already on the page (read before the drain applied it) has the same id and is swapped in
+// place. A reset reloads the page.
 document.addEventListener("htmx:oobErrorNoTarget", function (evt) {
   var el = evt.detail.content;
   if (el.dataset.after) {
@@ -15,6 +17,10 @@ document.addEventListener("htmx:oobErrorNoTarget", function (evt) {
     }
   }
   var list = el.dataset.append && document.querySelector(el.dataset.append);
+  var last = list && list.lastElementChild;
+  if (el.dataset.code && last && last.dataset.code === el.dataset.code) {
+    return; // a poll confirming the status a webhook gave: one step, as on a reload
+  }
   if (list) {
     list.append(el);
   }
