@@ -80,7 +80,12 @@ async def _receiver_only(container: Any, fixture: Any, opts: Options) -> dict[st
     processing: the ceiling of the storing half of the server."""
     writer = BatchingEventWriter(container.uow)
     receiver = Receiver(
-        container.uow, container.clock, writer, _NoKick(), SessionAuthCache(container.uow)
+        container.uow,
+        container.clock,
+        writer,
+        _NoKick(),
+        SessionAuthCache(container.uow),
+        container.receiver.inbound,
     )
     moments = payloads.render(conversation.moments(conversation.synthetic_meeting(120, seed=5)))
     seconds = 2.0 if opts.quick else 5.0

@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from delegate.services.recall_port import BotSnapshot, BotSpec, BotStatus
+from delegate.services.ports import BotSnapshot, BotSpec, BotStatus
 
 
 @dataclass(frozen=True)

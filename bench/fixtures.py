@@ -34,6 +34,7 @@ from delegate.config import (
     WorkerSettings,
 )
 from delegate.domain.events import SessionStatus
+from delegate.domain.sessions import SessionChanges
 from delegate.services.accounts import authenticate, create_token
 from delegate.services.bots import create_bot
 from delegate.services.integrations import create_integration
@@ -146,13 +147,13 @@ async def _sessions(
         bot_id = str(initiated.bot["id"])
         url = urlsplit(recall.specs[bot_id].realtime_url)
         async with container.uow() as tx:
-            await tx.sessions.update(
-                initiated.session_id,
+            recording = SessionChanges(
                 status=SessionStatus.RECORDING,
                 status_code="in_call_recording",
                 ever_in_call=True,
                 last_polled_at=container.clock.now_ms(),
             )
+            await tx.sessions.update(initiated.session_id, recording)
         metadata = {"integrationId": integration_id, "sessionId": initiated.session_id}
         return Meeting(
             initiated.session_id,

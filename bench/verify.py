@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench.load import Ledger
-from delegate.adapters.recall.mapping import STATE_EVENTS
+from delegate.adapters.recall.inbound import WAKING_EVENTS
 
 # Partials and speech on/off change nothing and wake nobody: they are stepped over by the
 # session's next drain, so they do not count as work waiting.
-_STATE_EVENT_NAMES = ", ".join(f"'{name}'" for name in sorted(STATE_EVENTS))  # our constants
+_WAKING_EVENT_NAMES = ", ".join(f"'{name}'" for name in sorted(WAKING_EVENTS))  # our constants
 BACKLOG_SQL = (
     "SELECT count(*) FROM session_events e JOIN meeting_sessions s ON s.id = e.session_id "  # noqa: S608
-    f"WHERE e.id > s.cursor AND (e.kind <> 'realtime' OR e.event IN ({_STATE_EVENT_NAMES}))"
+    f"WHERE e.id > s.cursor AND (e.kind <> 'realtime' OR e.event IN ({_WAKING_EVENT_NAMES}))"
 )
 PROCESSED_SQL = (
     "SELECT count(*) FROM session_events e JOIN meeting_sessions s ON s.id = e.session_id "

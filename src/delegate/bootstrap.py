@@ -13,7 +13,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from functools import partial
+from typing import Literal
 
 import httpx2
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,18 +27,26 @@ from delegate.adapters.llm.offline import OfflineBrain
 from delegate.adapters.queue.inprocess import InProcessDispatcher
 from delegate.adapters.queue.webhook_inprocess import InProcessWebhookDispatcher
 from delegate.adapters.recall.client import HttpRecallConnector
-from delegate.adapters.recall.mapping import STATE_EVENTS, meeting_event
+from delegate.adapters.recall.inbound import RecallInboundAdapter
 from delegate.adapters.secretbox import KeyFileBox, SecretBox, parse_keys
 from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
-from delegate.domain.meeting import Brain
 from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
 from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
 from delegate.services.polling import poll_active_sessions, polls_per_round
-from delegate.services.ports import Dispatcher, Embedder, Retriever, SpeechEngine, UnitOfWorkFactory
-from delegate.services.processing import process_session_events
+from delegate.services.ports import (
+    BackgroundDispatcher,
+    Brain,
+    Dispatcher,
+    Embedder,
+    Retriever,
+    SpeechEngine,
+    UnitOfWorkFactory,
+    WebhookDispatcher,
+)
+from delegate.services.processing import process_session_events, sessions_with_work
 from delegate.services.speaking import VoicePorts
 from delegate.services.voices import VoiceCatalog
 from delegate.services.webhook_delivery import WebhookPorts, deliver_due
@@ -65,7 +74,9 @@ def uses_llm(settings: Settings) -> bool:
     return mode == "llm" or (mode == "auto" and bool(settings.llm.base_url))
 
 
-def build_voice(settings: Settings, http: httpx2.AsyncClient) -> VoicePorts:
+def build_voice(
+    settings: Settings, http: httpx2.AsyncClient, inbound: RecallInboundAdapter
+) -> VoicePorts:
     """Every text-to-speech engine; each says at bot create/update whether it can run here."""
     from delegate.adapters.tts.espeak import EspeakEngine
     from delegate.adapters.tts.openai_speech import OpenAISpeechEngine
@@ -76,7 +87,7 @@ def build_voice(settings: Settings, http: httpx2.AsyncClient) -> VoicePorts:
         EspeakEngine(),
         OpenAISpeechEngine(settings.voice, http),
     ]
-    return VoicePorts(VoiceCatalog(engines, settings.voice.default_voice), meeting_event)
+    return VoicePorts(VoiceCatalog(engines, settings.voice.default_voice), inbound.speech)
 
 
 def build_brain(settings: Settings, http: httpx2.AsyncClient | None) -> Brain:
@@ -142,8 +153,8 @@ def build_knowledge(
     # with work, a sweep for what a restart left pending. It runs in every process that
     # stores records (API and worker alike): two indexing one record store the same vector.
     indexer = InProcessWebhookDispatcher(
-        deliver=lambda dataset_id: index_pending(ports, dataset_id),
-        sweep=lambda: datasets_to_index(uow),
+        deliver=partial(index_pending, ports),
+        sweep=partial(datasets_to_index, uow),
         sweep_interval_s=settings.worker.sweep_interval_s,
     )
     late.target = indexer
@@ -160,24 +171,6 @@ def build_live_feed(settings: Settings) -> LiveHub:
     return PgLiveHub(conninfo(settings.database_url))
 
 
-class BackgroundDispatcher(Protocol):
-    """The Dispatcher port plus what the container needs to run it."""
-
-    async def kick(self, session_id: str) -> None: ...
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def sweep_once(self) -> None:
-        """Kick every session with unprocessed events or notes due."""
-        ...
-
-    async def idle(self) -> None:
-        """Wait until this process has no session being drained."""
-        ...
-
-
 DispatcherMode = Literal["inprocess", "procrastinate"]
 
 
@@ -189,18 +182,6 @@ def dispatcher_mode(settings: Settings) -> DispatcherMode:
     if choice == "procrastinate" and settings.is_sqlite:
         raise ValueError("the procrastinate dispatcher needs PostgreSQL (DELEGATE_DB__URL)")
     return choice
-
-
-class WebhookDispatcher(Protocol):
-    """Kicks for webhook endpoints, and what the container needs to run their delivery."""
-
-    async def kick(self, endpoint_id: str) -> None: ...
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def sweep_once(self) -> None: ...
 
 
 class _LateDispatcher:
@@ -304,6 +285,7 @@ def build(
         tts_http = httpx2.AsyncClient(timeout=settings.voice.timeout_s)
         owned.append(tts_http)
     late = _LateDispatcher()
+    inbound = RecallInboundAdapter()
     late_webhooks = _LateDispatcher()
     kb_http = httpx2.AsyncClient(timeout=settings.kb.timeout_s)
     owned.append(kb_http)
@@ -313,6 +295,7 @@ def build(
         uow=uow,
         clock=clock,
         recall=HttpRecallConnector(settings.recall, recall_http),
+        inbound=inbound,
         dispatcher=late,
         brain=brain or build_brain(settings, llm_http),
         fallback_brain=OfflineBrain(),
@@ -321,7 +304,7 @@ def build(
         transcript_language=settings.recall.transcript_language,
         context_tokens=settings.llm.context_tokens,
         webhooks=late_webhooks,
-        voice=build_voice(settings, tts_http),
+        voice=build_voice(settings, tts_http, inbound),
         knowledge=knowledge,
         knowledge_passages=settings.kb.meeting_passages,
         live=live,
@@ -344,14 +327,7 @@ def build(
         async with uow() as tx:
             return await tx.webhooks.endpoints_with_pending(clock.now_ms(), 500)
 
-    async def sweep() -> list[str]:
-        async with uow() as tx:
-            # Partials and speech on/off alone need no drain: the next event that matters
-            # steps over them.
-            pending = await tx.sessions.with_unprocessed_events(500, STATE_EVENTS)
-            notes = await tx.sessions.needing_notes(100)
-        return list(dict.fromkeys([*pending, *notes]))
-
+    sweep = partial(sessions_with_work, uow, inbound.waking_events)
     mode = dispatcher_mode(settings)
     dispatcher: BackgroundDispatcher
     if mode == "procrastinate":
@@ -370,20 +346,20 @@ def build(
         webhooks: WebhookDispatcher = ProcrastinateWebhookDispatcher(app, webhook_sweep)
     else:
         dispatcher = InProcessDispatcher(
-            drain=lambda session_id: process_session_events(ports, session_id),
+            drain=partial(process_session_events, ports),
             sweep=sweep,
             concurrency=settings.worker.concurrency,
             sweep_interval_s=settings.worker.sweep_interval_s,
         )
         webhooks = InProcessWebhookDispatcher(
-            deliver=lambda endpoint_id: deliver_due(webhook_ports, endpoint_id),
+            deliver=partial(deliver_due, webhook_ports),
             sweep=webhook_sweep,
             sweep_interval_s=settings.worker.sweep_interval_s,
         )
     late.target = dispatcher
     late_webhooks.target = webhooks
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), live)
+    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), inbound, live)
     container = Container(
         settings=settings,
         engine=engine,

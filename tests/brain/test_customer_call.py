@@ -30,6 +30,7 @@ def context(trigger: Turn, before: list[Turn] | None = None) -> BrainContext:
         instruction="Keep notes of the renewal call and answer questions.",
         participants=PEOPLE,
         summary=running.text(),
+        key_points=running.key_turns(),
         recent=earlier,
         trigger=trigger,
     )

@@ -30,7 +30,7 @@ TURNS = build_turns()
 
 @dataclass
 class MemorySearch:
-    """A TranscriptSearch over a list of turns; records its calls as data."""
+    """Search over a list of turns (its ``search`` is the brain's hook); records its calls."""
 
     turns: list[Turn]
     calls: list[tuple[str | None, list[str], int]] = field(default_factory=list)
@@ -68,7 +68,8 @@ def context(
         recent=turns,
         trigger=trigger,
         token_budget=budget,
-        search=search,
+        search=search.search if search else None,
+        key_points=running.key_turns() if summary is None else (),
     )
 
 

@@ -57,6 +57,7 @@ def context(
         instruction="Answer questions about the mobile launch.",
         participants=PARTICIPANTS,
         summary=running.text(),
+        key_points=running.key_turns(),
         recent=recent,
         trigger=chat(len(recent) + 1, "Dana", text, 85.0, to_bot=True),
         model=model,

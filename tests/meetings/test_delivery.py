@@ -188,7 +188,7 @@ async def test_realtime_receiver_answers_in_the_api_shape_on_both_prefixes(world
 async def test_the_sweep_wakes_sessions_only_for_events_that_change_something(
     world: World,
 ) -> None:
-    from delegate.adapters.recall.mapping import STATE_EVENTS
+    from delegate.adapters.recall.inbound import WAKING_EVENTS
     from delegate.domain.sessions import EventKind, NewEvent
 
     started = await world.initiate()
@@ -201,7 +201,7 @@ async def test_the_sweep_wakes_sessions_only_for_events_that_change_something(
                 [NewEvent(sid, f"test-{event}", EventKind.REALTIME, event, b"{}", 0)]
             )
         async with world.container.uow() as tx:
-            return await tx.sessions.with_unprocessed_events(100, STATE_EVENTS)
+            return await tx.sessions.with_unprocessed_events(100, WAKING_EVENTS)
 
     assert sid not in await add("participant_events.speech_on")
     assert sid not in await add("transcript.partial_data")

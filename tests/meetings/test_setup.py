@@ -8,7 +8,7 @@ import httpx2
 import pytest
 
 from delegate.adapters.recall.client import RecallClient
-from delegate.services.recall_port import NoWebhookApi
+from delegate.services.ports import NoWebhookApi
 from tests.meetings.world import PUBLIC, World, make_world
 
 

@@ -16,8 +16,8 @@ from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
 from delegate.config import ApiSettings, RecallSettings, VoiceSettings, WebhookSettings
-from delegate.domain.meeting import Brain
 from delegate.services.accounts import create_token
+from delegate.services.ports import Brain
 from delegate.sim import ChatSent, Simulator
 from tests.support import Api, make_settings
 

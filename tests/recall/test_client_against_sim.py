@@ -21,7 +21,7 @@ from delegate.adapters.recall.models import (
     parse_status_webhook,
 )
 from delegate.config import RecallSettings
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSnapshot,
     BotSpec,
     RecallNotFound,

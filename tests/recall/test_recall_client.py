@@ -11,8 +11,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from delegate.adapters.recall.client import HttpRecallConnector, RecallClient, split_message
+from delegate.adapters.recall.inbound import SUBSCRIBED_EVENTS
 from delegate.config import RecallSettings
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSpec,
     RecallGateway,
     RecallNotFound,
@@ -50,7 +51,7 @@ async def test_create_bot_sends_a_v1_11_request(client: RecallClient, recall: Fa
                 {
                     "type": "webhook",
                     "url": SPEC.realtime_url,
-                    "events": list(SPEC.realtime_events),
+                    "events": list(SUBSCRIBED_EVENTS),
                 }
             ],
         },

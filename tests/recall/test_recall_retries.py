@@ -11,7 +11,7 @@ import pytest
 
 from delegate.adapters.recall.client import HttpRecallConnector, RecallClient
 from delegate.config import RecallSettings
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSpec,
     RecallError,
     RecallNotFound,

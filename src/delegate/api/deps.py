@@ -45,13 +45,20 @@ async def current_account(
 AccountDep = Annotated[Account, Depends(current_account)]
 
 
+NOT_JSON = "Content-Type must be application/json"
+
+
+def is_json(content_type: str) -> bool:
+    """A JSON media type (``application/json``, ``…+json``), or none declared."""
+    return not content_type or content_type.split(";")[0].strip().endswith("json")
+
+
 async def require_json(request: Request) -> None:
     """Every change is POST with a JSON body (an empty body is allowed where nothing is needed)."""
     if request.method != "POST":
         return
-    content_type = request.headers.get("content-type", "")
-    if content_type and not content_type.split(";")[0].strip().endswith("json"):
-        raise InvalidInput("Content-Type must be application/json")
+    if not is_json(request.headers.get("content-type", "")):
+        raise InvalidInput(NOT_JSON)
 
 
 def list_query(

@@ -10,7 +10,7 @@ from pydantic.config import JsonDict
 
 from delegate.api.schemas import NOT_BLANK, VOICE_RULE, Body, Out, ReplyModeName
 from delegate.domain.meeting import Participant
-from delegate.domain.sessions import MeetingSession, Reply
+from delegate.domain.sessions import MeetingSession, NotesStatus, Reply
 from delegate.domain.validation import CHAT_RECIPIENTS, JOIN_AT_HORIZON
 
 HTTPS: JsonDict = {"pattern": "^\\s*https://[^\\u0000]*$"}
@@ -152,7 +152,7 @@ class SessionOut(Out):
             replyMode=s.reply_mode,
             voice=s.voice,
             replyNotice=s.reply_notice,
-            notesReady=s.notes_status == "ready",
+            notesReady=s.notes_status is NotesStatus.READY,
             createdAt=s.created_at,
             updatedAt=s.updated_at,
             endedAt=s.ended_at,

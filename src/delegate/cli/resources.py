@@ -27,6 +27,7 @@ from delegate.cli.options import (
 )
 from delegate.cli.remote import Remote, api_command, fail, secret
 from delegate.cli.sessions import SESSION_FIELDS, wait_for_delegate
+from delegate.domain.records import REGIONS
 
 if TYPE_CHECKING:
     from delegate.cli.output import Columns
@@ -85,7 +86,8 @@ INTEGRATION_FIELDS_IN: dict[str, Any] = {
     "region": Annotated[
         str | None,
         typer.Option(
-            metavar="REGION", help="us-east-1 (default), us-west-2, eu-central-1 or ap-northeast-1."
+            metavar="REGION",
+            help=f"{REGIONS[0]} (default), {', '.join(REGIONS[1:-1])} or {REGIONS[-1]}.",
         ),
     ],
     "alias": Alias,

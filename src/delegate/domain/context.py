@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from delegate.domain.knowledge import Knowledge
-from delegate.domain.meeting import BrainContext, Participant, TranscriptSearch, Turn
+from delegate.domain.meeting import BrainContext, Participant, SearchTurns, Turn
 from delegate.domain.summary import clip
 
 CHARS_PER_TOKEN = 4
@@ -80,9 +80,10 @@ def build_context(
     trigger: Turn,
     token_budget: int = 3000,
     model: str = "",
-    search: TranscriptSearch | None = None,
+    search: SearchTurns | None = None,
     reason: str = "",
     knowledge: Knowledge | None = None,
+    key_points: Sequence[Turn] = (),
 ) -> BrainContext:
     """A context for answering ``trigger`` that fits ``token_budget``.
 
@@ -135,6 +136,7 @@ def build_context(
         search=search,
         reason=reason,
         knowledge=knowledge,
+        key_points=list(key_points),
     )
 
 

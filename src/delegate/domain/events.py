@@ -76,11 +76,23 @@ class ChatReceived:
 @dataclass(frozen=True)
 class StatusChanged:
     code: str
-    sub_code: str | None = None
+    """Recall's status code, kept as it came (shown to users as ``statusCode``)."""
+    sub_code: str | None
+    status: SessionStatus | None
+    """What the code means for the session; None for a code that changes nothing."""
+    never_admitted: bool = False
+    """The bot never got into the meeting (an end is then a failure)."""
+    recording: bool = False
+    """The bot is recording (so the recording is not paused)."""
     verified: bool = True
     """False for an unsigned status webhook: confirm with Recall before acting on it."""
     at_ms: int | None = None
     """Recall's time of the change (``updated_at``); webhooks do not arrive in order."""
+
+    @property
+    def final(self) -> bool:
+        """The code ends the session (``call_ended``, ``done``, ``fatal``, ...)."""
+        return self.status is not None and not self.status.active
 
 
 @dataclass(frozen=True)
@@ -119,46 +131,11 @@ class SessionStatus(StrEnum):
         return self not in (SessionStatus.ENDED, SessionStatus.FAILED)
 
 
-_FROM_RECALL = {
-    "joining_call": SessionStatus.JOINING,
-    "in_waiting_room": SessionStatus.WAITING_ROOM,
-    "in_call_not_recording": SessionStatus.IN_CALL,
-    "recording_permission_allowed": SessionStatus.IN_CALL,
-    "recording_permission_denied": SessionStatus.IN_CALL,
-    "in_call_recording": SessionStatus.RECORDING,
-    "call_ended": SessionStatus.ENDED,
-    "done": SessionStatus.ENDED,
-    "recording_done": SessionStatus.ENDED,
-    "analysis_done": SessionStatus.ENDED,
-    "fatal": SessionStatus.FAILED,
-}
-
-# Sub-codes of call_ended that mean the bot never got into the meeting.
-_NEVER_ADMITTED = {
-    "bot_kicked_from_waiting_room",
-    "timeout_exceeded_waiting_room",
-    "call_ended_by_platform_waiting_room_timeout",
-    "timeout_exceeded_noone_joined",
-    "meeting_not_started",
-}
-
-
-def is_final_code(code: str) -> bool:
-    """A Recall code that ends the session (``call_ended``, ``done``, ``fatal``, ...)."""
-    new = _FROM_RECALL.get(code)
-    return new is not None and not new.active
-
-
-def next_status(
-    current: SessionStatus, code: str, sub_code: str | None, ever_in_call: bool
-) -> SessionStatus:
-    """Apply a Recall status code. Terminal states stay terminal; unknown codes change nothing
-    (Recall warns that new codes appear without notice)."""
-    if not current.active:
+def next_status(current: SessionStatus, event: StatusChanged, ever_in_call: bool) -> SessionStatus:
+    """Apply a status change. Terminal states stay terminal; a code that means nothing to us
+    changes nothing."""
+    if not current.active or event.status is None:
         return current
-    new = _FROM_RECALL.get(code)
-    if new is None:
-        return current
-    if new is SessionStatus.ENDED and not ever_in_call and sub_code in _NEVER_ADMITTED:
+    if event.status is SessionStatus.ENDED and not ever_in_call and event.never_admitted:
         return SessionStatus.FAILED
-    return new
+    return event.status

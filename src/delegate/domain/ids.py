@@ -1,7 +1,9 @@
-"""Record ids: 24 lowercase characters, a letter first, roughly time-ordered."""
+"""Record ids (24 lowercase characters, a letter first, roughly time-ordered) and the digest
+stored in place of a token or secret."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
@@ -27,3 +29,8 @@ def new_id() -> str:
 
 def looks_like_id(value: str) -> bool:
     return bool(ID_PATTERN.fullmatch(value))
+
+
+def secret_digest(secret: str) -> str:
+    """SHA-256 of an API token or a session's realtime token: stored instead of it."""
+    return hashlib.sha256(secret.encode()).hexdigest()

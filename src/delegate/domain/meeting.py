@@ -6,9 +6,10 @@ the brains (which read them and answer with actions) and the notes writer.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any
 
 from delegate.domain.knowledge import Knowledge
 
@@ -86,10 +87,63 @@ Action = (
 )
 
 
-class TranscriptSearch(Protocol):
-    async def search(self, speaker: str | None, terms: list[str], limit: int) -> list[Turn]:
-        """Earlier turns by ``speaker`` (any speaker when None) mentioning any of ``terms``."""
-        ...
+class ActionKind(StrEnum):
+    """How an action is stored in the outbox (``replies.kind``) and shown to users."""
+
+    CHAT = "chat"
+    LEAVE = "leave"
+    PAUSE_RECORDING = "pause_recording"
+    RESUME_RECORDING = "resume_recording"
+    START_SCREENSHARE = "start_screenshare"
+    STOP_SCREENSHARE = "stop_screenshare"
+
+
+def action_record(action: Action) -> tuple[ActionKind, dict[str, Any]]:
+    """The one record form of an action: its kind and its arguments."""
+    match action:
+        case SendChat(text=text, to=to, records=records):
+            chat: dict[str, Any] = {"text": text, "to": to}
+            if records:
+                chat["records"] = [{"id": rid, "source": src} for rid, src in records]
+            return ActionKind.CHAT, chat
+        case StartScreenshare(url=url):
+            return ActionKind.START_SCREENSHARE, {"url": url}
+        case LeaveMeeting():
+            return ActionKind.LEAVE, {}
+        case PauseRecording():
+            return ActionKind.PAUSE_RECORDING, {}
+        case ResumeRecording():
+            return ActionKind.RESUME_RECORDING, {}
+        case StopScreenshare():
+            return ActionKind.STOP_SCREENSHARE, {}
+
+
+def recorded_action(kind: str, payload: Mapping[str, Any]) -> Action:
+    """An action back from its record (``action_record``); raises ValueError for an unknown
+    kind."""
+    match ActionKind(kind):
+        case ActionKind.CHAT:
+            cited = payload.get("records") or []
+            return SendChat(
+                str(payload["text"]),
+                str(payload.get("to", "everyone")),
+                tuple((str(r["id"]), str(r["source"])) for r in cited),
+            )
+        case ActionKind.START_SCREENSHARE:
+            return StartScreenshare(str(payload["url"]))
+        case ActionKind.LEAVE:
+            return LeaveMeeting()
+        case ActionKind.PAUSE_RECORDING:
+            return PauseRecording()
+        case ActionKind.RESUME_RECORDING:
+            return ResumeRecording()
+        case ActionKind.STOP_SCREENSHARE:
+            return StopScreenshare()
+
+
+SearchTurns = Callable[[str | None, list[str], int], Awaitable[list[Turn]]]
+"""Earlier turns by a speaker (any speaker when None) mentioning any of the terms, at most
+``limit``: lets the brain look further back than its context, one bounded query at a time."""
 
 
 @dataclass(frozen=True)
@@ -106,11 +160,14 @@ class BrainContext:
     """The most recent turns before the trigger, oldest first, within the token budget."""
     trigger: Turn
     model: str = ""
-    search: TranscriptSearch | None = None
+    search: SearchTurns | None = None
     reason: str = ""
     """Why the rules took the trigger as meant for the bot (``addressing.Reason``)."""
     knowledge: Knowledge | None = None
     """Passages of the bot's dataset for the trigger (None: the bot has no dataset)."""
+    key_points: list[Turn] = field(default_factory=list)
+    """The running summary's points as turns (who said what, oldest first): ``summary`` is
+    these as text, for a model; a brain that reads them needs no parsing."""
 
 
 @dataclass(frozen=True)
@@ -138,15 +195,3 @@ class NotesContext:
     participants: list[Participant]
     turns: list[Turn]
     model: str = ""
-
-
-class Brain(Protocol):
-    """Decides what the delegate does. Called only after the cheap addressee rules said yes."""
-
-    async def respond(self, ctx: BrainContext) -> list[Action]:
-        """Actions to take in answer to ``ctx.trigger`` (may be empty)."""
-        ...
-
-    async def write_notes(self, ctx: NotesContext) -> MeetingNotes:
-        """Notes for the whole meeting, written once when it ends."""
-        ...

@@ -28,6 +28,7 @@ from delegate.domain.summary import (
     DECISION_CUE,
     RunningSummary,
     clip,
+    deadline_cue,
     highlights,
     is_decision,
     split_sentences,
@@ -69,11 +70,8 @@ _NEXT_COMMITMENT = (
 _CAPITALISED_WILL = re.compile(
     r"(?:^|[\s,;])(?P<who>[A-Z][a-z'-]+)(?:'ll|\s+will|\s+is going to)\s+(?P<what>[a-z].+)"
 )
-_DEADLINE = re.compile(
-    r"\b(?:by|before|until|due|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|tomorrow|tonight|eod|end of|next|the end|\d)|\b(?:tomorrow|next week|this week)\b",
-    re.IGNORECASE,
-)
+# "on Monday" too: a commitment by "we" needs a time to count.
+_DEADLINE = deadline_cue("by|before|until|due|on")
 _NOT_COMMITMENTS_WORDS = (
     "be say admit guess bet think tell ask see just try assume agree disagree leave pass "
     "repeat stop keep wait hand want need talk meet love like"

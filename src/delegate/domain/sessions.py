@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, fields
+from enum import Enum, StrEnum
 from typing import Any
 
 from delegate.domain.events import SessionStatus
@@ -32,7 +32,7 @@ class MeetingSession:
     next_turn_seq: int
     recording_paused: bool
     notes: dict[str, Any] | None
-    notes_status: str | None
+    notes_status: NotesStatus | None
     last_polled_at: int | None
     created_at: int
     updated_at: int
@@ -139,6 +139,61 @@ class Reply:
     attempts: int
     created_at: int
     sent_at: int | None
+
+
+class NotesStatus(StrEnum):
+    PENDING = "pending"
+    """The call ended: the notes are to be written."""
+    READY = "ready"
+
+
+class ReplyState(StrEnum):
+    """Whether a turn waits for the delegate's answer (None: it asked nothing)."""
+
+    PENDING = "pending"
+    DONE = "done"
+
+
+class Keep(Enum):
+    """A column a ``SessionChanges`` leaves as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass
+class SessionChanges:
+    """What one write changes of a session; every field left at ``KEEP`` stays as stored."""
+
+    status: SessionStatus | Keep = KEEP
+    status_code: str | Keep | None = KEEP
+    status_reason: str | Keep | None = KEEP
+    status_at: int | Keep | None = KEEP
+    """Recall's time of the status applied last: an older webhook is history, not news."""
+    ever_in_call: bool | Keep = KEEP
+    recording_paused: bool | Keep = KEEP
+    ended_at: int | Keep | None = KEEP
+    notes: dict[str, Any] | Keep | None = KEEP
+    notes_status: NotesStatus | Keep | None = KEEP
+    summary: dict[str, Any] | Keep | None = KEEP
+    cursor: int | Keep = KEEP
+    next_turn_seq: int | Keep = KEEP
+    recall_bot_id: str | Keep | None = KEEP
+    bot_snapshot: dict[str, Any] | Keep | None = KEEP
+    platform: str | Keep | None = KEEP
+    last_polled_at: int | Keep | None = KEEP
+    updated_at: int | Keep = KEEP
+
+    def columns(self) -> dict[str, Any]:
+        """The changed columns and their values (enums as their stored text)."""
+        changed = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {
+            name: value.value if isinstance(value, StrEnum) else value
+            for name, value in changed.items()
+            if value is not KEEP
+        }
 
 
 _URL_TOKEN = re.compile(r"([?&]token=)[^&#\s\"]*")

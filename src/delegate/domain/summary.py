@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from delegate.domain.meeting import Turn
+from delegate.domain.meeting import Turn, TurnSource
 
 DEFAULT_MAX_POINTS = 24
 DEFAULT_MAX_CHARS = 1600
@@ -28,7 +28,6 @@ _TOPIC_CAP = 200
 _STATE_VERSION = 1
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_POINT_LINE = re.compile(r"^-\s+(?P<speaker>[^:]{1,80}):\s+(?P<text>.+)$")
 
 DECISION_CUE = re.compile(
     r"\b(?:we(?:'ve| have)? decided|we(?:'ve| have)? (?:all )?agreed|we(?:'re| are) agreed"
@@ -47,11 +46,19 @@ COMMITMENT_CUE = re.compile(
     r"|\w+ to (?:send|share|update|draft|write|schedule|book|review|fix|prepare|check))\b",
     re.IGNORECASE,
 )
-_DEADLINE_CUE = re.compile(
-    r"\b(?:by|before|until|due) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|tomorrow|tonight|eod|end of|next|the end|\d)|\b(?:tomorrow|next week|this week)\b",
-    re.IGNORECASE,
-)
+
+
+def deadline_cue(prepositions: str) -> re.Pattern[str]:
+    """ "by Friday", "until next week", "tomorrow": a time something is due, after one of
+    ``prepositions`` (alternatives, as in a regex). Shared with ``notes``."""
+    return re.compile(
+        rf"\b(?:{prepositions}) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+        r"|tomorrow|tonight|eod|end of|next|the end|\d)|\b(?:tomorrow|next week|this week)\b",
+        re.IGNORECASE,
+    )
+
+
+_DEADLINE_CUE = deadline_cue("by|before|until|due")
 _TOPIC_CUE = re.compile(
     r"\b(?:agenda|next topic|moving on|move on to|let's talk about|let's discuss|regarding"
     r"|the topic|first item|next item|update on)\b",
@@ -224,17 +231,6 @@ def highlights(points: Iterable[Point], topics: Sequence[str], limit: int) -> li
     return sorted(chosen, key=lambda p: p.order)
 
 
-def summary_points(text: str) -> list[Point]:
-    """The "- Speaker: point" lines of a ``RunningSummary.text()``, as points in order."""
-    out: list[Point] = []
-    for line in text.splitlines():
-        match = _POINT_LINE.match(line.strip())
-        if match:
-            said = match["text"]
-            out.append(Point(len(out) + 1, salience(said), match["speaker"], said, 0.0))
-    return out
-
-
 def clip(text: str, max_chars: int) -> str:
     """``text`` cut to ``max_chars`` at a word boundary, marked with an ellipsis."""
     if len(text) <= max_chars:
@@ -311,6 +307,12 @@ class RunningSummary:
     def points(self) -> list[Point]:
         """Kept points, in the order they were said."""
         return sorted(self._points.values(), key=lambda p: p.order)
+
+    def key_turns(self) -> list[Turn]:
+        """Kept points as turns (speaker and sentence), in the order they were said."""
+        return [
+            Turn(0, None, p.speaker, p.text, TurnSource.SPEECH, 0.0, 0.0) for p in self.points()
+        ]
 
     def topics(self, limit: int = 6) -> list[str]:
         """The most frequent subjects said at least twice, people's names excluded."""

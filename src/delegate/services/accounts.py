@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from delegate.domain.errors import NotAuthenticated, NotFound
+from delegate.domain.ids import secret_digest
 from delegate.domain.records import Account, ApiToken
 from delegate.services.ports import Clock, UnitOfWorkFactory
 
 TOKEN_PREFIX = "sk-"  # noqa: S105 - a prefix, not a secret
-
-
-def digest_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def create_token(uow: UnitOfWorkFactory, clock: Clock, account_name: str) -> str:
@@ -21,7 +17,7 @@ async def create_token(uow: UnitOfWorkFactory, clock: Clock, account_name: str) 
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     async with uow() as tx:
         account = await tx.accounts.get_or_create(account_name, clock.now_ms())
-        await tx.accounts.add_token(account.id, digest_token(token), token[:7], clock.now_ms())
+        await tx.accounts.add_token(account.id, secret_digest(token), token[:7], clock.now_ms())
     return token
 
 
@@ -30,7 +26,7 @@ async def authenticate(uow: UnitOfWorkFactory, token: str | None) -> Account:
     if not token:
         raise NotAuthenticated("Authorization header with a Bearer token is required")
     async with uow() as tx:
-        account = await tx.accounts.account_for_token(digest_token(token))
+        account = await tx.accounts.account_for_token(secret_digest(token))
     if account is None:
         raise NotAuthenticated("Unknown or revoked API token")
     return account

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from delegate.domain.meeting import Brain
-from delegate.domain.records import Integration
+from delegate.domain.errors import InvalidInput
+from delegate.domain.records import Integration, IntegrationSecrets
 from delegate.services.knowledge import KnowledgePorts
-from delegate.services.ports import Clock, Dispatcher, MeetingEvents, NoWatchers, UnitOfWorkFactory
-from delegate.services.recall_port import RecallConnector, RecallGateway
+from delegate.services.ports import (
+    Brain,
+    Clock,
+    Dispatcher,
+    MeetingEvents,
+    NoWatchers,
+    RecallConnector,
+    RecallGateway,
+    RecallInbound,
+    UnitOfWorkFactory,
+)
 from delegate.services.session_state import SessionStateCache
 from delegate.services.speaking import VoicePorts
 
@@ -18,6 +27,7 @@ class MeetingPorts:
     uow: UnitOfWorkFactory
     clock: Clock
     recall: RecallConnector
+    inbound: RecallInbound
     dispatcher: Dispatcher
     brain: Brain
     public_url: str
@@ -42,10 +52,12 @@ class MeetingPorts:
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""
-        from delegate.domain.errors import InvalidInput
-
         async with self.uow() as tx:
             secrets = await tx.integrations.secrets(integration.id)
+        return self.gateway_with(integration, secrets)
+
+    def gateway_with(self, integration: Integration, secrets: IntegrationSecrets) -> RecallGateway:
+        """A Recall gateway from secrets already read (one drain decrypts them once)."""
         if not secrets.api_key:
             raise InvalidInput("Recall integration does not have an API key configured")
         return self.recall.gateway(secrets.api_key, integration.region)

@@ -3,7 +3,6 @@ call happens here, so acknowledgement stays fast whatever the meeting is doing."
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import random
 import time
@@ -11,23 +10,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import orjson
 import structlog
 
-from delegate.adapters.recall.mapping import STATE_EVENTS, PayloadError, partial_line
-from delegate.adapters.recall.signatures import SignatureError, is_signed, message_id, verify
-from delegate.adapters.recall.status_webhooks import parse_status_webhook
 from delegate.domain.errors import NotAuthenticated, NotFound
-from delegate.domain.ids import looks_like_id
+from delegate.domain.ids import looks_like_id, secret_digest
+from delegate.domain.inbound import StatusDelivery
 from delegate.domain.live import partial_event
 from delegate.domain.sessions import EventKind, NewEvent
-from delegate.domain.validation import text_problem
 from delegate.services.ports import (
     Clock,
     Dispatcher,
     EventSink,
     MeetingEvents,
     NoWatchers,
+    RecallInbound,
     UnitOfWorkFactory,
 )
 from delegate.services.refusals import Refusal, RefusalLog
@@ -35,7 +31,6 @@ from delegate.services.refusals import Refusal, RefusalLog
 log = structlog.stdlib.get_logger(__name__)
 
 AUTH_TTL_S = 30.0
-PARTIAL_EVENT = "transcript.partial_data"
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -88,36 +83,6 @@ class SessionAuthCache:
         return entry
 
 
-MAX_DELIVERY_ID = 255
-UNUSABLE = "unusable"
-"""The event name a realtime delivery is stored under when it cannot be used (not JSON, no
-``event``, too large): kept raw for inspection, never processed."""
-
-
-def delivery_id(headers: Mapping[str, str], body: bytes) -> str:
-    """Recall's delivery id when signed, else a hash of the content (a re-sent body dedupes).
-    An id too long to store is stored as its hash."""
-    given = message_id(headers)
-    if given and len(given) <= MAX_DELIVERY_ID:
-        return given
-    return "sha256:" + hashlib.sha256(given.encode() if given else body).hexdigest()
-
-
-def _event_name(body: bytes) -> tuple[str | None, str]:
-    """The delivery's event name, or None and why it cannot be used."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None, "not valid JSON"
-    event = data.get("event") if isinstance(data, dict) else None
-    if not isinstance(event, str) or not event:
-        return None, 'no "event"'
-    problem = text_problem(event)
-    if problem:
-        return None, f'"event" {problem}'
-    return event[:64], ""
-
-
 @dataclass(frozen=True)
 class Received:
     stored: bool
@@ -137,6 +102,7 @@ class Receiver:
     sink: EventSink
     dispatcher: Dispatcher
     auth: SessionAuthCache
+    inbound: RecallInbound
     live: MeetingEvents = field(default_factory=NoWatchers)
     refusals: RefusalLog = field(default_factory=RefusalLog)
 
@@ -158,34 +124,29 @@ class Receiver:
         status webhooks). Whatever passes is answered 2xx, usable or not: Recall disables an
         endpoint that keeps failing, and the rest of the meeting would be lost."""
         auth = await self._authenticate(integration_id, session_id, token)
-        if auth.webhook_secret and is_signed(headers) and too_large is None:
-            try:
-                verify(auth.webhook_secret, headers, body)
-            except SignatureError as exc:
-                await self._refused(session_id, Refusal.BAD_SIGNATURE, str(exc))
-                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
-        if too_large is not None:
-            event, why = None, f"body too large ({too_large} bytes)"
-        else:
-            event, why = _event_name(body)
-        if event is None:
+        delivery = self.inbound.read_realtime(headers, body, auth.webhook_secret, too_large)
+        if delivery.bad_signature is not None:
+            await self._refused(session_id, Refusal.BAD_SIGNATURE, delivery.bad_signature)
+            raise NotAuthenticated(f"Invalid signature: {delivery.bad_signature}")
+        if delivery.unusable is not None:
             log.warning(
                 "unusable realtime delivery kept",
                 session_id=session_id,
-                reason=why,
+                reason=delivery.unusable,
                 size=too_large or len(body),
             )
-        new = NewEvent(
-            session_id=session_id,
-            delivery_id=delivery_id(headers, body),
-            kind=EventKind.REALTIME,
-            event=event or UNUSABLE,
-            payload=body,
-            received_at=self.clock.now_ms(),
+        stored = await self.sink.append(
+            NewEvent(
+                session_id=session_id,
+                delivery_id=delivery.delivery_id,
+                kind=EventKind.REALTIME,
+                event=delivery.event,
+                payload=body,
+                received_at=self.clock.now_ms(),
+            )
         )
-        stored = await self.sink.append(new)
-        partial = body if stored and event == PARTIAL_EVENT else None
-        return Received(stored, session_id, stored and event in STATE_EVENTS, partial)
+        partial = body if stored and delivery.partial else None
+        return Received(stored, session_id, stored and delivery.wakes, partial)
 
     async def _authenticate(
         self, integration_id: str, session_id: str, token: str | None
@@ -197,7 +158,7 @@ class Receiver:
         if auth is None:
             self.refusals.refused("realtime", session_id[:32], Refusal.UNKNOWN_SESSION)
             raise NotAuthenticated("Invalid realtime endpoint token")
-        presented = hashlib.sha256((token or "").encode()).hexdigest()
+        presented = secret_digest(token or "")
         if not token or not hmac.compare_digest(presented, auth.secret_digest):
             await self._refused(session_id, Refusal.WRONG_TOKEN)
             raise NotAuthenticated("Invalid realtime endpoint token")
@@ -226,9 +187,8 @@ class Receiver:
         # comes from here, and is parsed only when someone watches.
         if not self.live.watched(session_id):
             return
-        try:
-            line = partial_line(body)
-        except PayloadError:
+        line = self.inbound.partial_line(body)
+        if line is None:
             return
         sp = line.speaker
         await self.live.publish(session_id, partial_event(sp.id, sp.name, line.text))
@@ -245,34 +205,28 @@ class Receiver:
             secrets = await tx.integrations.secrets(integration_id) if integration else None
         if integration is None or secrets is None:
             raise NotFound("Recall integration not found")
-        signed = False
-        if secrets.webhook_secret:
-            try:
-                verify(secrets.webhook_secret, headers, body)
-            except SignatureError as exc:
-                await self._status_refused(integration_id, body, str(exc))
-                raise NotAuthenticated(f"Invalid signature: {exc}") from exc
-            signed = True
-        try:
-            hook = parse_status_webhook(body)
-        except ValueError as exc:
+        hook = self.inbound.read_status(headers, body, secrets.webhook_secret)
+        if hook.bad_signature is not None:
+            await self._status_refused(integration_id, hook)
+            raise NotAuthenticated(f"Invalid signature: {hook.bad_signature}")
+        if hook.unusable is not None:
             log.warning(
                 "status webhook ignored",
                 integration_id=integration_id,
-                reason=str(exc),
+                reason=hook.unusable,
                 size=len(body),
             )
             return None
-        session_id = await self._session_for(integration_id, hook.metadata, hook.bot_id)
+        session_id = await self._session_for(integration_id, hook.claimed_session_id, hook.bot_id)
         if session_id is None:
             log.info("status webhook for no known session", recall_event=hook.event)
             return None
         stored = await self.sink.append(
             NewEvent(
                 session_id=session_id,
-                delivery_id=delivery_id(headers, body),
-                kind=EventKind.STATUS if signed else EventKind.STATUS_UNVERIFIED,
-                event=hook.event[:64],
+                delivery_id=hook.delivery_id,
+                kind=EventKind.STATUS if hook.verified else EventKind.STATUS_UNVERIFIED,
+                event=hook.event,
                 payload=body,
                 received_at=self.clock.now_ms(),
             )
@@ -281,24 +235,23 @@ class Receiver:
             await self.dispatcher.kick(session_id)
         return session_id
 
-    async def _status_refused(self, integration_id: str, body: bytes, detail: str) -> None:
+    async def _status_refused(self, integration_id: str, hook: StatusDelivery) -> None:
         """A status webhook with a bad signature counts on the session it names, if that is
         one of this integration's (the body is read only to find it, never acted on)."""
-        self.refusals.refused("status", integration_id, Refusal.BAD_SIGNATURE, detail)
-        try:
-            hook = parse_status_webhook(body)
-        except ValueError:
+        self.refusals.refused(
+            "status", integration_id, Refusal.BAD_SIGNATURE, hook.bad_signature or ""
+        )
+        if hook.unusable is not None:
             return
-        session_id = await self._session_for(integration_id, hook.metadata, hook.bot_id)
+        session_id = await self._session_for(integration_id, hook.claimed_session_id, hook.bot_id)
         if session_id is not None:
             async with self.uow() as tx:
                 await tx.sessions.count_refused(session_id, Refusal.BAD_SIGNATURE)
 
     async def _session_for(
-        self, integration_id: str, metadata: Mapping[str, str], bot_id: str | None
+        self, integration_id: str, claimed: str | None, bot_id: str | None
     ) -> str | None:
         async with self.uow() as tx:
-            claimed = metadata.get("sessionId")
             if claimed:
                 session = await tx.sessions.get_by_id(claimed)
                 if session and session.integration_id == integration_id:

@@ -19,8 +19,14 @@ from delegate.domain.records import (
 from delegate.domain.validation import check_api_key, check_webhook_secret
 from delegate.services.context import MeetingPorts
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
-from delegate.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from delegate.services.recall_port import NoWebhookApi, RecallError, RecallRejected
+from delegate.services.ports import (
+    Clock,
+    NoWebhookApi,
+    RecallError,
+    RecallRejected,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 
 @dataclass(frozen=True)

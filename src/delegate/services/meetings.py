@@ -11,15 +11,21 @@ from typing import Any
 
 from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.events import SessionStatus
-from delegate.domain.ids import new_id
+from delegate.domain.ids import new_id, secret_digest
 from delegate.domain.live import reply_event
 from delegate.domain.meeting_urls import InvalidMeetingUrl, parse_meeting_url
 from delegate.domain.records import Bot, Integration, ListQuery, Page
-from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, without_url_tokens
+from delegate.domain.sessions import (
+    MeetingSession,
+    Reply,
+    ReplyStatus,
+    SessionChanges,
+    without_url_tokens,
+)
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.domain.voice import ReplyMode, SpokenMode, effective_reply_mode, parse_reply_mode
 from delegate.services.context import MeetingPorts
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     BotSnapshot,
     BotSpec,
     RecallError,
@@ -45,10 +51,6 @@ class Initiated:
     integration_id: str
     session_id: str
     bot: dict[str, Any]
-
-
-def secret_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def request_digest(
@@ -226,8 +228,7 @@ async def initiate_meeting(
     status = SessionStatus.SCHEDULED if join_at else SessionStatus.JOINING
     snapshot = without_url_tokens(recall_bot.raw)
     async with ports.uow() as tx:
-        await tx.sessions.update(
-            session_id,
+        sent = SessionChanges(
             recall_bot_id=recall_bot.id,
             bot_snapshot=snapshot,
             status=status,
@@ -235,6 +236,7 @@ async def initiate_meeting(
             platform=recall_bot.platform or parsed.platform,
             updated_at=ports.clock.now_ms(),
         )
+        await tx.sessions.update(session_id, sent)
         created = session_created(session, status)
         await publish(tx, ports.clock, ports.webhooks, session_id, [created])
     return Initiated(integration.id, session_id, snapshot)
@@ -260,7 +262,7 @@ async def _bot_sent_anyway(
         bots = await gateway.list_bots(metadata={"sessionId": session_id})
     except RecallError as listing:
         async with ports.uow() as tx:
-            await tx.sessions.update(session_id, status_reason=OUTCOME_UNKNOWN)
+            await tx.sessions.update(session_id, SessionChanges(status_reason=OUTCOME_UNKNOWN))
         raise UpstreamFailed(
             f"Recall's answer could not be used ({exc.detail}) and it could not be asked "
             f"whether the bot exists ({listing.detail}); session {session_id} is kept"
@@ -382,36 +384,61 @@ async def send_message(
     return {"id": session.id, "message": message, "to": to}
 
 
+@dataclass(frozen=True)
+class _Control:
+    verb: str
+    """What the error says could not be done."""
+    paused: bool | None
+    """The recording is paused afterwards (True), running (False), or unchanged (None)."""
+
+
 _CONTROLS = {
-    "recording/start": ("start_recording", "start the recording", False),
-    "recording/stop": ("stop_recording", "stop the recording", True),
-    "recording/pause": ("pause_recording", "pause the recording", True),
-    "recording/resume": ("resume_recording", "resume the recording", False),
-    "screenshare/stop": ("stop_screenshare", "stop the screenshare", None),
-    "leave": ("leave_call", "leave the meeting", None),
+    "recording/start": _Control("start the recording", False),
+    "recording/stop": _Control("stop the recording", True),
+    "recording/pause": _Control("pause the recording", True),
+    "recording/resume": _Control("resume the recording", False),
+    "screenshare/stop": _Control("stop the screenshare", None),
+    "leave": _Control("leave the meeting", None),
 }
 
 CONTROL_ACTIONS = tuple(_CONTROLS)
+
+
+async def _perform_control(gateway: RecallGateway, bot_id: str, action: str) -> None:
+    match action:
+        case "recording/start":
+            await gateway.start_recording(bot_id)
+        case "recording/stop":
+            await gateway.stop_recording(bot_id)
+        case "recording/pause":
+            await gateway.pause_recording(bot_id)
+        case "recording/resume":
+            await gateway.resume_recording(bot_id)
+        case "screenshare/stop":
+            await gateway.stop_screenshare(bot_id)
+        case "leave":
+            await gateway.leave_call(bot_id)
 
 
 async def control_session(
     ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str, action: str
 ) -> dict[str, Any]:
     """Recording start/stop/pause/resume, screenshare stop, or leave."""
-    method, verb, paused = _CONTROLS[action]
+    control = _CONTROLS[action]
     integration, session, bot_id = await _live_session(
         ports, account_id, integration_ref, session_id
     )
     gateway = await ports.gateway(integration)
     try:
-        await getattr(gateway, method)(bot_id)
+        await _perform_control(gateway, bot_id, action)
     except RecallError as exc:
-        raise recall_failure(exc, verb) from exc
-    if paused is not None:
+        raise recall_failure(exc, control.verb) from exc
+    if control.paused is not None:
         async with ports.uow() as tx:
-            await tx.sessions.update(
-                session.id, recording_paused=paused, updated_at=ports.clock.now_ms()
+            changes = SessionChanges(
+                recording_paused=control.paused, updated_at=ports.clock.now_ms()
             )
+            await tx.sessions.update(session.id, changes)
     return {"id": session.id, "action": action}
 
 

@@ -12,8 +12,9 @@ from typing import Any
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
-from delegate.domain.sessions import no_transcript_reason
+from delegate.domain.sessions import NotesStatus, SessionChanges, no_transcript_reason
 from delegate.services.context import MeetingPorts
+from delegate.services.drain import Drain
 from delegate.services.webhook_events import notes_ready, publish
 
 log = logging.getLogger(__name__)
@@ -28,22 +29,18 @@ def notes_to_dict(notes: MeetingNotes, no_transcript: str | None = None) -> dict
     }
 
 
-async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
+async def write_notes_if_due(ports: MeetingPorts, drain: Drain) -> None:
     """Write the notes of an ended session that has none yet (idempotent)."""
-    async with ports.uow() as tx:
-        session = await tx.sessions.get_by_id(session_id)
-        if session is None or session.notes_status != "pending":
-            return
-        turns = await tx.turns.all(session_id)
-        participants = await tx.participants.in_session(session_id)
-        bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
+    session, bot, turns = drain.session, drain.bot, drain.turns
+    if not drain.notes_due:
+        return
     last_turn = max(turns, key=lambda t: t.seq) if turns else None
     no_transcript = None if turns else no_transcript_reason(session)
     ctx = NotesContext(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
         instruction=session.instruction,
-        participants=participants,
+        participants=drain.participants,
         turns=turns,
         model=bot.model if bot else "",
     )
@@ -62,14 +59,13 @@ async def write_notes_if_due(ports: MeetingPorts, session_id: str) -> None:
     stored = {**notes_to_dict(notes, no_transcript), "createdAt": ports.clock.now_ms()}
     async with ports.uow() as tx:
         # A late turn recorded while the brain wrote: the notes stay pending, to be re-written.
-        changed = await tx.turns.last(session_id) != last_turn
-        await tx.sessions.update(
-            session_id, notes=stored, notes_status="pending" if changed else "ready"
-        )
+        changed = await tx.turns.last(session.id) != last_turn
+        status = NotesStatus.PENDING if changed else NotesStatus.READY
+        await tx.sessions.update(session.id, SessionChanges(notes=stored, notes_status=status))
         if not changed:
-            await publish(tx, ports.clock, ports.webhooks, session_id, [notes_ready(stored)])
+            await publish(tx, ports.clock, ports.webhooks, session.id, [notes_ready(stored)])
     if not changed:
-        await ports.live.publish(session_id, notes_event())
+        await ports.live.publish(session.id, notes_event())
 
 
 async def _write(ports: MeetingPorts, ctx: NotesContext, lost: str | None) -> MeetingNotes:

@@ -7,10 +7,10 @@ import logging
 import math
 from collections import Counter
 
-from delegate.domain.sessions import without_url_tokens
+from delegate.domain.sessions import SessionChanges, without_url_tokens
 from delegate.services.context import MeetingPorts
+from delegate.services.ports import RecallError
 from delegate.services.processing import record_polled_changes
-from delegate.services.recall_port import RecallError
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ async def poll_active_sessions(
     for session in due:
         async with ports.uow() as tx:
             integration = await tx.integrations.get_by_id(session.integration_id)
-            await tx.sessions.update(session.id, last_polled_at=now)
+            await tx.sessions.update(session.id, SessionChanges(last_polled_at=now))
         if integration is None or session.recall_bot_id is None:
             continue
         try:
@@ -53,7 +53,8 @@ async def poll_active_sessions(
             continue
         async with ports.uow() as tx:
             new = await record_polled_changes(tx, ports, session, bot.status_changes)
-            await tx.sessions.update(session.id, bot_snapshot=without_url_tokens(bot.raw))
+            snapshot = SessionChanges(bot_snapshot=without_url_tokens(bot.raw))
+            await tx.sessions.update(session.id, snapshot)
         if new:
             await ports.dispatcher.kick(session.id)
     return len(due)

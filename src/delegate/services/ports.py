@@ -1,13 +1,27 @@
-"""Ports the services depend on: storage (unit of work + repositories), clock, secret box,
-text-to-speech, embeddings and retrieval."""
+"""Every port the services depend on, in one module: storage (unit of work + repositories),
+clock, cipher, event sink, dispatcher, the brain, text-to-speech, embeddings and retrieval,
+the live feed, outbound webhooks and Recall.ai.
+
+Recall: the real gateway is ``adapters/recall/client.py``; in tests and demos it talks to the
+simulator (``delegate.sim``) through an in-process transport. How Recall failures look:
+
+    RecallError
+    ├── RecallRejected       4xx: the request is wrong; ``detail`` is Recall's message, verbatim
+    │   ├── RecallUnauthorized   401/403: bad API key or wrong region
+    │   └── RecallNotFound       404: unknown bot
+    └── RecallUnavailable    429, 5xx, 507, timeouts, connection errors (retried, then raised)
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from delegate.domain.events import SessionStatus
+from delegate.domain.events import MeetingEvent, SessionStatus, TranscriptPartial
+from delegate.domain.inbound import RealtimeDelivery, StatusDelivery
 from delegate.domain.knowledge import (
     Dataset,
     DatasetRecord,
@@ -17,7 +31,14 @@ from delegate.domain.knowledge import (
     ScoredId,
 )
 from delegate.domain.live import LiveEvent
-from delegate.domain.meeting import Participant, Turn
+from delegate.domain.meeting import (
+    Action,
+    BrainContext,
+    MeetingNotes,
+    NotesContext,
+    Participant,
+    Turn,
+)
 from delegate.domain.records import (
     Account,
     ApiToken,
@@ -31,12 +52,83 @@ from delegate.domain.sessions import (
     MeetingSession,
     NewEvent,
     Reply,
+    ReplyState,
     ReplyStatus,
+    SessionChanges,
     SessionProgress,
     StoredEvent,
 )
 from delegate.domain.voice import Speech
-from delegate.services.webhook_ports import WebhookRepository
+from delegate.domain.webhooks import Delivery, Outcome, SessionIds, WebhookEndpoint, WebhookEvent
+
+# Outbound webhooks: their storage, and the sender that signs and posts an event.
+
+
+class WebhookRepository(Protocol):
+    async def add_endpoint(self, endpoint: WebhookEndpoint, secret: str) -> None: ...
+
+    async def get_endpoint(self, account_id: str, endpoint_id: str) -> WebhookEndpoint | None: ...
+
+    async def get_endpoint_by_id(self, endpoint_id: str) -> WebhookEndpoint | None: ...
+
+    async def secret(self, endpoint_id: str) -> str:
+        """The endpoint's signing secret, decrypted."""
+        ...
+
+    async def update_endpoint(self, endpoint: WebhookEndpoint, secret: str | None = None) -> None:
+        """Save the endpoint's fields, and its secret when one is given."""
+        ...
+
+    async def mark_health(
+        self, endpoint_id: str, failing_since: int | None, disabled_reason: str | None = None
+    ) -> None: ...
+
+    async def delete_endpoint(self, account_id: str, endpoint_id: str) -> None: ...
+
+    async def list_endpoints(self, account_id: str, query: ListQuery) -> Page[WebhookEndpoint]: ...
+
+    async def session_ids(self, session_id: str) -> SessionIds | None: ...
+
+    async def enabled_endpoints(self, account_id: str) -> list[WebhookEndpoint]: ...
+
+    async def add_event(
+        self, account_id: str, event: WebhookEvent, deliveries: list[tuple[str, str]]
+    ) -> None: ...
+
+    async def add_deliveries(
+        self, account_id: str, event: WebhookEvent, deliveries: list[tuple[str, str]]
+    ) -> None: ...
+
+    async def event(self, event_id: str) -> WebhookEvent | None: ...
+
+    async def lane_heads(
+        self, endpoint_id: str, due_by: int, limit: int
+    ) -> list[tuple[Delivery, bytes]]:
+        """The oldest pending delivery of each session's lane, when it is due by ``due_by``."""
+        ...
+
+    async def next_attempt_at(self, endpoint_id: str) -> int | None: ...
+
+    async def record_attempt(self, delivery_id: str, **values: Any) -> None: ...
+
+    async def get_delivery(
+        self, account_id: str, endpoint_id: str, delivery_id: str
+    ) -> Delivery | None: ...
+
+    async def list_deliveries(
+        self, account_id: str, endpoint_id: str, query: ListQuery
+    ) -> Page[Delivery]: ...
+
+    async def endpoints_with_pending(self, due_before: int, limit: int) -> list[str]: ...
+
+    async def reencrypt_all(self) -> int: ...
+
+
+class WebhookSender(Protocol):
+    """Signs an event with Standard Webhooks and posts it; never raises for the endpoint's
+    failures (they are the ``Outcome``)."""
+
+    async def send(self, url: str, secret: str, event_id: str, body: bytes) -> Outcome: ...
 
 
 class Clock(Protocol):
@@ -163,7 +255,7 @@ class SessionRepository(Protocol):
         """The account's sessions of every integration, optionally only with one status."""
         ...
 
-    async def update(self, session_id: str, **values: Any) -> None: ...
+    async def update(self, session_id: str, changes: SessionChanges) -> None: ...
 
     async def delete(self, session_id: str) -> None: ...
 
@@ -213,7 +305,7 @@ class TurnRepository(Protocol):
     async def last(self, session_id: str) -> Turn | None: ...
 
     async def save(
-        self, session_id: str, turn: Turn, is_new: bool, reply_state: str | None
+        self, session_id: str, turn: Turn, is_new: bool, reply_state: ReplyState | None
     ) -> None: ...
 
     async def recent(self, session_id: str, before_seq: int, limit: int) -> list[Turn]: ...
@@ -226,7 +318,9 @@ class TurnRepository(Protocol):
 
     async def all(self, session_id: str) -> list[Turn]: ...
 
-    async def awaiting_reply(self, session_id: str) -> list[int]: ...
+    async def awaiting_reply(self, session_id: str) -> list[Turn]:
+        """Turns waiting for the delegate's answer, oldest first."""
+        ...
 
     async def finish_pending(self, session_id: str, seq: int) -> bool:
         """Mark a turn awaiting its reply as answered; False when it no longer waits."""
@@ -364,6 +458,24 @@ class Dispatcher(Protocol):
     async def kick(self, session_id: str) -> None: ...
 
 
+class BackgroundDispatcher(Protocol):
+    """The Dispatcher port plus what the container needs to run it."""
+
+    async def kick(self, session_id: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def sweep_once(self) -> None:
+        """Kick every session with unprocessed events or notes due."""
+        ...
+
+    async def idle(self) -> None:
+        """Wait until this process has no session being drained."""
+        ...
+
+
 class SpeechEngine(Protocol):
     """One text-to-speech engine (``adapters/tts/``): piper, espeak-ng, an OpenAI-compatible
     speech server."""
@@ -431,4 +543,215 @@ class NoWatchers:
         return False
 
 
+class WebhookDispatcher(Protocol):
+    """Kicks for webhook endpoints, and what the container needs to run their delivery."""
+
+    async def kick(self, endpoint_id: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def sweep_once(self) -> None: ...
+
+
 JsonDict = dict[str, Any]
+
+
+class RecallError(Exception):
+    def __init__(self, detail: str, status: int | None = None, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.code = code
+
+
+class RecallRejected(RecallError):
+    pass
+
+
+class RecallUnauthorized(RecallRejected):
+    pass
+
+
+class RecallNotFound(RecallRejected):
+    pass
+
+
+class NoWebhookApi(RecallError):
+    """Recall configures status webhook endpoints in its dashboard only, not through its API."""
+
+
+class RecallUnavailable(RecallError):
+    def __init__(
+        self,
+        detail: str,
+        status: int | None = None,
+        code: str | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(detail, status, code)
+        self.retry_after_s = retry_after_s
+
+
+@dataclass(frozen=True)
+class BotSpec:
+    """What we ask Recall for when a delegate is sent into a meeting."""
+
+    meeting_url: str
+    bot_name: str
+    realtime_url: str
+    metadata: dict[str, str]
+    transcript_provider: str = "recallai_streaming"
+    transcript_language: str = "en"
+    join_at: datetime | None = None
+    audio_output: bool = False
+    """Ask for ``automatic_audio_output`` (a short silence), without which Recall refuses
+    ``output_audio``."""
+
+
+@dataclass(frozen=True)
+class BotStatus:
+    code: str
+    sub_code: str | None = None
+    message: str | None = None
+    created_at: str | None = None
+
+
+@dataclass(frozen=True)
+class BotSnapshot:
+    """A Recall bot as we understand it, plus the untouched object for pass-through."""
+
+    id: str
+    status: BotStatus | None
+    """The last entry of ``status_changes`` (None before the first change)."""
+    platform: str | None
+    status_changes: list[BotStatus] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class RecallGateway(Protocol):
+    """One Recall workspace (an API key in a region)."""
+
+    async def create_bot(self, spec: BotSpec, idempotency_key: str | None = None) -> BotSnapshot:
+        """Create a bot; retried on 429/5xx/507 (a fresh idempotency key after a 507)."""
+        ...
+
+    async def get_bot(self, bot_id: str) -> BotSnapshot: ...
+
+    async def list_bots(self, metadata: Mapping[str, str] | None = None) -> list[BotSnapshot]:
+        """Every bot of the workspace whose metadata has these keys and values."""
+        ...
+
+    async def delete_bot(self, bot_id: str) -> None:
+        """Delete a scheduled bot that has not been dispatched yet."""
+        ...
+
+    async def leave_call(self, bot_id: str) -> None: ...
+
+    async def send_chat_message(
+        self,
+        bot_id: str,
+        message: str,
+        to: str = "everyone",
+        pin: bool = False,
+        platform: str | None = None,
+    ) -> None:
+        """Send a chat message; split into several when longer than ``platform`` allows
+        (Google Meet 500 characters, others 4096)."""
+        ...
+
+    async def start_recording(self, bot_id: str) -> None: ...
+
+    async def stop_recording(self, bot_id: str) -> None: ...
+
+    async def pause_recording(self, bot_id: str) -> None: ...
+
+    async def resume_recording(self, bot_id: str) -> None: ...
+
+    async def start_screenshare(self, bot_id: str, url: str) -> None:
+        """Show a web page as the bot's screenshare (Recall output media)."""
+        ...
+
+    async def stop_screenshare(self, bot_id: str) -> None: ...
+
+    async def output_audio(self, bot_id: str, mp3: bytes) -> None:
+        """Play an MP3 in the meeting (the bot needs ``automatic_audio_output``)."""
+        ...
+
+    async def stop_output_audio(self, bot_id: str) -> None:
+        """Stop the audio the bot is playing."""
+        ...
+
+    async def add_status_webhook(self, url: str) -> None:
+        """Have the workspace send every bot's status changes to ``url``. Raises
+        ``NoWebhookApi`` on Recall (its dashboard does this); the simulator has a route."""
+        ...
+
+
+class RecallInbound(Protocol):
+    """What Recall sends us: verified, named and decoded in one adapter
+    (``adapters/recall/inbound.py``), so no service reads Recall's JSON."""
+
+    waking_events: frozenset[str]
+    """Realtime event names that can change something (the others wait for the next drain)."""
+
+    def read_realtime(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        webhook_secret: str | None,
+        too_large: int | None = None,
+    ) -> RealtimeDelivery:
+        """Name a delivery and check its signature; a bad signature or an unusable body is
+        said in the result, never raised (``too_large``: the size of a body cut at the cap)."""
+        ...
+
+    def read_status(
+        self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
+    ) -> StatusDelivery:
+        """Read a status webhook and check its signature, both said in the result."""
+        ...
+
+    def polled(
+        self,
+        session_id: str,
+        bot_id: str,
+        code: str,
+        sub_code: str | None,
+        at: str | None,
+        received_at: int,
+    ) -> NewEvent:
+        """A bot status fetched from Recall, as an event to store."""
+        ...
+
+    def decode(self, ev: StoredEvent) -> MeetingEvent | None:
+        """A stored event as a domain event (None when it changes nothing or is malformed)."""
+        ...
+
+    def speech(self, ev: StoredEvent) -> MeetingEvent | None:
+        """A stored realtime event that tells who speaks (speech on/off, transcript lines)
+        as a domain event; None for any other event or a malformed one."""
+        ...
+
+    def partial_line(self, body: bytes) -> TranscriptPartial | None:
+        """A partial transcript delivery as the line a live view shows (None: malformed)."""
+        ...
+
+
+class RecallConnector(Protocol):
+    """Builds a gateway for one integration's credentials."""
+
+    def gateway(self, api_key: str, region: str) -> RecallGateway: ...
+
+
+class Brain(Protocol):
+    """Decides what the delegate does. Called only after the cheap addressee rules said yes."""
+
+    async def respond(self, ctx: BrainContext) -> list[Action]:
+        """Actions to take in answer to ``ctx.trigger`` (may be empty)."""
+        ...
+
+    async def write_notes(self, ctx: NotesContext) -> MeetingNotes:
+        """Notes for the whole meeting, written once when it ends."""
+        ...

@@ -8,23 +8,14 @@ has ended, the notes (``services/notes.py``). No network call happens inside a t
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-import orjson
 import structlog
 
-from delegate.adapters.recall.mapping import (
-    STATE_EVENTS,
-    PayloadError,
-    meeting_event,
-    polled_status_event,
-    status_event,
-)
 from delegate.domain.addressing import is_addressed
 from delegate.domain.events import (
     ChatReceived,
-    MeetingEvent,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantUpdated,
@@ -32,15 +23,16 @@ from delegate.domain.events import (
     Speaker,
     StatusChanged,
     TranscriptFinal,
-    is_final_code,
     next_status,
 )
 from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
 from delegate.domain.meeting import Participant, Turn
 from delegate.domain.sessions import (
-    EventKind,
+    KEEP,
     MeetingSession,
-    NewEvent,
+    NotesStatus,
+    ReplyState,
+    SessionChanges,
     SessionProgress,
     StoredEvent,
 )
@@ -48,8 +40,7 @@ from delegate.domain.summary import RunningSummary
 from delegate.domain.turns import Fragment, assemble, chat_turn
 from delegate.domain.voice import is_own_speech
 from delegate.services.context import MeetingPorts
-from delegate.services.ports import UnitOfWork
-from delegate.services.recall_port import BotStatus, RecallError
+from delegate.services.ports import BotStatus, RecallError, UnitOfWork, UnitOfWorkFactory
 from delegate.services.session_state import SessionState
 from delegate.services.webhook_events import (
     PendingEvent,
@@ -70,7 +61,7 @@ class _State:
     known: SessionState
     own_texts: set[str] | None = None
     """The delegate's recent chat lines, read when the batch holds a chat message."""
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: SessionChanges = field(default_factory=SessionChanges)
     confirm_status: bool = False
     summary_changed: bool = False
     webhooks: list[PendingEvent] = field(default_factory=list)
@@ -80,11 +71,18 @@ class _State:
 
     @property
     def status(self) -> SessionStatus:
-        return SessionStatus(self.changes.get("status", self.session.status))
+        status = self.changes.status
+        return self.session.status if status is KEEP else status
+
+    @property
+    def ever_in_call(self) -> bool:
+        ever = self.changes.ever_in_call
+        return self.session.ever_in_call if ever is KEEP else ever
 
 
 async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
     """Drain everything pending for the session: events, replies, notes."""
+    from delegate.services.drain import read_drain
     from delegate.services.notes import write_notes_if_due
     from delegate.services.replies import (
         respond_to_turns,
@@ -103,10 +101,24 @@ async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
         if applied < BATCH:
             break
     # Most events (partials, speech on/off) leave nothing to do: then the drain ends here.
-    if follow_up:
-        await respond_to_turns(ports, session_id)
-        await send_pending_replies(ports, session_id)
-        await write_notes_if_due(ports, session_id)
+    if not follow_up:
+        return
+    drain = await read_drain(ports, session_id)
+    if drain is None:
+        return
+    await respond_to_turns(ports, drain)
+    await send_pending_replies(ports, drain)
+    await write_notes_if_due(ports, drain)
+
+
+async def sessions_with_work(uow: UnitOfWorkFactory, waking_events: Collection[str]) -> list[str]:
+    """Sessions the sweep kicks: unprocessed events that matter, or notes due."""
+    async with uow() as tx:
+        # Partials and speech on/off alone need no drain: the next event that matters
+        # steps over them.
+        pending = await tx.sessions.with_unprocessed_events(500, waking_events)
+        notes = await tx.sessions.needing_notes(100)
+    return list(dict.fromkeys([*pending, *notes]))
 
 
 async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool, bool]:
@@ -132,13 +144,13 @@ async def _apply_batch(ports: MeetingPorts, session_id: str) -> tuple[int, bool,
         else:
             state.known.cursor = events[-1].id
         changes = state.changes
-        changes["cursor"] = state.known.cursor
+        changes.cursor = state.known.cursor
         if state.known.next_seq != session.next_turn_seq:
-            changes["next_turn_seq"] = state.known.next_seq
+            changes.next_turn_seq = state.known.next_seq
         if state.summary_changed:
-            changes["summary"] = state.known.summary.to_dict()
-        changes["updated_at"] = ports.clock.now_ms()
-        await tx.sessions.update(session_id, **changes)
+            changes.summary = state.known.summary.to_dict()
+        changes.updated_at = ports.clock.now_ms()
+        await tx.sessions.update(session_id, changes)
         await publish(tx, ports.clock, ports.webhooks, session_id, state.webhooks)
         follow_up = await tx.sessions.has_follow_up(session_id)
     ports.states.put(session_id, state.known)  # committed: the next batch starts from here
@@ -162,23 +174,6 @@ async def _load_state(tx: UnitOfWork, session: SessionProgress) -> SessionState:
     )
 
 
-def _decode(ev: StoredEvent) -> MeetingEvent | None:
-    try:
-        if ev.kind == EventKind.REALTIME:
-            # Most deliveries (partials, speech on/off) change nothing: not even parsed.
-            return meeting_event(ev.payload) if ev.event in STATE_EVENTS else None
-        if ev.kind in (EventKind.STATUS, EventKind.STATUS_UNVERIFIED):
-            return status_event(ev.payload, verified=ev.kind == EventKind.STATUS)
-        if ev.kind == EventKind.POLL:
-            return polled_status_event(ev.payload)
-    except (PayloadError, ValueError, KeyError) as exc:
-        # A malformed delivery is skipped, not retried forever; it stays in the events table.
-        log.warning(
-            "skipping malformed event", event_id=ev.id, recall_event=ev.event, error=str(exc)
-        )
-    return None
-
-
 def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
     known = state.known.participants.get(speaker.id)
     if known is not None and known.is_bot:
@@ -190,7 +185,7 @@ def _is_bot(state: _State, speaker: Speaker, text: str | None = None) -> bool:
 
 
 async def _apply(tx: UnitOfWork, ports: MeetingPorts, state: _State, ev: StoredEvent) -> None:
-    event = _decode(ev)
+    event = ports.inbound.decode(ev)
     sid = state.session.id
     if isinstance(event, ParticipantJoined | ParticipantLeft | ParticipantUpdated):
         await _apply_participant(tx, state, event)
@@ -287,12 +282,12 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
         participants=list(state.known.participants.values()),
         answered=answered,
     ):
-        reply_state = "pending"
+        reply_state = ReplyState.PENDING
     await tx.turns.save(state.session.id, turn, is_new, reply_state)
     if is_new and state.status.active:  # after the call ended, its last turn was sent
         state.webhooks += turn_closed(state.known.last_turn)
     if not state.status.active:
-        state.changes["notes_status"] = "pending"  # late transcript: the notes are re-written
+        state.changes.notes_status = NotesStatus.PENDING  # late transcript: notes re-written
     state.live.append(turn_event(turn))
     state.known.summary.add(replace(turn, text=piece))
     state.summary_changed = True
@@ -302,25 +297,24 @@ async def _record_turn(tx: UnitOfWork, state: _State, turn: Turn, is_new: bool, 
 
 
 def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, event_id: int) -> None:
-    current = state.status
-    last_at = state.changes.get("status_at", state.session.status_at)
+    current, changes = state.status, state.changes
+    last_at = state.session.status_at if changes.status_at is KEEP else changes.status_at
     if event.at_ms is not None and last_at is not None and event.at_ms < last_at:
         return  # older than the status applied last: Svix delivered it late
-    if not current.active and not is_final_code(event.code):
+    if not current.active and not event.final:
         return  # a final state is never left, nor its code replaced by a late one
     if event.at_ms is not None:
-        state.changes["status_at"] = event.at_ms
-    ever = bool(state.changes.get("ever_in_call", state.session.ever_in_call))
-    new = next_status(current, event.code, event.sub_code, ever)
-    state.changes["status_code"] = event.code
+        changes.status_at = event.at_ms
+    new = next_status(current, event, state.ever_in_call)
+    changes.status_code = event.code
     if event.sub_code or new is not current:
-        state.changes["status_reason"] = event.sub_code
+        changes.status_reason = event.sub_code
     if new in (SessionStatus.IN_CALL, SessionStatus.RECORDING):
-        state.changes["ever_in_call"] = True
-    if event.code == "in_call_recording":
-        state.changes["recording_paused"] = False
+        changes.ever_in_call = True
+    if event.recording:
+        changes.recording_paused = False
     if new is not current:
-        state.changes["status"] = new
+        changes.status = new
         log.info(
             "session status changed",
             session_id=state.session.id,
@@ -331,8 +325,8 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, even
         state.webhooks += status_changes(current, new, event.code, event.sub_code)
         if not new.active:
             state.webhooks += turn_closed(state.known.last_turn)
-            state.changes["ended_at"] = ports.clock.now_ms()
-            state.changes["notes_status"] = "pending"
+            changes.ended_at = ports.clock.now_ms()
+            changes.notes_status = NotesStatus.PENDING
     state.live.append(
         status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms(), event_id)
     )
@@ -381,17 +375,10 @@ async def record_polled_status(
     at: str | None,
 ) -> bool:
     """Store a status read from Recall as an event of the session (deduplicated)."""
-    payload = orjson.dumps({"code": code, "sub_code": sub_code, "at": at})
-    stored = await tx.events.append(
-        [
-            NewEvent(
-                session_id=session.id,
-                delivery_id=f"poll:{session.recall_bot_id}:{code}:{at or ''}",
-                kind=EventKind.POLL,
-                event=f"bot.{code}",
-                payload=payload,
-                received_at=ports.clock.now_ms(),
-            )
-        ]
+    if session.recall_bot_id is None:
+        return False
+    event = ports.inbound.polled(
+        session.id, session.recall_bot_id, code, sub_code, at, ports.clock.now_ms()
     )
+    stored = await tx.events.append([event])
     return stored[0]

@@ -30,13 +30,15 @@ from delegate.domain.meeting import (
     StartScreenshare,
     StopScreenshare,
     Turn,
+    action_record,
+    recorded_action,
 )
-from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
+from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, SessionChanges
 from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
+from delegate.services.drain import Drain
 from delegate.services.knowledge import passages
-from delegate.services.ports import UnitOfWorkFactory
-from delegate.services.recall_port import RecallError, RecallGateway, RecallUnavailable
+from delegate.services.ports import RecallError, RecallGateway, RecallUnavailable, UnitOfWorkFactory
 from delegate.services.speaking import deliver_chat_reply
 from delegate.services.webhook_events import publish, reply_sent
 
@@ -70,32 +72,14 @@ def with_citations(actions: list[Action], knowledge: Knowledge | None) -> list[A
     ]
 
 
-def to_reply_payload(action: Action) -> tuple[str, dict[str, Any]]:
-    if isinstance(action, SendChat):
-        payload: dict[str, Any] = {"text": action.text, "to": action.to}
-        if action.records:
-            payload["records"] = [{"id": rid, "source": src} for rid, src in action.records]
-        return "chat", payload
-    if isinstance(action, StartScreenshare):
-        return "start_screenshare", {"url": action.url}
-    kinds = {
-        LeaveMeeting: "leave",
-        PauseRecording: "pause_recording",
-        ResumeRecording: "resume_recording",
-        StopScreenshare: "stop_screenshare",
-    }
-    return kinds[type(action)], {}
-
-
 async def _context(
-    ports: MeetingPorts, session: MeetingSession, turn: Turn
+    ports: MeetingPorts, drain: Drain, turn: Turn
 ) -> tuple[BrainContext, tuple[str, ...]]:
-    """What the brain sees, and who may command the delegate (read now, so a change to the
-    bot holds from the next turn on)."""
+    """What the brain sees, and who may command the delegate (the bot as this drain read it,
+    so a change to the bot holds from the next drain on)."""
+    session, bot, participants = drain.session, drain.bot, drain.participants
     async with ports.uow() as tx:
         recent = await tx.turns.recent(session.id, turn.seq, RECENT_TURNS)
-        participants = await tx.participants.in_session(session.id)
-        bot = await tx.bots.get(session.account_id, session.bot_id) if session.bot_id else None
     summary = RunningSummary.from_dict(session.summary) if session.summary else RunningSummary()
     commanders = bot.commanders if bot else DEFAULT_COMMANDERS
     # Asked again rather than stored: the model is told why the turn reached it.
@@ -113,15 +97,16 @@ async def _context(
         bot_name=session.bot_name,
         backstory=bot.backstory if bot else "",
         instruction=session.instruction,
-        participants=[p for p in participants if p.present],
+        participants=[p for p in drain.participants if p.present],
         summary=summary.text(),
         recent=recent,
         trigger=turn,
         token_budget=ports.context_tokens,
         model=bot.model if bot else "",
-        search=SessionSearch(ports.uow, session.id),
+        search=SessionSearch(ports.uow, session.id).search,
         reason=reason.value if reason else "",
         knowledge=knowledge,
+        key_points=summary.key_turns(),
     )
     return ctx, commanders
 
@@ -153,11 +138,12 @@ async def _decide(ports: MeetingPorts, ctx: BrainContext) -> list[Action]:
         return await ports.fallback_brain.respond(ctx)
 
 
-async def _answer(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> Screened:
+async def _answer(ports: MeetingPorts, drain: Drain, turn: Turn) -> Screened:
     """The brain's actions for ``turn``, less the commands its speaker may not give."""
+    session = drain.session
     if not session.status.active:
         return Screened([], [])
-    ctx, commanders = await _context(ports, session, turn)
+    ctx, commanders = await _context(ports, drain, turn)
     actions = with_citations(await _decide(ports, ctx), ctx.knowledge)
     speaker = next((p for p in ctx.participants if p.id == turn.speaker_id), None)
     screened = screen_actions(actions, commanders, speaker, turn.speaker)
@@ -174,75 +160,70 @@ async def _answer(ports: MeetingPorts, session: MeetingSession, turn: Turn) -> S
 def _refused_reply(
     session_id: str, seq: int, position: int, refusal: Refusal, requested_by: str, now: int
 ) -> Reply:
-    kind, payload = to_reply_payload(refusal.action)
+    kind, payload = action_record(refusal.action)
     record = {**payload, "reason": refusal.reason, "requestedBy": requested_by}
     return Reply(
         new_id(), session_id, seq, position, kind, record, ReplyStatus.REFUSED, 0, now, None
     )
 
 
-async def respond_to_turns(ports: MeetingPorts, session_id: str) -> None:
-    """Ask the brain about every turn waiting for a reply, oldest first."""
-    async with ports.uow() as tx:
-        session = await tx.sessions.get_by_id(session_id)
-        waiting = await tx.turns.awaiting_reply(session_id) if session else []
-    if session is None:
-        return
-    for seq in waiting:
-        async with ports.uow() as tx:
-            turn = await tx.turns.get(session_id, seq)
-        if turn is None:
-            continue
-        screened = await _answer(ports, session, turn)
+async def respond_to_turns(ports: MeetingPorts, drain: Drain) -> None:
+    """Ask the brain about every turn waiting for a reply, oldest first; the actions decided
+    join ``drain.pending`` (the refused ones are only recorded)."""
+    session = drain.session
+    for turn in drain.waiting:
+        screened = await _answer(ports, drain, turn)
         actions = screened.actions
         now = ports.clock.now_ms()
+        replies = [
+            Reply(
+                new_id(),
+                session.id,
+                turn.seq,
+                position,
+                kind,
+                payload,
+                ReplyStatus.PENDING,
+                0,
+                now,
+                None,
+            )
+            for position, (kind, payload) in enumerate(map(action_record, actions))
+        ]
         async with ports.uow() as tx:
-            if not await tx.turns.finish_pending(session_id, seq):
+            if not await tx.turns.finish_pending(session.id, turn.seq):
                 continue  # answered meanwhile by another drain of this session
-            for position, action in enumerate(actions):
-                kind, payload = to_reply_payload(action)
-                await tx.replies.add(
-                    Reply(
-                        new_id(),
-                        session_id,
-                        seq,
-                        position,
-                        kind,
-                        payload,
-                        ReplyStatus.PENDING,
-                        0,
-                        now,
-                        None,
-                    )
-                )
+            for reply in replies:
+                await tx.replies.add(reply)
             for position, refusal in enumerate(screened.refused, start=len(actions)):
                 await tx.replies.add(
-                    _refused_reply(session_id, seq, position, refusal, turn.speaker, now)
+                    _refused_reply(session.id, turn.seq, position, refusal, turn.speaker, now)
                 )
+        drain.pending += replies
+    drain.waiting = []
 
 
 async def _perform(
     ports: MeetingPorts, gateway: RecallGateway, session: MeetingSession, reply: Reply
 ) -> dict[str, Any]:
     """Do what the reply says; returns its payload as it should be stored once sent."""
-    p = reply.payload
     bot_id = str(session.recall_bot_id)
-    if reply.kind == "chat":
-        text, to = str(p["text"]), str(p.get("to", "everyone"))
-        spoken = await deliver_chat_reply(ports.uow, ports.voice, gateway, session, text, to)
-        if spoken is not None:
-            return {**p, "spoken": spoken.to_payload()}
-    elif reply.kind == "start_screenshare":
-        await gateway.start_screenshare(bot_id, str(p["url"]))
-    else:
-        method = {
-            "leave": gateway.leave_call,
-            "pause_recording": gateway.pause_recording,
-            "resume_recording": gateway.resume_recording,
-            "stop_screenshare": gateway.stop_screenshare,
-        }[reply.kind]
-        await method(bot_id)
-    return p
+    match recorded_action(reply.kind, reply.payload):
+        case SendChat(text=text, to=to):
+            spoken = await deliver_chat_reply(ports.uow, ports.voice, gateway, session, text, to)
+            if spoken is not None:
+                return {**reply.payload, "spoken": spoken.to_payload()}
+        case StartScreenshare(url=url):
+            await gateway.start_screenshare(bot_id, url)
+        case StopScreenshare():
+            await gateway.stop_screenshare(bot_id)
+        case LeaveMeeting():
+            await gateway.leave_call(bot_id)
+        case PauseRecording():
+            await gateway.pause_recording(bot_id)
+        case ResumeRecording():
+            await gateway.resume_recording(bot_id)
+    return reply.payload
 
 
 async def retire_stale_claims(ports: MeetingPorts, session_id: str) -> None:
@@ -252,15 +233,13 @@ async def retire_stale_claims(ports: MeetingPorts, session_id: str) -> None:
         await tx.replies.retire_claims(session_id)
 
 
-async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
+async def send_pending_replies(ports: MeetingPorts, drain: Drain) -> None:
     """Perform stored actions in order; each is claimed before its Recall call."""
-    async with ports.uow() as tx:
-        session = await tx.sessions.get_by_id(session_id)
-        pending = await tx.replies.with_status(session_id, ReplyStatus.PENDING)
-        integration = await tx.integrations.get_by_id(session.integration_id) if session else None
-    if not pending or session is None or integration is None or not session.recall_bot_id:
+    session, pending = drain.session, drain.pending
+    gateway = drain.gateway(ports) if pending else None
+    if gateway is None:
         return
-    gateway = await ports.gateway(integration)
+    drain.pending = []
     for reply in pending:
         async with ports.uow() as tx:
             claimed = await tx.replies.claim(reply.id)
@@ -269,32 +248,41 @@ async def send_pending_replies(ports: MeetingPorts, session_id: str) -> None:
         try:
             payload = await _perform(ports, gateway, session, reply)
         except RecallError as exc:
-            retry = isinstance(exc, RecallUnavailable) and reply.attempts + 1 < MAX_SEND_ATTEMPTS
-            async with ports.uow() as tx:
-                await tx.replies.mark(
-                    reply.id,
-                    ReplyStatus.PENDING if retry else ReplyStatus.FAILED,
-                    error=exc.detail[:500],
-                )
-            log.warning("reply %s (%s) failed: %s", reply.id, reply.kind, exc.detail)
-            if not retry:
-                await ports.live.publish(
-                    session_id, reply_event(reply, ReplyStatus.FAILED, ports.clock.now_ms())
-                )
-            if retry:
-                raise  # the dispatcher backs this session off and drains it again
+            await _failed(ports, reply, exc)
             continue
-        sent_at = ports.clock.now_ms()
-        async with ports.uow() as tx:
-            sent: dict[str, Any] = {"sent_at": sent_at}
-            if payload is not reply.payload:
-                sent["payload"] = payload
-            await tx.replies.mark(reply.id, ReplyStatus.SENT, **sent)
-            await publish(tx, ports.clock, ports.webhooks, session_id, [reply_sent(reply, sent_at)])
-            if reply.kind in ("pause_recording", "resume_recording"):
-                await tx.sessions.update(
-                    session_id, recording_paused=reply.kind == "pause_recording"
-                )
-        await ports.live.publish(
-            session_id, reply_event(reply, ReplyStatus.SENT, ports.clock.now_ms())
+        await _sent(ports, reply, payload)
+
+
+async def _failed(ports: MeetingPorts, reply: Reply, exc: RecallError) -> None:
+    """Back to pending for a retry while Recall is unavailable (raised: the dispatcher backs
+    the session off), else failed for good."""
+    retry = isinstance(exc, RecallUnavailable) and reply.attempts + 1 < MAX_SEND_ATTEMPTS
+    async with ports.uow() as tx:
+        await tx.replies.mark(
+            reply.id,
+            ReplyStatus.PENDING if retry else ReplyStatus.FAILED,
+            error=exc.detail[:500],
         )
+    log.warning("reply %s (%s) failed: %s", reply.id, reply.kind, exc.detail)
+    if retry:
+        raise exc
+    await ports.live.publish(
+        reply.session_id, reply_event(reply, ReplyStatus.FAILED, ports.clock.now_ms())
+    )
+
+
+async def _sent(ports: MeetingPorts, reply: Reply, payload: dict[str, Any]) -> None:
+    sent_at = ports.clock.now_ms()
+    session_id = reply.session_id
+    action = recorded_action(reply.kind, reply.payload)
+    async with ports.uow() as tx:
+        sent: dict[str, Any] = {"sent_at": sent_at}
+        if payload is not reply.payload:
+            sent["payload"] = payload
+        await tx.replies.mark(reply.id, ReplyStatus.SENT, **sent)
+        await publish(tx, ports.clock, ports.webhooks, session_id, [reply_sent(reply, sent_at)])
+        if isinstance(action, PauseRecording | ResumeRecording):
+            await tx.sessions.update(
+                session_id, SessionChanges(recording_paused=isinstance(action, PauseRecording))
+            )
+    await ports.live.publish(session_id, reply_event(reply, ReplyStatus.SENT, ports.clock.now_ms()))

@@ -26,10 +26,9 @@ from delegate.domain.events import (
     TranscriptFinal,
     TranscriptPartial,
 )
-from delegate.domain.sessions import MeetingSession
+from delegate.domain.sessions import MeetingSession, StoredEvent
 from delegate.domain.voice import ReplyMode, Speech, is_own_speech, speech_pieces
-from delegate.services.ports import SpeechEngine, UnitOfWorkFactory
-from delegate.services.recall_port import RecallGateway
+from delegate.services.ports import RecallGateway, SpeechEngine, UnitOfWorkFactory
 from delegate.services.voices import VoiceCatalog
 
 log = logging.getLogger(__name__)
@@ -37,14 +36,6 @@ log = logging.getLogger(__name__)
 POLL_S = 0.05
 """How often the events are read while the delegate speaks (barge-in reaction time)."""
 EVENTS_PER_READ = 200
-SPEECH_EVENTS = frozenset(
-    {
-        "participant_events.speech_on",
-        "participant_events.speech_off",
-        "transcript.partial_data",
-        "transcript.data",
-    }
-)
 
 
 @dataclass
@@ -52,8 +43,8 @@ class VoicePorts:
     """What speaking needs beyond the meeting ports; built by the composition root."""
 
     catalog: VoiceCatalog
-    read_event: Callable[[bytes], MeetingEvent]
-    """A stored realtime payload as a domain event (the Recall mapping)."""
+    read_speech: Callable[[StoredEvent], MeetingEvent | None]
+    """Who speaks, from a stored event (``RecallInbound.speech``); None for other events."""
     _warming: set[asyncio.Task[None]] = field(default_factory=set)
 
     def warm_up(self, voice: str | None) -> None:
@@ -113,12 +104,7 @@ class _Listener:
             events = await tx.events.after(self._session.id, self._cursor, EVENTS_PER_READ)
         for stored in events:
             self._cursor = stored.id
-            if stored.event not in SPEECH_EVENTS:
-                continue
-            try:
-                event = self._voice.read_event(stored.payload)
-            except ValueError:
-                continue  # malformed: processing logs it
+            event = self._voice.read_speech(stored)
             if not isinstance(
                 event, SpeechStarted | SpeechStopped | TranscriptPartial | TranscriptFinal
             ):

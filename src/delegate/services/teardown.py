@@ -10,7 +10,7 @@ from delegate.domain.events import SessionStatus
 from delegate.domain.sessions import MeetingSession
 from delegate.services.context import MeetingPorts
 from delegate.services.meetings import recall_failure
-from delegate.services.recall_port import RecallError, RecallGateway, RecallNotFound
+from delegate.services.ports import RecallError, RecallGateway, RecallNotFound
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from delegate.domain.sessions import NotesStatus
 from delegate.domain.transcript_format import render, to_dicts
 from delegate.services.context import MeetingPorts
 from delegate.services.meetings import fetch_session
@@ -25,7 +26,8 @@ async def session_notes(
     ports: MeetingPorts, account_id: str, integration_ref: str, session_id: str
 ) -> dict[str, Any]:
     session = await fetch_session(ports, account_id, integration_ref, session_id)
-    if session.notes_status == "ready" and session.notes:
-        return {"id": session.id, "status": "ready", **session.notes}
-    status = "pending" if session.notes_status == "pending" else "not_ended"
+    if session.notes_status is NotesStatus.READY and session.notes:
+        return {"id": session.id, "status": NotesStatus.READY.value, **session.notes}
+    pending = session.notes_status is NotesStatus.PENDING
+    status = NotesStatus.PENDING.value if pending else "not_ended"
     return {"id": session.id, "status": status}

@@ -22,8 +22,7 @@ from delegate.domain.webhooks import (
     RetryPolicy,
     WebhookEndpoint,
 )
-from delegate.services.ports import Clock, UnitOfWorkFactory
-from delegate.services.webhook_ports import WebhookSender
+from delegate.services.ports import Clock, UnitOfWorkFactory, WebhookSender
 
 log = logging.getLogger(__name__)
 

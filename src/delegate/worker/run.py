@@ -8,6 +8,7 @@ at a time (its lock), and a worker that dies mid-job has the job run again by an
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 from delegate.adapters.queue.procrastinate_queue import (
@@ -55,8 +56,8 @@ async def run_worker(settings: Settings) -> None:
     per_round = polls_per_round(settings.recall.poll_max_per_minute, poll_every)
     register_tasks(
         dispatcher,
-        drain=lambda session_id: process_session_events(container.ports, session_id),
-        poll=lambda: poll_active_sessions(container.ports, poll_interval, per_round),
+        drain=partial(process_session_events, container.ports),
+        poll=partial(poll_active_sessions, container.ports, poll_interval, per_round),
         sweep_every_s=worker.sweep_interval_s,
         poll_every_s=poll_every,
         stalled_after_s=worker.stalled_after_s,
@@ -66,7 +67,7 @@ async def run_worker(settings: Settings) -> None:
     if isinstance(webhooks, ProcrastinateWebhookDispatcher):
         register_webhook_tasks(
             webhooks,
-            lambda endpoint_id: deliver_due(container.webhook_ports, endpoint_id),
+            partial(deliver_due, container.webhook_ports),
             sweep_every_s=worker.sweep_interval_s,
         )
     options: dict[str, Any] = {

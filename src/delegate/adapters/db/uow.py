@@ -21,18 +21,16 @@ from delegate.adapters.db.checkpoint import Checkpointer
 from delegate.adapters.db.connection import Connection, LoopConnection, PgConnection
 from delegate.adapters.db.datasets import SqlDatasetRepository
 from delegate.adapters.db.engine import create_loop_engine, sqlite_path
+from delegate.adapters.db.participants import SqlParticipantRepository
+from delegate.adapters.db.replies import SqlReplyRepository
 from delegate.adapters.db.repositories import (
     SqlAccountRepository,
     SqlBotRepository,
     SqlIntegrationRepository,
 )
-from delegate.adapters.db.sessions import (
-    SqlEventRepository,
-    SqlParticipantRepository,
-    SqlReplyRepository,
-    SqlSessionRepository,
-    SqlTurnRepository,
-)
+from delegate.adapters.db.session_events import SqlEventRepository
+from delegate.adapters.db.sessions import SqlSessionRepository
+from delegate.adapters.db.turns import SqlTurnRepository
 from delegate.adapters.db.webhooks import SqlWebhookRepository
 from delegate.services.ports import (
     AccountRepository,
@@ -45,8 +43,8 @@ from delegate.services.ports import (
     ReplyRepository,
     SessionRepository,
     TurnRepository,
+    WebhookRepository,
 )
-from delegate.services.webhook_ports import WebhookRepository
 
 log = logging.getLogger(__name__)
 

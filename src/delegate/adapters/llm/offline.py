@@ -73,7 +73,6 @@ from delegate.domain.summary import (
     clip,
     highlights,
     split_sentences,
-    summary_points,
     topic_words,
 )
 from delegate.domain.transcript_format import clock
@@ -100,15 +99,6 @@ CAPABILITIES = (
 ASK_ME = "ask me for a summary, action items, decisions, who said what, or who is here"
 _EVERYONE_WORDS = "anyone anybody someone somebody everyone everybody we people they"
 _EVERYONE = frozenset(_EVERYONE_WORDS.split())
-
-
-def _summary_turns(summary: str) -> list[Turn]:
-    """The running summary's points as turns, so extraction sees the whole meeting's
-    salient points, not just the recent window."""
-    return [
-        Turn(0, None, p.speaker, p.text, TurnSource.SPEECH, 0.0, 0.0)
-        for p in summary_points(summary)
-    ]
 
 
 def _merge(*groups: Sequence[Turn]) -> list[Turn]:
@@ -323,7 +313,7 @@ class OfflineBrain:
     ) -> list[Turn]:
         if ctx.search is None or not terms:
             return []
-        return await ctx.search.search(speaker, terms, _SEARCH_LIMIT)
+        return await ctx.search(speaker, terms, _SEARCH_LIMIT)
 
     async def _said_about(self, ctx: BrainContext, asker: str, who: str, topic: str) -> SendChat:
         anyone = set(tokens(who)) <= _EVERYONE
@@ -373,7 +363,7 @@ class OfflineBrain:
 
     async def _known_turns(self, ctx: BrainContext, terms: list[str]) -> list[Turn]:
         found = await self._searched(ctx, None, terms)
-        turns = _merge(_summary_turns(ctx.summary), found, ctx.recent, [ctx.trigger])
+        turns = _merge(ctx.key_points, found, ctx.recent, [ctx.trigger])
         return meeting_content(turns, bot_names(ctx.bot_name, ctx.participants))
 
     async def _decisions(self, ctx: BrainContext, asker: str) -> SendChat:
@@ -401,7 +391,7 @@ class OfflineBrain:
         # included; the recent turns stand in for it only when it is empty.
         bot = bot_names(ctx.bot_name, ctx.participants)
         before = meeting_content([t for t in ctx.recent if t.seq != ctx.trigger.seq], bot)
-        said = meeting_content(_summary_turns(ctx.summary), bot) or before
+        said = meeting_content(ctx.key_points, bot) or before
         running = RunningSummary(max_points=_RECAP_POINTS)
         running.extend(said)
         points = _recap(running.points(), ctx, running.topics(10))

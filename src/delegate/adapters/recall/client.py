@@ -2,7 +2,7 @@
 
 Every call goes to ``<base>/api/v1/...`` with ``Authorization: Token <key>``, where ``<base>``
 is ``https://{region}.recall.ai`` or, when configured, one base URL for all integrations (the
-simulator). Failures become the ``RecallError`` hierarchy of ``services/recall_port.py``;
+simulator). Failures become the ``RecallError`` hierarchy of ``services/ports.py``;
 passing ones are retried by ``retry.RetryPolicy``. Logs carry methods, paths, statuses and
 durations, never keys, headers or bodies.
 """
@@ -22,6 +22,7 @@ import httpx2
 import structlog
 
 from delegate.adapters.recall.errors import error_for
+from delegate.adapters.recall.inbound import SUBSCRIBED_EVENTS
 from delegate.adapters.recall.models import (
     PayloadError,
     parse_bot_page,
@@ -29,7 +30,8 @@ from delegate.adapters.recall.models import (
 )
 from delegate.adapters.recall.retry import RetryPolicy, Sleep
 from delegate.config import RecallSettings
-from delegate.services.recall_port import (
+from delegate.domain.records import REGIONS
+from delegate.services.ports import (
     BotSnapshot,
     BotSpec,
     NoWebhookApi,
@@ -42,7 +44,6 @@ from delegate.services.recall_port import (
 
 log = structlog.stdlib.get_logger(__name__)
 
-REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1")
 CHAT_LIMITS = {"google_meet": 500}
 DEFAULT_CHAT_LIMIT = 4096
 
@@ -127,7 +128,7 @@ def bot_request(spec: BotSpec) -> dict[str, Any]:
         "recording_config": {
             "transcript": {"provider": {spec.transcript_provider: options}},
             "realtime_endpoints": [
-                {"type": "webhook", "url": spec.realtime_url, "events": list(spec.realtime_events)}
+                {"type": "webhook", "url": spec.realtime_url, "events": list(SUBSCRIBED_EVENTS)}
             ],
         },
         "metadata": {str(key): str(value) for key, value in spec.metadata.items()},

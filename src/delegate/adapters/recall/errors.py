@@ -1,4 +1,4 @@
-"""How Recall.ai failures become the ``RecallError`` hierarchy of ``services/recall_port.py``.
+"""How Recall.ai failures become the ``RecallError`` hierarchy of ``services/ports.py``.
 
     401, 403                      RecallUnauthorized (bad key, wrong region, or Recall's WAF)
     404                           RecallNotFound
@@ -22,7 +22,7 @@ from typing import Any
 import httpx2
 import orjson
 
-from delegate.services.recall_port import (
+from delegate.services.ports import (
     RecallError,
     RecallNotFound,
     RecallRejected,

@@ -42,7 +42,7 @@ from delegate.adapters.recall.realtime import (
     parse_realtime_event,
 )
 from delegate.adapters.recall.status_webhooks import StatusWebhook, parse_status_webhook
-from delegate.services.recall_port import BotSnapshot, BotStatus
+from delegate.services.ports import BotSnapshot, BotStatus
 
 __all__ = [
     "Bot",

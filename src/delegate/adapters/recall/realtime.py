@@ -121,9 +121,19 @@ class _RealtimeBase(RecallModel):
         return bot.id if isinstance(bot, Ref) else None
 
 
-TRANSCRIPT_EVENTS = frozenset({"transcript.data", "transcript.partial_data"})
+FINAL_TRANSCRIPT = "transcript.data"
+PARTIAL_TRANSCRIPT = "transcript.partial_data"
+TRANSCRIPT_EVENTS = frozenset({FINAL_TRANSCRIPT, PARTIAL_TRANSCRIPT})
+PARTICIPANT_PREFIX = "participant_events."
+
+
+def participant_event(action: str) -> str:
+    """The event name of a participant action (``join`` -> ``participant_events.join``)."""
+    return PARTICIPANT_PREFIX + action
+
+
 PARTICIPANT_EVENTS = frozenset(
-    "participant_events." + action
+    participant_event(action)
     for action in (
         "join",
         "leave",
@@ -136,7 +146,7 @@ PARTICIPANT_EVENTS = frozenset(
         "screenshare_off",
     )
 )
-CHAT_EVENT = "participant_events.chat_message"
+CHAT_EVENT = participant_event("chat_message")
 
 
 class TranscriptEvent(_RealtimeBase):
@@ -146,7 +156,7 @@ class TranscriptEvent(_RealtimeBase):
     @property
     def is_final(self) -> bool:
         """Partials are superseded by the next final fragment of the same speaker."""
-        return self.event == "transcript.data"
+        return self.event == FINAL_TRANSCRIPT
 
     @property
     def participant(self) -> Participant:
@@ -183,7 +193,7 @@ class ParticipantEvent(_RealtimeBase):
 
     @property
     def action(self) -> str:
-        return self.event.removeprefix("participant_events.")
+        return self.event.removeprefix(PARTICIPANT_PREFIX)
 
     @property
     def participant(self) -> Participant:

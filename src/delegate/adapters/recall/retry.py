@@ -18,7 +18,7 @@ from typing import TypeVar
 import structlog
 
 from delegate.config import RecallSettings
-from delegate.services.recall_port import RecallUnavailable
+from delegate.services.ports import RecallUnavailable
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
