@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+from sqlalchemy import text
 
 from delegate.adapters.recall.signatures import sign_headers
 from delegate.services.accounts import create_token
@@ -18,11 +19,26 @@ from tests.support import Api
 UNKNOWN = (401, '{"message":"Invalid realtime endpoint token","code":"NOT_AUTHENTICATED"}')
 
 
+OWNED = ("session_events", "participants", "turns", "replies", "webhook_events")
+
+
+async def _rows_of(world: World, session_id: str) -> dict[str, int]:
+    async with world.container.engine.connect() as conn:
+        return {
+            table: (
+                await conn.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE session_id = :sid"),  # noqa: S608
+                    {"sid": session_id},
+                )
+            ).scalar_one()
+            for table in OWNED
+        }
+
+
 def _realtime_path(world: World, session_id: str, bot_id: str) -> str:
     token = world.sim.bot(bot_id).endpoints[0].url.split("token=")[1]
     return (
-        f"/v1/integration/recall/{world.integration_id}/session/{session_id}"
-        f"/realtime?token={token}"
+        f"/v1/integration/recall/{world.integration_id}/session/{session_id}/realtime?token={token}"
     )
 
 
@@ -51,6 +67,8 @@ async def test_deleting_a_live_session_sends_its_bot_away_and_forgets_it(tmp_pat
         )
         again = await world.api.post(f"{base}/{sid}/delete")
         neighbour = await world.api.get(f"{base}/{other['sessionId']}/fetch")
+        left = await _rows_of(world, sid)
+        others = await _rows_of(world, other["sessionId"])
     finally:
         await world.aclose()
 
@@ -62,6 +80,8 @@ async def test_deleting_a_live_session_sends_its_bot_away_and_forgets_it(tmp_pat
     assert (later.status_code, later.text) == UNKNOWN
     assert again.status_code == 404
     assert neighbour.status_code == 200, "other sessions are untouched"
+    assert left == {t: 0 for t in OWNED}, "nothing of the session is left behind"
+    assert others["session_events"] > 0 and others["participants"] > 0
 
 
 async def test_a_session_is_kept_when_recall_is_unavailable(tmp_path: Path) -> None:
