@@ -193,6 +193,22 @@ async def test_session_errors(cli: CliDriver, world: World) -> None:
     await world.finish(started["bot"]["id"])
 
 
+async def test_session_delete_sends_the_delegate_away(cli: CliDriver, world: World) -> None:
+    started = await world.initiate()
+    sid, bot = started["sessionId"], started["bot"]["id"]
+    await wait_for(world, sid, "recording")
+
+    deleted = await cli("session", "delete", world.integration_id, sid, "--yes")
+    again = await cli("session", "delete", world.integration_id, sid, "--yes")
+    await world.sim.wait_until_done(bot, timeout=30)
+
+    assert deleted.exit_code == 0, deleted.output
+    assert f"Deleted session {sid}" in deleted.stdout
+    assert again.exit_code == 1 and "(NOT_FOUND)" in again.stderr
+    assert any(isinstance(e, LeaveRequested) for e in world.sim.log(bot))
+    assert (await cli("session", "show", world.integration_id, sid)).exit_code == 1
+
+
 async def test_session_show_tells_why_a_meeting_has_no_transcript(tmp_path: Path) -> None:
     world = await lost_world(tmp_path)
     cli = CliDriver(world.app, world.api.token)

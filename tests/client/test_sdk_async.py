@@ -207,3 +207,21 @@ async def test_a_session_lost_to_a_wrong_webhook_secret_says_why(tmp_path: Path)
     assert notes.no_transcript_reason.startswith("No transcript: ")
     assert "(bad signature); check the integration's webhookSecret" in notes.no_transcript_reason
     assert session.no_transcript_reason == notes.no_transcript_reason
+
+
+async def test_deleting_a_live_session_sends_its_delegate_away(
+    aclient: AsyncDelegate, world: World
+) -> None:
+    world.sim.assign_script("1234567890", long_meeting())
+    recall = aclient.integration.recall
+    started = await recall.initiate(world.integration_id, meeting_url=MEETING, text="Notes.")
+    sessions = recall.sessions(world.integration_id)
+    await sessions.wait(started.session_id, until=recording, timeout=60, interval=0.05)
+
+    assert (await sessions.delete(started.session_id)).id == started.session_id
+    with pytest.raises(NotFound):
+        await sessions.fetch(started.session_id)
+    with pytest.raises(NotFound):
+        await sessions.delete(started.session_id)
+    await world.sim.wait_until_done(started.bot["id"], timeout=30)
+    assert any(isinstance(e, LeaveRequested) for e in world.sim.log(started.bot["id"]))

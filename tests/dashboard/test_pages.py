@@ -220,3 +220,32 @@ async def test_a_meeting_lost_to_a_wrong_webhook_secret_says_so(tmp_path: Path) 
     )
     summary = re.search(r'<p id="summary">([^<]*)</p>', notes)
     assert summary and html.unescape(summary.group(1)).startswith("No transcript: ")
+
+
+async def test_a_meeting_is_deleted_from_its_page_after_a_confirm(
+    world: World, browser: httpx2.AsyncClient
+) -> None:
+    kept = await world.initiate()
+    started = await world.initiate()
+    meeting = f"/meetings/{started['sessionId']}"
+    page = await browser.get(meeting)
+    form = re.search(r'<form id="delete"[^>]*>', page.text)
+    assert form and 'hx-confirm="Delete this meeting session' in form.group(0)
+
+    deleted = await browser.post(
+        meeting + "/delete", data={"csrf": _csrf(page.text)}, headers={"Origin": PUBLIC}
+    )
+    assert (deleted.status_code, deleted.headers["location"]) == (303, "/meetings")
+    assert (await browser.get(meeting)).status_code == 404
+    listed = (await browser.get("/meetings")).text
+    assert started["sessionId"] not in listed and kept["sessionId"] in listed
+    await world.sim.wait_until_done(started["bot"]["id"], timeout=30)
+
+    kept_page = await browser.get(f"/meetings/{kept['sessionId']}")
+    by_htmx = await browser.post(
+        f"/meetings/{kept['sessionId']}/delete",
+        data={"csrf": _csrf(kept_page.text)},
+        headers={"Origin": PUBLIC, "HX-Request": "true"},
+    )
+    assert by_htmx.status_code == 200 and by_htmx.headers["hx-redirect"] == "/meetings"
+    assert (await browser.get(f"/meetings/{kept['sessionId']}")).status_code == 404

@@ -16,6 +16,7 @@ from delegate.cli.options import (
     Take,
     Timeout,
     TranscriptFormat,
+    Yes,
     group,
 )
 from delegate.cli.remote import Remote, api_command
@@ -103,6 +104,19 @@ def session_show(remote: Remote, integration: IntegrationRef, session: SessionRe
         output.table(found.participants, PARTICIPANT_COLUMNS, title="Participants")
     if not remote.as_json and found.replies:
         output.table(found.replies, REPLY_COLUMNS, title="Replies")
+
+
+@session_app.command("delete")
+@api_command()
+def session_delete(
+    remote: Remote, integration: IntegrationRef, session: SessionRef, yes: Yes = False
+) -> None:
+    """Delete a session and everything of it; a delegate still in the meeting leaves first."""
+    if not yes:
+        typer.confirm(f"Delete session {session}?", abort=True, err=True)
+    with remote.connect() as client:
+        deleted = client.integration.recall.sessions(integration).delete(session)
+    remote.done(deleted, f"Deleted session {deleted.id}")
 
 
 @session_app.command("transcript")

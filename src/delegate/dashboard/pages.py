@@ -21,7 +21,7 @@ from delegate.domain.live import participant_event, reply_event, turn_event
 from delegate.domain.records import ListQuery
 from delegate.domain.sessions import refusal_hint
 from delegate.domain.transcript_format import CONTENT_TYPES, TranscriptFormat
-from delegate.services import dashboard, meetings, transcripts
+from delegate.services import dashboard, meetings, teardown, transcripts
 from delegate.services.accounts import authenticate
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -178,6 +178,21 @@ def _control_route(action: str, message: str) -> None:
 
 for _action, _message in CONTROL_MESSAGES.items():
     _control_route(_action, _message)
+
+
+@router.post("/meetings/{session_id}/delete")
+async def delete_meeting(
+    request: Request, c: ContainerDep, account: SignedIn, session_id: SessionPath
+) -> Response:
+    """Delete the session (its live delegate leaves first), then back to the meetings list."""
+    await read_form(request)
+    session = await dashboard.account_session(c.ports, account.id, session_id)
+    await teardown.delete_session(
+        c.ports, account.id, session.integration_id, session.id, c.receiver.auth
+    )
+    if is_htmx(request):
+        return Response(headers={"HX-Redirect": "/meetings"})
+    return RedirectResponse("/meetings", status_code=303)
 
 
 @router.get("/meetings/{session_id}/notes")

@@ -72,6 +72,10 @@ class SessionAuthCache:
                 secret = self._keep(self._secrets, integration_id, webhook_secret, now)
         return SessionAuth(integration_id, digest[1], secret[1])
 
+    def forget(self, integration_id: str, session_id: str) -> None:
+        """Drop a deleted session's entry: its deliveries are refused from now on."""
+        self._digests.pop((integration_id, session_id), None)
+
     def _keep(
         self, entries: dict[K, tuple[float, V]], key: K, value: V, now: float
     ) -> tuple[float, V]:

@@ -9,6 +9,7 @@ from delegate.domain.errors import NotFound
 from delegate.domain.events import SessionStatus
 from delegate.domain.sessions import MeetingSession
 from delegate.services.context import MeetingPorts
+from delegate.services.ingest import SessionAuthCache
 from delegate.services.meetings import recall_failure
 from delegate.services.ports import RecallError, RecallGateway, RecallNotFound
 
@@ -18,7 +19,7 @@ GONE_CODES = ("cannot_command_completed_bot",)
 """Recall's answer for a bot that has already left: nothing more to do."""
 
 
-async def _dismiss(gateway: RecallGateway, session: MeetingSession) -> None:
+async def _dismiss(gateway: RecallGateway, session: MeetingSession, why: str) -> None:
     bot_id = str(session.recall_bot_id)
     try:
         if session.status is SessionStatus.SCHEDULED:
@@ -29,7 +30,7 @@ async def _dismiss(gateway: RecallGateway, session: MeetingSession) -> None:
         if isinstance(exc, RecallNotFound) or exc.code in GONE_CODES:
             return
         raise recall_failure(exc, "tell the meeting bots to leave before deleting") from exc
-    log.info("session %s: bot told to leave (its integration is being deleted)", session.id)
+    log.info("session %s: bot told to leave (%s is being deleted)", session.id, why)
 
 
 async def delete_integration(ports: MeetingPorts, account_id: str, ref: str) -> str:
@@ -43,7 +44,35 @@ async def delete_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
     if live:
         gateway = await ports.gateway(integration)
         for session in live:
-            await _dismiss(gateway, session)
+            await _dismiss(gateway, session, "its integration")
     async with ports.uow() as tx:
         await tx.integrations.delete(account_id, integration.id)
     return integration.id
+
+
+async def delete_session(
+    ports: MeetingPorts,
+    account_id: str,
+    integration_ref: str,
+    session_id: str,
+    auth: SessionAuthCache | None = None,
+) -> str:
+    """Delete one session and everything of it (events, turns, replies, participants, notes,
+    webhook events) once its bot, if live, has been told to leave. When Recall cannot be
+    reached the session is kept (502). ``auth``: the receiver's credentials cache, told to
+    forget the session so its realtime deliveries are refused at once in this process."""
+    async with ports.uow() as tx:
+        integration = await tx.integrations.get(account_id, integration_ref)
+        if integration is None:
+            raise NotFound("Recall integration not found")
+        session = await tx.sessions.get(account_id, integration.id, session_id)
+    if session is None:
+        raise NotFound("Meeting session not found")
+    if session.status.active and session.recall_bot_id:
+        await _dismiss(await ports.gateway(integration), session, "it")
+    async with ports.uow() as tx:
+        await tx.sessions.delete(session.id)
+    if auth is not None:
+        auth.forget(integration.id, session.id)
+    ports.states.drop(session.id)
+    return session.id

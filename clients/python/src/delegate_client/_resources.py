@@ -301,6 +301,12 @@ class Sessions(Listed[Mode, MeetingSession]):
         return self._session(session_id)
 
     @operation
+    def delete(self, session_id: str) -> Request[IdResult]:
+        """Delete a session and everything of it. A live delegate is told to leave first;
+        when Recall cannot be reached the session is kept (``BadGateway``)."""
+        return rq.model(rq.post(self._path(session_id, "delete")), IdResult)
+
+    @operation
     def wait(
         self,
         session_id: str,

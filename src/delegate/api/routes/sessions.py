@@ -8,7 +8,8 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from delegate.api.deps import AccountDep, ContainerDep, IntegrationRef, ListQueryDep, SessionId
-from delegate.api.openapi import MEETING_ACTION, READ, errors
+from delegate.api.openapi import DELETE, MEETING_ACTION, READ, errors
+from delegate.api.schemas import IdOut
 from delegate.api.session_schemas import (
     ActionOut,
     EmptyIn,
@@ -22,7 +23,7 @@ from delegate.api.session_schemas import (
     TranscriptOut,
 )
 from delegate.domain.transcript_format import CONTENT_TYPES, TranscriptFormat
-from delegate.services import meetings, transcripts
+from delegate.services import meetings, teardown, transcripts
 
 router = APIRouter(prefix="/integration/recall/{integrationId}", tags=["Meeting sessions"])
 SESSION = "/session/{sessionId}"
@@ -96,6 +97,24 @@ async def fetch_session(
     session = await meetings.fetch_session(c.ports, account.id, integrationId, sessionId)
     participants, replies = await meetings.session_details(c.ports, session)
     return SessionOut.of(session, participants, replies)
+
+
+@router.post(
+    SESSION + "/delete", operation_id="deleteRecallSession", responses=errors(*DELETE, 502)
+)
+async def delete_session(
+    c: ContainerDep,
+    account: AccountDep,
+    integrationId: IntegrationRef,
+    sessionId: SessionId,
+) -> IdOut:
+    """Delete a session and everything of it. A live bot is told to leave first; when Recall
+    cannot be reached the answer is 502 and the session is kept."""
+    return IdOut(
+        id=await teardown.delete_session(
+            c.ports, account.id, integrationId, sessionId, c.receiver.auth
+        )
+    )
 
 
 @router.get(
