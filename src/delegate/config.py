@@ -40,6 +40,10 @@ class RecallSettings(BaseModel):
     """Attempts for a retryable Recall failure (429, 5xx, 507, timeouts)."""
     max_retry_wait_s: float = 30.0
     """Longest single wait between attempts, whatever Retry-After says."""
+    request_budget_s: float = 20.0
+    """Total time one Recall call may take, attempts and waits together: when the next wait
+    would not fit, the call gives up at once (an initiate then answers 503 with Recall's
+    Retry-After), so a caller is never held longer than its own timeout."""
     transcript_provider: str = "recallai_streaming"
     """Transcript provider requested for each bot."""
     transcript_language: str = "en"

@@ -57,7 +57,7 @@ async def test_each_operation_lists_the_statuses_it_can_answer(http: httpx2.Asyn
     assert statuses("searchDataset") == {"400", "401", "404", "413", "502"}
     assert statuses("fetchBot") == {"400", "401", "404"}
     assert statuses("createRecallIntegration") == {"400", "401", "404", "409", "413"}
-    assert statuses("initiateRecall") == {"400", "401", "404", "409", "413", "502"}
+    assert statuses("initiateRecall") == {"400", "401", "404", "409", "413", "502", "503"}
     assert statuses("sendRecallSessionMessage") == {"400", "401", "404", "409", "413", "502"}
     assert statuses("recallSession_leave") == {"400", "401", "404", "409", "413", "502"}
     assert statuses("setupRecallIntegration") == {"400", "401", "404", "409", "413", "502"}

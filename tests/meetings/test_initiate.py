@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.meetings.world import World
+from pathlib import Path
+
+from tests.meetings.world import World, make_world
 
 
 async def test_initiate_validates_its_input(world: World) -> None:
@@ -78,6 +80,32 @@ async def test_recall_507_and_429_on_create_are_retried(world: World) -> None:
 
     assert r.status_code == 200, r.text
     assert len(world.sim.bots) == 1
+
+
+async def test_recall_throttling_answers_503_with_retry_after_at_once(tmp_path: Path) -> None:
+    """Recall says come back in 25 s: more than the call's 20 s budget. The initiate does not
+    hold its caller: one attempt, 503 with Recall's Retry-After, nothing stored; once Recall
+    lets requests through again, the same request sends the bot."""
+    world = await make_world(tmp_path, max_retry_wait_s=30.0)
+    try:
+        world.sim.faults.rate_limit(times=2, retry_after_s=25, on="create")
+
+        first = await world.initiate_raw()
+        second = await world.initiate_raw()  # the first consumed one 429 only: no retry
+        listed = await world.api.get(f"integration/recall/{world.integration_id}/session/list")
+        third = await world.initiate_raw()
+        bots = len(world.sim.bots)
+    finally:
+        await world.aclose()
+
+    for r in (first, second):
+        assert r.status_code == 503, r.text
+        assert r.json()["code"] == "SERVICE_UNAVAILABLE"
+        assert "come back later" in r.json()["message"]
+        assert r.headers["retry-after"] == "25"
+    assert listed.json()["items"] == []
+    assert third.status_code == 200, third.text
+    assert bots == 1
 
 
 async def test_recall_outage_on_create_is_a_bad_gateway(world: World) -> None:

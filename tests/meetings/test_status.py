@@ -83,3 +83,49 @@ async def test_polling_spreads_its_fetches_within_recalls_rate_limit(world: Worl
     assert await polled() == set(ids)
     assert polls_per_round(120, 5.0) == 10
     assert polls_per_round(1, 5.0) == 1
+
+
+async def test_one_accounts_unusable_key_does_not_stop_polling_for_the_others(
+    tmp_path: Path,
+) -> None:
+    """A polling round goes on past a session whose poll fails for any reason (here: an
+    integration key that can no longer be decrypted): the other account's call end is still
+    recorded by the same round."""
+    from sqlalchemy import create_engine, text
+
+    from delegate.adapters.db.migrate import sync_url
+    from delegate.services.polling import poll_active_sessions
+
+    world = await make_world(tmp_path, status_webhooks=False)
+    try:
+        other = await world.api.post(
+            "integration/recall/create",
+            {"name": "other", "botId": world.bot_id, "apiKey": "sim-key"},
+        )
+        broken_id = other.json()["id"]
+        broken = await world.api.post(
+            f"integration/recall/{broken_id}/initiate",
+            {"meetingUrl": "https://zoom.us/j/1234567890", "text": "Take notes."},
+        )
+        assert broken.status_code == 200, broken.text
+        started = await world.initiate()
+        engine = create_engine(sync_url(world.container.settings.database_url))
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE recall_integrations SET api_key_enc = 'junk' WHERE id = :i"),
+                    {"i": broken_id},
+                )
+        finally:
+            engine.dispose()
+        await world.sim.wait_until_done(started["bot"]["id"], timeout=30)
+
+        polled = await poll_active_sessions(world.container.ports, interval_s=0)
+        await world.settle()
+        session = await world.session(started["sessionId"])
+    finally:
+        await world.aclose()
+
+    assert polled == 2
+    assert session["status"] == "ended"
+    assert session["statusCode"] in ("call_ended", "done")

@@ -100,11 +100,14 @@ async def make_world(
     poll_interval_s: float = 3600,
     webhooks: WebhookSettings | None = None,
     voice: VoiceSettings | None = None,
+    max_retry_wait_s: float = 0.05,
 ) -> World:
     settings = make_settings(
         tmp_path,
         recall=RecallSettings(
-            base_url="http://sim", max_retry_wait_s=0.05, poll_interval_s=poll_interval_s
+            base_url="http://sim",
+            max_retry_wait_s=max_retry_wait_s,
+            poll_interval_s=poll_interval_s,
         ),
         api=ApiSettings(public_url=PUBLIC),
         webhooks=webhooks or WebhookSettings(),

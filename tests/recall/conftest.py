@@ -25,7 +25,10 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def recall_settings() -> RecallSettings:
-    return RecallSettings(timeout_s=7.5, max_attempts=4, max_retry_wait_s=30.0)
+    # A budget wide enough that the per-wait rules show; the budget has its own tests.
+    return RecallSettings(
+        timeout_s=7.5, max_attempts=4, max_retry_wait_s=30.0, request_budget_s=600.0
+    )
 
 
 @pytest.fixture

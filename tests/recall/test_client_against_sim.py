@@ -72,7 +72,7 @@ async def sim_connector(sim: Simulator, waits: list[float]) -> AsyncIterator[Htt
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    settings = RecallSettings(base_url="http://recall-sim.test")
+    settings = RecallSettings(base_url="http://recall-sim.test", request_budget_s=600.0)
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=sim.app)) as http:
         yield HttpRecallConnector(settings, http, sleep=sleep)
 

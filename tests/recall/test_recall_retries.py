@@ -203,6 +203,49 @@ async def test_attempts_are_bounded_and_the_last_failure_is_raised(
     assert caught.value.retry_after_s == 3.0
 
 
+def budgeted(recall_http: httpx2.AsyncClient, waits: list[float], budget_s: float) -> RecallClient:
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    settings = RecallSettings(max_attempts=4, max_retry_wait_s=30.0, request_budget_s=budget_s)
+    return HttpRecallConnector(settings, recall_http, sleep=sleep).gateway(API_KEY, "us-east-1")
+
+
+async def test_a_wait_that_does_not_fit_the_budget_gives_up_at_once(
+    recall_http: httpx2.AsyncClient, recall: FakeRecall, waits: list[float]
+) -> None:
+    """Recall says come back in 25 s; the call has 20 s in all: it fails now, with Recall's
+    Retry-After, instead of holding its caller."""
+    client = budgeted(recall_http, waits, budget_s=20.0)
+    recall.answer(429, {"detail": "Request was throttled."}, headers={"Retry-After": "25"}, times=9)
+
+    with pytest.raises(RecallUnavailable) as caught:
+        await client.create_bot(SPEC)
+
+    assert len(recall.requests) == 1
+    assert waits == []
+    assert (caught.value.status, caught.value.retry_after_s) == (429, 25.0)
+
+
+async def test_waits_stop_when_the_budget_is_spent(
+    recall_http: httpx2.AsyncClient, recall: FakeRecall, waits: list[float]
+) -> None:
+    """Each 12 s wait fits alone, but a second one would take the call past its 20 s."""
+    client = budgeted(recall_http, waits, budget_s=20.0)
+    recall.answer(429, {"detail": "Request was throttled."}, headers={"Retry-After": "12"}, times=9)
+
+    with pytest.raises(RecallUnavailable) as caught:
+        await client.create_bot(SPEC)
+
+    assert len(recall.requests) == 2
+    assert len(waits) == 1
+    assert caught.value.retry_after_s == 12.0
+
+
+async def test_the_default_budget_keeps_a_call_within_twenty_seconds() -> None:
+    assert RecallSettings().request_budget_s == 20.0
+
+
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 async def test_server_errors_are_retried_with_growing_waits(
     client: RecallClient, recall: FakeRecall, waits: list[float], status: int

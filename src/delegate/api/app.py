@@ -16,6 +16,7 @@ from delegate.api.body_limit import BodyLimit
 from delegate.api.deps import require_json
 from delegate.api.recall_callbacks import RealtimeReceiver
 from delegate.api.routes import bots, datasets, integrations, receivers, sessions, webhooks
+from delegate.api.security_headers import secured
 from delegate.bootstrap import Container
 from delegate.dashboard.install import install as install_dashboard
 
@@ -43,11 +44,14 @@ def json_router() -> APIRouter:
 
 class DelegateApp(FastAPI):
     """The API, with Recall's realtime deliveries answered before FastAPI's routing and
-    middleware see them (``recall_callbacks.py`` says why)."""
+    middleware see them (``recall_callbacks.py`` says why). Every HTTP response, those
+    included, carries the security headers (``security_headers.py``)."""
 
     realtime: RealtimeReceiver | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            send = secured(scope, send)
         if self.realtime is not None and await self.realtime(scope, receive, send):
             return
         await super().__call__(scope, receive, send)

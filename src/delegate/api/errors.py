@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,7 @@ from delegate.domain.errors import (
     NotAuthorized,
     NotFound,
     RateLimited,
+    Unavailable,
     UpstreamFailed,
 )
 
@@ -33,6 +35,7 @@ STATUS = {
     Conflict: 409,
     RateLimited: 429,
     UpstreamFailed: 502,
+    Unavailable: 503,
 }
 
 HTTP_CODES = {
@@ -78,6 +81,14 @@ def status_of(exc: DelegateError) -> int:
     return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
 
 
+def retry_after(exc: DelegateError) -> str | None:
+    """The ``Retry-After`` header (whole seconds) an error answers with, if any."""
+    seconds = getattr(exc, "retry_after_s", None)
+    if not isinstance(exc, Unavailable) or seconds is None or not math.isfinite(seconds):
+        return None
+    return str(max(1, math.ceil(seconds)))
+
+
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts)
@@ -108,7 +119,10 @@ def validation_message(errors: list[Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DelegateError)
     async def _domain(_: Request, exc: DelegateError) -> JSONResponse:
-        return error_response(status_of(exc), exc.message, exc.code)
+        response = error_response(status_of(exc), exc.message, exc.code)
+        if (after := retry_after(exc)) is not None:
+            response.headers["Retry-After"] = after
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,6 +17,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflicts with the record's state (alias taken, meeting over, request in progress)",
     413: "Request body too large",
     502: "Recall failed or could not be reached",
+    503: "Recall asked to come back later: nothing was done; retry after Retry-After seconds",
 }
 
 READ = (400, 401, 404)
@@ -25,14 +26,24 @@ CREATE = (400, 401, 409, 413)
 CHANGE = (400, 401, 404, 409, 413)
 DELETE = (400, 401, 404, 413)
 MEETING_ACTION = (400, 401, 404, 409, 413, 502)
+INITIATE = (*MEETING_ACTION, 503)
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses`` of a route that can answer these error statuses."""
     return {
         status: {"model": ErrorOut, "description": ERROR_DESCRIPTIONS[status]}
+        | ({"headers": RETRY_AFTER} if status == 503 else {})
         for status in statuses
     }
+
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again (what Recall said)",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 def error_content() -> dict[str, Any]:

@@ -54,7 +54,14 @@ async def serve_app(
     import uvicorn
 
     sock = bind(host, port)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan=lifespan)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan=lifespan,
+        server_header=False,  # no "server: uvicorn": what runs here is nobody's business
+    )
     if on_started is not None:
         await on_started()
     await uvicorn.Server(config).serve(sockets=[sock])

@@ -6,7 +6,8 @@ DelegateError
 ├── NotFound            404  also for another account's records
 ├── Conflict            409  e.g. an action on an ended session
 ├── RateLimited         429
-└── UpstreamFailed      502  Recall (or the model) failed after retries
+├── UpstreamFailed      502  Recall (or the model) failed after retries
+└── Unavailable         503  Recall asked us to come back later (Retry-After): nothing was done
 """
 
 from __future__ import annotations
@@ -48,3 +49,14 @@ class RateLimited(DelegateError):
 
 class UpstreamFailed(DelegateError):
     code = "BAD_GATEWAY"
+
+
+class Unavailable(DelegateError):
+    """Recall refused for now (429 and the like) and said when to come back: nothing was done,
+    and the caller may retry after ``retry_after_s`` seconds (answered as ``Retry-After``)."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
+from delegate.domain.errors import Conflict, InvalidInput, NotFound, Unavailable, UpstreamFailed
 from delegate.domain.events import SessionStatus
 from delegate.domain.ids import new_id, secret_digest
 from delegate.domain.live import reply_event
@@ -40,6 +40,7 @@ from delegate.services.webhook_events import publish, session_created
 
 IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000
 CONFLICT_STATUS = 409
+TOO_MANY_REQUESTS = 429
 OUTCOME_UNKNOWN = "recall_outcome_unknown"
 """``statusReason`` of a session whose bot Recall may or may not have created."""
 
@@ -220,6 +221,11 @@ async def initiate_meeting(
                 await tx.sessions.delete(session_id)
             if isinstance(exc, RecallRejected):
                 raise InvalidInput(f"Recall rejected the bot: {exc.detail}") from exc
+            if isinstance(exc, RecallUnavailable) and exc.retry_after_s is not None:
+                raise Unavailable(
+                    f"Recall asked to come back later, no bot was sent: {exc.detail}",
+                    exc.retry_after_s,
+                ) from exc
             raise UpstreamFailed(f"Recall is unavailable, no bot was sent: {exc.detail}") from exc
         recall_bot = found
 
@@ -245,7 +251,10 @@ async def initiate_meeting(
 def _ambiguous(exc: RecallError) -> bool:
     """Whether Recall may have created the bot although the call failed: a timeout, a 5xx
     after the work, an answer we could not read, or 409 "a request with this key is still in
-    progress". Other 4xx are definite refusals."""
+    progress". Other 4xx are definite refusals, 429 ("too many requests") among them: Recall
+    throttled the request before doing anything."""
+    if exc.status == TOO_MANY_REQUESTS:
+        return False
     return not isinstance(exc, RecallRejected) or exc.status == CONFLICT_STATUS
 
 

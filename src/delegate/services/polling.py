@@ -7,7 +7,7 @@ import logging
 import math
 from collections import Counter
 
-from delegate.domain.sessions import SessionChanges, without_url_tokens
+from delegate.domain.sessions import MeetingSession, SessionChanges, without_url_tokens
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import RecallError
 from delegate.services.processing import record_polled_changes
@@ -38,23 +38,36 @@ async def poll_active_sessions(
         if taken[session.integration_id] < per_integration:
             taken[session.integration_id] += 1
             due.append(session)
+    failed = 0
     for session in due:
-        async with ports.uow() as tx:
-            integration = await tx.integrations.get_by_id(session.integration_id)
-            await tx.sessions.update(session.id, SessionChanges(last_polled_at=now))
-        if integration is None or session.recall_bot_id is None:
-            continue
         try:
-            bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
-        except (RecallError, ValueError) as exc:
-            log.info("polling session %s failed: %s", session.id, exc)
-            continue
-        if bot.status is None or bot.status.code == session.status_code:
-            continue
-        async with ports.uow() as tx:
-            new = await record_polled_changes(tx, ports, session, bot.status_changes)
-            snapshot = SessionChanges(bot_snapshot=without_url_tokens(bot.raw))
-            await tx.sessions.update(session.id, snapshot)
-        if new:
-            await ports.dispatcher.kick(session.id)
+            await _poll_one(ports, session, now)
+        except Exception:
+            # One account's unusable key or one row that cannot be recorded must not stop the
+            # round for every other account: logged, counted, and tried again next round.
+            failed += 1
+            log.exception("polling session %s failed", session.id)
+    if failed:
+        log.warning("polling round: %d of %d sessions failed", failed, len(due))
     return len(due)
+
+
+async def _poll_one(ports: MeetingPorts, session: MeetingSession, now: int) -> None:
+    async with ports.uow() as tx:
+        integration = await tx.integrations.get_by_id(session.integration_id)
+        await tx.sessions.update(session.id, SessionChanges(last_polled_at=now))
+    if integration is None or session.recall_bot_id is None:
+        return
+    try:
+        bot = await (await ports.gateway(integration)).get_bot(session.recall_bot_id)
+    except (RecallError, ValueError) as exc:
+        log.info("polling session %s failed: %s", session.id, exc)
+        return
+    if bot.status is None or bot.status.code == session.status_code:
+        return
+    async with ports.uow() as tx:
+        new = await record_polled_changes(tx, ports, session, bot.status_changes)
+        snapshot = SessionChanges(bot_snapshot=without_url_tokens(bot.raw))
+        await tx.sessions.update(session.id, snapshot)
+    if new:
+        await ports.dispatcher.kick(session.id)

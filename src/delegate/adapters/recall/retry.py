@@ -3,7 +3,10 @@
 Only ``RecallUnavailable`` is retried (429, 409, 5xx, 507, timeouts, connection errors): any
 other 4xx means the request itself is wrong and is raised at once. Waits grow exponentially
 with jitter; Recall's ``Retry-After`` replaces the computed wait; no single wait exceeds
-``max_wait_s``. When the attempts run out, the last ``RecallUnavailable`` is raised.
+``max_wait_s``. When the attempts run out, the last ``RecallUnavailable`` is raised, and so it
+is at once when the next wait would not fit in what is left of the call's ``budget_s``: a
+request of ours waiting on Recall must answer its own caller in time (an initiate answers 503
+with Recall's ``Retry-After`` rather than hold the caller for a minute and a half).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -30,6 +34,8 @@ log = structlog.stdlib.get_logger(__name__)
 class RetryPolicy:
     max_attempts: int = 4
     max_wait_s: float = 30.0
+    budget_s: float = math.inf
+    """Total time one call may take, attempts and waits together."""
     base_wait_s: float = 0.5
     """Wait before the second attempt when Recall gives no ``Retry-After``; doubles each time."""
     sleep: Sleep = asyncio.sleep
@@ -41,6 +47,7 @@ class RetryPolicy:
         return cls(
             max_attempts=max(1, settings.max_attempts),
             max_wait_s=max(0.0, settings.max_retry_wait_s),
+            budget_s=max(0.0, settings.request_budget_s),
             sleep=sleep,
         )
 
@@ -58,14 +65,28 @@ class RetryPolicy:
     async def run(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
         """Await ``attempt()`` until it succeeds, fails for good, or attempts run out."""
         number = 1
+        spent = 0.0
         while True:
+            started = time.monotonic()
             try:
                 return await attempt()
             except RecallUnavailable as exc:
+                spent += time.monotonic() - started
                 if number >= self.max_attempts:
                     log.warning("recall.gave_up", call=what, status=exc.status, attempts=number)
                     raise
                 wait = self.wait_after(number, exc)
+                if spent + wait > self.budget_s:
+                    log.warning(
+                        "recall.gave_up",
+                        call=what,
+                        status=exc.status,
+                        attempts=number,
+                        wait_s=wait,
+                        left_s=round(self.budget_s - spent, 3),
+                    )
+                    raise
                 log.info("recall.retry", call=what, status=exc.status, attempt=number, wait_s=wait)
                 await self.sleep(wait)
+                spent += wait
                 number += 1

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from delegate.api.deps import AccountDep, ContainerDep, IntegrationRef, ListQueryDep, SessionId
-from delegate.api.openapi import DELETE, MEETING_ACTION, READ, errors
+from delegate.api.openapi import DELETE, INITIATE, MEETING_ACTION, READ, errors
 from delegate.api.schemas import IdOut
 from delegate.api.session_schemas import (
     ActionOut,
@@ -46,7 +46,7 @@ def _transcript_responses() -> dict[int | str, dict[str, Any]]:
     }
 
 
-@router.post("/initiate", operation_id="initiateRecall", responses=errors(*MEETING_ACTION))
+@router.post("/initiate", operation_id="initiateRecall", responses=errors(*INITIATE))
 async def initiate(
     c: ContainerDep,
     account: AccountDep,
