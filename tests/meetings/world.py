@@ -15,7 +15,13 @@ from delegate.adapters.db.migrate import upgrade
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
-from delegate.config import ApiSettings, RecallSettings, VoiceSettings, WebhookSettings
+from delegate.config import (
+    ApiSettings,
+    LimitSettings,
+    RecallSettings,
+    VoiceSettings,
+    WebhookSettings,
+)
 from delegate.services.accounts import create_token
 from delegate.services.ports import Brain
 from delegate.sim import ChatSent, Simulator
@@ -100,6 +106,7 @@ async def make_world(
     poll_interval_s: float = 3600,
     webhooks: WebhookSettings | None = None,
     voice: VoiceSettings | None = None,
+    limits: LimitSettings | None = None,
 ) -> World:
     settings = make_settings(
         tmp_path,
@@ -109,6 +116,7 @@ async def make_world(
         api=ApiSettings(public_url=PUBLIC),
         webhooks=webhooks or WebhookSettings(),
         voice=voice or VoiceSettings(),
+        limits=limits or LimitSettings(),
     )
     await asyncio.to_thread(upgrade, settings.database_url)
     proxy, sim_proxy = _AppProxy(), _AppProxy()

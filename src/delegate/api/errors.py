@@ -108,7 +108,10 @@ def validation_message(errors: list[Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DelegateError)
     async def _domain(_: Request, exc: DelegateError) -> JSONResponse:
-        return error_response(status_of(exc), exc.message, exc.code)
+        response = error_response(status_of(exc), exc.message, exc.code)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
