@@ -9,9 +9,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from delegate.config import LimitSettings
+from delegate.config import LimitSettings, Settings
 from delegate.domain.limits import RateLimit
 from delegate.services.accounts import create_token
+from delegate_client import AsyncDelegate, RateLimited
 from tests.meetings.world import PUBLIC, World, make_world
 from tests.support import Api
 
@@ -170,6 +171,27 @@ async def test_recall_receivers_are_never_refused_even_from_a_blocked_address(
     assert transcript.json()["items"]
 
 
+async def test_the_sdk_raises_rate_limited_with_retry_after(
+    limited: tuple[World, ManualClock],
+) -> None:
+    world, _ = limited
+    await world.initiate()
+    await world.initiate()
+    http = httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=world.app), base_url=f"{PUBLIC}/v1"
+    )
+
+    async with http, AsyncDelegate(api_key=world.api.token, http_client=http) as client:
+        with pytest.raises(RateLimited) as caught:
+            await client.integration.recall.initiate(
+                world.integration_id, meeting_url="https://zoom.us/j/1234567890", text="Hi."
+            )
+
+    assert caught.value.status == 429
+    assert caught.value.code == "RATE_LIMITED"
+    assert caught.value.retry_after == 30
+
+
 def test_a_limit_of_zero_is_off() -> None:
     off = RateLimit(0)
 
@@ -185,3 +207,13 @@ def test_a_bucket_refills_at_its_rate_up_to_its_burst_and_says_how_long_to_wait(
     assert limit.retry_after("never-counted", 0) is None
     assert limit.take("a", 10_000_000) is None and limit.take("a", 10_000_000) is None
     assert limit.take("a", 10_000_000) == 10
+
+
+def test_limits_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DELEGATE_LIMITS__INITIATES_PER_MINUTE", "0")
+    monkeypatch.setenv("DELEGATE_LIMITS__AUTH_FAILURES_BURST", "5")
+
+    limits = Settings().limits
+
+    assert (limits.initiates_per_minute, limits.auth_failures_burst) == (0, 5)
+    assert limits.auth_failures_per_minute == 10
