@@ -31,14 +31,17 @@ from delegate.adapters.recall.inbound import RecallInboundAdapter
 from delegate.adapters.secretbox import KeyFileBox, SecretBox, parse_keys
 from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
+from delegate.domain.limits import RateLimit
 from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import Receiver, SessionAuthCache
 from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
+from delegate.services.limits import Limits
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.ports import (
     BackgroundDispatcher,
     Brain,
+    Clock,
     Dispatcher,
     Embedder,
     Retriever,
@@ -58,6 +61,15 @@ log = logging.getLogger(__name__)
 class SystemClock:
     def now_ms(self) -> int:
         return int(time.time() * 1000)
+
+
+def build_limits(settings: Settings, clock: Clock) -> Limits:
+    cfg = settings.limits
+    return Limits(
+        clock=clock,
+        auth_failures=RateLimit(cfg.auth_failures_per_minute, cfg.auth_failures_burst),
+        initiates=RateLimit(cfg.initiates_per_minute, cfg.initiates_burst),
+    )
 
 
 def build_secret_box(settings: Settings) -> SecretBox | KeyFileBox:
@@ -212,6 +224,8 @@ class Container:
     indexer: WebhookDispatcher
     live: LiveHub
     """The live feed of meetings, watched by the dashboard's pages."""
+    limits: Limits
+    """Rate limits of failed authentication and initiate (in memory, this process)."""
     mode: DispatcherMode = "inprocess"
     """``inprocess``: this process drains sessions and polls statuses. ``procrastinate``: it
     only stores and defers; ``delegate worker`` processes do the rest."""
@@ -377,6 +391,7 @@ def build(
         knowledge=knowledge,
         indexer=indexer,
         live=live,
+        limits=build_limits(settings, clock),
         mode=mode,
         owned_clients=owned,
     )

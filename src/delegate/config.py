@@ -158,6 +158,20 @@ class KnowledgeSettings(BaseModel):
     says it does not know). 0.80 suits multilingual-e5-small; see docs/knowledge.md."""
 
 
+class LimitSettings(BaseModel):
+    """Rate limits, answered 429 with ``Retry-After``; in memory, per API process. 0 = off."""
+
+    auth_failures_per_minute: int = Field(default=10, ge=0)
+    """Rejected (unknown or revoked) tokens a client address may present per minute, after
+    the burst; beyond it every request of that address is refused before any lookup."""
+    auth_failures_burst: int = Field(default=30, ge=1)
+    """Rejected tokens a client address may present at once."""
+    initiates_per_minute: int = Field(default=60, ge=0)
+    """Initiates an account may make per minute, after the burst."""
+    initiates_burst: int = Field(default=60, ge=1)
+    """Initiates an account may make at once."""
+
+
 class SecretsSettings(BaseModel):
     keys: SecretStr | None = None
     """Encryption keys as ``id:base64key`` separated by commas; the first encrypts."""
@@ -183,6 +197,7 @@ class Settings(BaseSettings):
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     kb: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @property
     def database_url(self) -> str:

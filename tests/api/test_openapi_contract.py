@@ -51,21 +51,31 @@ async def test_each_operation_lists_the_statuses_it_can_answer(http: httpx2.Asyn
     def statuses(name: str) -> set[str]:
         return {s for s in operations[name]["responses"] if s != "200"}
 
-    assert statuses("listBots") == {"400", "401"}
-    assert statuses("createBot") == {"400", "401", "404", "409", "413"}
-    assert statuses("uploadDatasetFile") == {"400", "401", "404", "413"}
-    assert statuses("searchDataset") == {"400", "401", "404", "413", "502"}
-    assert statuses("fetchBot") == {"400", "401", "404"}
-    assert statuses("createRecallIntegration") == {"400", "401", "404", "409", "413"}
-    assert statuses("initiateRecall") == {"400", "401", "404", "409", "413", "502", "503"}
-    assert statuses("sendRecallSessionMessage") == {"400", "401", "404", "409", "413", "502"}
-    assert statuses("recallSession_leave") == {"400", "401", "404", "409", "413", "502"}
-    assert statuses("setupRecallIntegration") == {"400", "401", "404", "409", "413", "502"}
+    assert statuses("listBots") == {"400", "401", "429"}
+    assert statuses("createBot") == {"400", "401", "429", "404", "409", "413"}
+    assert statuses("uploadDatasetFile") == {"400", "401", "429", "404", "413"}
+    assert statuses("searchDataset") == {"400", "401", "429", "404", "413", "502"}
+    assert statuses("fetchBot") == {"400", "401", "429", "404"}
+    assert statuses("createRecallIntegration") == {"400", "401", "429", "404", "409", "413"}
+    assert statuses("initiateRecall") == {"400", "401", "429", "404", "409", "413", "502", "503"}
+    assert statuses("sendRecallSessionMessage") == {"400", "401", "429", "404", "409", "413", "502"}
+    assert statuses("recallSession_leave") == {"400", "401", "429", "404", "409", "413", "502"}
+    assert statuses("setupRecallIntegration") == {"400", "401", "429", "404", "409", "413", "502"}
     assert statuses("recallWebhook") == {"400", "401", "404", "413"}
     # Unknown session and wrong token answer alike: the document does not promise a 404.
     # Nor 400 or 413: once authenticated, every delivery is answered 200 (Recall gives up on
     # an endpoint that keeps failing).
     assert statuses("recallRealtime") == {"401"}
+
+
+async def test_every_bearer_route_documents_429_with_retry_after_and_receivers_do_not(
+    http: httpx2.AsyncClient,
+) -> None:
+    for name, op in _operations(await _spec(http)).items():
+        if "Recall callbacks" in op["tags"]:
+            assert "429" not in op["responses"], name
+        else:
+            assert "Retry-After" in op["responses"]["429"]["headers"], name
 
 
 async def test_bearer_auth_is_declared_for_the_api_and_not_for_recall_callbacks(

@@ -24,16 +24,19 @@ from delegate_client import (
 class Recorder:
     """Answers every request with ``status``/``body`` and keeps the requests."""
 
-    def __init__(self, status: int = 200, body: object | bytes = None) -> None:
+    def __init__(
+        self, status: int = 200, body: object | bytes = None, headers: dict[str, str] | None = None
+    ) -> None:
         self.status = status
+        self.headers = headers or {}
         self.body = body if body is not None else {"id": "c" * 24}
         self.requests: list[httpx2.Request] = []
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         if isinstance(self.body, bytes):
-            return httpx2.Response(self.status, content=self.body)
-        return httpx2.Response(self.status, json=self.body)
+            return httpx2.Response(self.status, content=self.body, headers=self.headers)
+        return httpx2.Response(self.status, json=self.body, headers=self.headers)
 
     def client(self, base_url: str = "http://api.test") -> Delegate:
         return Delegate(
@@ -146,6 +149,20 @@ def test_status_picks_the_error_class(status: int, cls: type[DelegateError]) -> 
         status,
     )
     assert str(caught.value) == "Nope (SOME_CODE)"
+
+
+def test_a_429_carries_the_seconds_of_retry_after() -> None:
+    body = {"message": "Too many initiates for this account; retry later", "code": "RATE_LIMITED"}
+
+    with pytest.raises(RateLimited) as caught:
+        Recorder(429, body, {"Retry-After": "30"}).client().bot.list()
+    with pytest.raises(RateLimited) as unsaid:
+        Recorder(429, body).client().bot.list()
+
+    assert caught.value.retry_after == 30.0
+    assert caught.value.code == "RATE_LIMITED"
+    assert "retry_after=30.0" in repr(caught.value)
+    assert unsaid.value.retry_after is None
 
 
 def test_a_non_json_error_body_still_reads_clearly() -> None:

@@ -77,6 +77,11 @@ def _env(data_dir: Path, api_port: int, sim_port: int, db_url: str | None) -> di
         DELEGATE_API__PUBLIC_URL=f"http://127.0.0.1:{api_port}",
         DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}",
         DELEGATE_LLM__BRAIN="offline",
+        # Schemathesis sends thousands of requests, many with a wrong token (ignored_auth),
+        # from one address: with the limits on, the rest of the run would be answered 429.
+        # The limits have their own tests (tests/api/test_rate_limits.py).
+        DELEGATE_LIMITS__AUTH_FAILURES_PER_MINUTE="0",
+        DELEGATE_LIMITS__INITIATES_PER_MINUTE="0",
     )
     if db_url:
         env["DELEGATE_DB__URL"] = db_url

@@ -15,7 +15,13 @@ from delegate.adapters.db.migrate import upgrade
 from delegate.adapters.recall.signatures import new_secret
 from delegate.api.app import create_app
 from delegate.bootstrap import Container, build
-from delegate.config import ApiSettings, RecallSettings, VoiceSettings, WebhookSettings
+from delegate.config import (
+    ApiSettings,
+    LimitSettings,
+    RecallSettings,
+    VoiceSettings,
+    WebhookSettings,
+)
 from delegate.services.accounts import create_token
 from delegate.services.ports import Brain
 from delegate.sim import ChatSent, Simulator
@@ -101,6 +107,7 @@ async def make_world(
     webhooks: WebhookSettings | None = None,
     voice: VoiceSettings | None = None,
     max_retry_wait_s: float = 0.05,
+    limits: LimitSettings | None = None,
 ) -> World:
     settings = make_settings(
         tmp_path,
@@ -112,6 +119,7 @@ async def make_world(
         api=ApiSettings(public_url=PUBLIC),
         webhooks=webhooks or WebhookSettings(),
         voice=voice or VoiceSettings(),
+        limits=limits or LimitSettings(),
     )
     await asyncio.to_thread(upgrade, settings.database_url)
     proxy, sim_proxy = _AppProxy(), _AppProxy()

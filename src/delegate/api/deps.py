@@ -18,7 +18,7 @@ from delegate.domain.records import (
     Order,
     parse_cursor,
 )
-from delegate.services.accounts import authenticate
+from delegate.services.limits import authenticate_within_limits
 
 
 def container(request: Request) -> Container:
@@ -36,10 +36,13 @@ bearer = HTTPBearer(
 
 
 async def current_account(
+    request: Request,
     c: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Account:
-    return await authenticate(c.uow, credentials.credentials if credentials else None)
+    client = request.client.host if request.client else "unknown"
+    token = credentials.credentials if credentials else None
+    return await authenticate_within_limits(c.uow, c.limits, client, token)
 
 
 AccountDep = Annotated[Account, Depends(current_account)]

@@ -84,7 +84,11 @@ def status_of(exc: DelegateError) -> int:
 def retry_after(exc: DelegateError) -> str | None:
     """The ``Retry-After`` header (whole seconds) an error answers with, if any."""
     seconds = getattr(exc, "retry_after_s", None)
-    if not isinstance(exc, Unavailable) or seconds is None or not math.isfinite(seconds):
+    if (
+        not isinstance(exc, Unavailable | RateLimited)
+        or seconds is None
+        or not math.isfinite(seconds)
+    ):
         return None
     return str(max(1, math.ceil(seconds)))
 

@@ -16,6 +16,8 @@ ERROR_DESCRIPTIONS = {
     404: "No such record in this account",
     409: "Conflicts with the record's state (alias taken, meeting over, request in progress)",
     413: "Request body too large",
+    429: "Rate limited: too many failed authentications from this client, or (initiate) too "
+    "many initiates for this account; wait the seconds of Retry-After",
     502: "Recall failed or could not be reached",
     503: "Recall asked to come back later: nothing was done; retry after Retry-After seconds",
 }
@@ -50,6 +52,19 @@ def error_content() -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
+def rate_limited(content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": ERROR_DESCRIPTIONS[429],
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying",
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": content,
+    }
+
+
 def truthful(describe: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
     """Wrap FastAPI's ``app.openapi``: the generated document, corrected, built once."""
     cached: dict[str, Any] = {}
@@ -61,6 +76,9 @@ def truthful(describe: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, A
                 for operation in operations.values():
                     # Validation errors answer 400 BAD_REQUEST (ChatBotKit's convention).
                     operation.get("responses", {}).pop("422", None)
+                    if {"bearerAuth": []} in operation.get("security", []):
+                        # Every bearer route may be refused for failed authentications.
+                        operation["responses"]["429"] = rate_limited(error_content())
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 components.pop(name, None)

@@ -44,7 +44,12 @@ class Conflict(DelegateError):
 
 
 class RateLimited(DelegateError):
-    code = "TOO_MANY_REQUESTS"
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        """Seconds until a retry can succeed (the ``Retry-After`` header)."""
 
 
 class UpstreamFailed(DelegateError):

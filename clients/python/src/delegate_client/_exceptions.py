@@ -59,7 +59,22 @@ class Conflict(DelegateError):
 
 
 class RateLimited(DelegateError):
-    """429: too many requests."""
+    """429: too many requests (failed authentications from this client, or initiates of this
+    account). ``retry_after`` is the seconds the server asks to wait (``None`` if it said
+    nothing)."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "RATE_LIMITED",
+        status: int | None = 429,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code, status)
+        self.retry_after = retry_after
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()[:-1]}, retry_after={self.retry_after!r})"
 
 
 class ServerError(DelegateError):
@@ -96,7 +111,17 @@ def error_for(response: httpx2.Response) -> DelegateError:
     status = response.status_code
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else DelegateError)
     message, code = _message_and_code(response)
+    if cls is RateLimited:
+        return RateLimited(message, code, status, _retry_after(response))
     return cls(message, code, status)
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    """``Retry-After`` in seconds (an HTTP date is not worth parsing here: ``None``)."""
+    try:
+        return max(0.0, float(response.headers.get("retry-after", "")))
+    except ValueError:
+        return None
 
 
 def _message_and_code(response: httpx2.Response) -> tuple[str, str]:

@@ -24,6 +24,7 @@ from delegate.api.session_schemas import (
 )
 from delegate.domain.transcript_format import CONTENT_TYPES, TranscriptFormat
 from delegate.services import meetings, teardown, transcripts
+from delegate.services.limits import take_initiate
 
 router = APIRouter(prefix="/integration/recall/{integrationId}", tags=["Meeting sessions"])
 SESSION = "/session/{sessionId}"
@@ -61,6 +62,7 @@ async def initiate(
         ),
     ] = None,
 ) -> InitiateOut:
+    take_initiate(c.limits, account.id)
     result = await meetings.initiate_meeting(
         c.ports,
         account.id,
