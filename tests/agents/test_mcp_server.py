@@ -31,6 +31,7 @@ pytestmark = pytest.mark.slow
 TOOLS = {
     "list_bots",
     "list_integrations",
+    "verify_integration",
     "send_delegate",
     "list_sessions",
     "session_status",
@@ -201,6 +202,14 @@ async def test_bad_input_says_what_to_fix_and_creates_nothing(stack: Stack) -> N
         assert unknown_session["code"] == "NOT_FOUND"
 
         assert (await ok(client, "list_sessions"))["sessions"] == []
+
+        checked = await ok(client, "verify_integration")
+        assert checked["ok"] is True and checked["id"] == stack.integration_id
+        assert {c["name"]: c["level"] for c in checked["checks"]}["apiKey"] == "ok"
+
+    async with over_http(stack, stack.other_token) as intruder:
+        foreign = await refused(intruder, "verify_integration", integration_id=stack.integration_id)
+        assert foreign["code"] == "NOT_FOUND", foreign
 
     no_token = httpx2.post(
         stack.mcp_url,

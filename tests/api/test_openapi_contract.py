@@ -31,7 +31,7 @@ async def test_no_operation_documents_422_and_every_error_is_the_error_shape(
     spec = await _spec(http)
     operations = _operations(spec)
 
-    assert len(operations) == 48
+    assert len(operations) == 49
     for name, op in operations.items():
         statuses = set(op["responses"])
         assert "422" not in statuses, name
@@ -61,6 +61,8 @@ async def test_each_operation_lists_the_statuses_it_can_answer(http: httpx2.Asyn
     assert statuses("sendRecallSessionMessage") == {"400", "401", "429", "404", "409", "413", "502"}
     assert statuses("recallSession_leave") == {"400", "401", "429", "404", "409", "413", "502"}
     assert statuses("setupRecallIntegration") == {"400", "401", "429", "404", "409", "413", "502"}
+    # A Recall that fails or cannot be reached is a failed check in the answer, not a 502.
+    assert statuses("verifyRecallIntegration") == {"400", "401", "429", "404", "413"}
     assert statuses("recallWebhook") == {"400", "401", "404", "413"}
     # Unknown session and wrong token answer alike: the document does not promise a 404.
     # Nor 400 or 413: once authenticated, every delivery is answered 200 (Recall gives up on

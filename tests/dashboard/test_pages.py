@@ -153,6 +153,26 @@ async def test_an_integrations_bot_is_unlinked_by_choosing_none(
     assert f'value="{world.bot_id}" selected' not in (await browser.get(path)).text
 
 
+async def test_the_verify_button_shows_each_check(
+    world: World, browser: httpx2.AsyncClient
+) -> None:
+    path = f"/integrations/{world.integration_id}"
+    assert "Verify" in (await browser.get(path)).text
+
+    good = await _post(browser, f"{path}/verify", {})
+    await world.api.post(f"integration/recall/{world.integration_id}/update", {"apiKey": "nope"})
+    bad = await _post(browser, f"{path}/verify", {})
+    forged = await browser.post(
+        f"{path}/verify", data={"csrf": "0" * 32}, headers={"Origin": PUBLIC}
+    )
+
+    assert good.status_code == 200 and "All checks passed" in good.text
+    assert "apiKey" in good.text and "webhookSecret" in good.text and "setup" in good.text
+    assert bad.status_code == 200 and "A check failed" in bad.text
+    assert "Recall refused the key" in html.unescape(bad.text)
+    assert forged.status_code == 403
+
+
 async def test_the_meetings_list_filters_by_status_and_pages(
     world: World, browser: httpx2.AsyncClient
 ) -> None:

@@ -119,6 +119,25 @@ async def test_auth_accepts_token_prefix_or_bare_key(sim: Simulator) -> None:
             assert denied.json() == {"detail": "Invalid token."}
 
 
+async def test_page_size_sets_how_many_bots_a_page_holds(
+    sim: Simulator, create_bot: CreateBot
+) -> None:
+    for _ in range(3):
+        await create_bot()
+    async with client_for(sim) as api:
+        one = (await api.get("/api/v1/bot/", params={"page_size": 1})).json()
+        assert one["count"] == 3 and len(one["results"]) == 1
+        assert one["next"] == "http://sim/api/v1/bot/?page_size=1&page=2"
+        last = (await api.get("/api/v1/bot/", params={"page_size": 1, "page": 3})).json()
+        assert len(last["results"]) == 1 and last["next"] is None
+        wrong = (await api.get("/api/v1/bot/", params={"page_size": "many"})).json()
+        assert len(wrong["results"]) == 3
+        refused = await api.get(
+            "/api/v1/bot/", params={"page_size": 1}, headers={"Authorization": "Token nope"}
+        )
+        assert refused.status_code == 401
+
+
 async def test_unknown_bot_and_route_are_404(api: httpx2.AsyncClient) -> None:
     for path in (f"/api/v1/bot/{uuid.uuid4()}/", "/api/v1/bot/not-a-uuid", "/api/v1/nothing/"):
         response = await api.get(path)

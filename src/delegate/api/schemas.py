@@ -99,6 +99,18 @@ class SetupOut(IdOut):
     webhookUrl: str = Field(description="Where Recall now sends bot status webhooks")
 
 
+class CheckOut(Out):
+    name: str = Field(description='What was checked: "apiKey", "webhookSecret" or "setup"')
+    ok: bool = Field(description="False when the check failed (level error)")
+    level: Literal["ok", "warning", "error"]
+    message: str = Field(description="What was found, in plain words")
+
+
+class VerifyOut(IdOut):
+    ok: bool = Field(description="True when no check failed (warnings allowed)")
+    checks: list[CheckOut]
+
+
 class BotIn(Body):
     name: str | None = Field(default=None, max_length=256, json_schema_extra=BOT_NAME_RULE)
     description: str | None = Field(default=None, max_length=4096)

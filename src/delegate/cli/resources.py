@@ -244,6 +244,20 @@ def integration_setup(remote: Remote, integration: IntegrationRef) -> None:
     remote.done(result, f"Status webhooks of integration {result.id} go to {result.webhook_url}")
 
 
+@integration_app.command("verify")
+@api_command()
+def integration_verify(remote: Remote, integration: IntegrationRef) -> None:
+    """Check an integration against Recall for real: API key in its region, webhook secret,
+    setup. Exits 1 when a check fails (warnings do not)."""
+    with remote.connect() as client:
+        result = client.integration.recall.verify(integration)
+    lines = [f"{check.level:<7} {check.name}: {check.message}" for check in result.checks]
+    summary = "all checks passed" if result.ok else "a check failed"
+    remote.done(result, "\n".join([*lines, f"Integration {result.id}: {summary}"]))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 @api_command()
 def initiate(
     remote: Remote,

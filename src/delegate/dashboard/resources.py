@@ -18,7 +18,7 @@ from delegate.dashboard.signin import SignedIn
 from delegate.domain.errors import InvalidInput
 from delegate.domain.ids import ID_PATTERN
 from delegate.domain.records import CURSOR_PATTERN, REGIONS, ListQuery
-from delegate.services import bots, integrations, meetings, teardown
+from delegate.services import bots, integrations, meetings, teardown, verification
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern)]
@@ -154,20 +154,41 @@ async def create_integration(
     return RedirectResponse(f"/integrations/{saved.id}", status_code=303)
 
 
-@router.get("/integrations/{integration_id}")
-async def integration_page(
-    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+async def _integration_view(
+    request: Request,
+    c: ContainerDep,
+    account_id: str,
+    integration_id: str,
+    verified: verification.Verification | None = None,
 ) -> HTMLResponse:
-    integration = await integrations.fetch_integration(c.uow, account.id, integration_id)
+    integration = await integrations.fetch_integration(c.uow, account_id, integration_id)
     missing = integrations.missing_setup(integration)
     return page(
         request,
         "integration.html",
         integration=integration,
-        bots=await _bot_choices(c, account.id),
+        bots=await _bot_choices(c, account_id),
         regions=REGIONS,
         warning=missing,
+        verified=verified,
     )
+
+
+@router.get("/integrations/{integration_id}")
+async def integration_page(
+    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+) -> HTMLResponse:
+    return await _integration_view(request, c, account.id, integration_id)
+
+
+@router.post("/integrations/{integration_id}/verify")
+async def verify_integration(
+    request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
+) -> HTMLResponse:
+    """Check the integration against Recall and show the checks on its page."""
+    await read_form(request)
+    verified = await verification.verify_integration(c.ports, account.id, integration_id)
+    return await _integration_view(request, c, account.id, integration_id, verified)
 
 
 @router.post("/integrations/{integration_id}")

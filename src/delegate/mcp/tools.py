@@ -38,6 +38,7 @@ IntegrationIdArg = Annotated[
 ]
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 IN_MEETING = ToolAnnotations(read_only_hint=False, open_world_hint=True)
+ASKS_RECALL = ToolAnnotations(read_only_hint=True, open_world_hint=True)
 LIST_LIMIT = 20
 
 
@@ -82,6 +83,17 @@ class DelegateTools:
         workspace with one bot. Use an id from here as integration_id."""
         integrations = await self.api(ctx).integration.recall.list_all()
         return {"integrations": [_json(i) for i in integrations]}
+
+    async def verify_integration(
+        self, ctx: Context, integration_id: IntegrationIdArg = None
+    ) -> Json:
+        """Check a Recall integration against Recall for real, changing nothing: is its API
+        key accepted in its region (or is Recall unreachable), is a webhook secret set, can it
+        send a delegate. Each check has a level (ok, warning, error) and a message; ok is
+        false when a check is an error. Use it when send_delegate fails on Recall's side."""
+        api = self.api(ctx)
+        integration = integration_id or await self._only_integration(api)
+        return _json(await api.integration.recall.verify(integration))
 
     async def send_delegate(
         self,
@@ -321,7 +333,8 @@ class DelegateTools:
             self.stop_sharing,
             self.leave_meeting,
         ]
-        for operations, hints in ((read, READ_ONLY), (act, IN_MEETING)):
+        checks: list[Operation] = [self.verify_integration]
+        for operations, hints in ((read, READ_ONLY), (checks, ASKS_RECALL), (act, IN_MEETING)):
             for operation in operations:
                 server.add_tool(answering(operation), annotations=hints, structured_output=False)
 

@@ -643,6 +643,11 @@ class RecallGateway(Protocol):
         """Every bot of the workspace whose metadata has these keys and values."""
         ...
 
+    async def list_bots_page(self, page_size: int = 1) -> list[BotSnapshot]:
+        """The first page of the workspace's bots, one attempt, no retries: the cheapest
+        authenticated call, which tells whether Recall takes the key."""
+        ...
+
     async def delete_bot(self, bot_id: str) -> None:
         """Delete a scheduled bot that has not been dispatched yet."""
         ...

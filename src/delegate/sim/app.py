@@ -33,6 +33,19 @@ if TYPE_CHECKING:
     from delegate.sim.simulator import Simulator
 
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+def _page_size(raw: str | None) -> int:
+    """``page_size`` as Recall reads it: a positive number, at most ``MAX_PAGE_SIZE``;
+    anything else means the default."""
+    try:
+        size = int(raw) if raw else PAGE_SIZE
+    except ValueError:
+        return PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
+
+
 CHAT_LIMITS = {"google_meet": 500}
 CHAT_LIMIT = 4096
 NO_CHAT_PLATFORMS = ("webex", "goto_meeting")
@@ -198,11 +211,12 @@ class _Api:
             page = int(params.get("page", "1"))
         except ValueError:
             page = 0
+        size = _page_size(params.get("page_size"))
         bots = [bot for bot in self.sim.bots.values() if _matches(bot, request)]
-        start = (page - 1) * PAGE_SIZE
+        start = (page - 1) * size
         if page < 1 or (start >= len(bots) and page != 1):
             raise ApiError(404, {"detail": "Invalid page."})
-        more = start + PAGE_SIZE < len(bots)
+        more = start + size < len(bots)
         previous: str | None = None
         if page == 2:
             previous = str(request.url.remove_query_params("page"))
@@ -213,7 +227,7 @@ class _Api:
                 "count": len(bots),
                 "next": str(request.url.include_query_params(page=page + 1)) if more else None,
                 "previous": previous,
-                "results": [bot.to_recall() for bot in bots[start : start + PAGE_SIZE]],
+                "results": [bot.to_recall() for bot in bots[start : start + size]],
             }
         )
 

@@ -33,6 +33,7 @@ from delegate_client.types import (
     SetupResult,
     Transcript,
     UploadResult,
+    Verification,
     Webhook,
     WebhookDelivery,
     WebhookSecret,
@@ -234,6 +235,13 @@ class RecallIntegrations(Listed[Mode, RecallIntegration]):
         (the simulator takes it; on Recall itself a ``Conflict`` names the URL to add in
         the dashboard)."""
         return rq.model(rq.post(rq.integration_path(integration_id, "setup")), SetupResult)
+
+    @operation
+    def verify(self, integration_id: str) -> Request[Verification]:
+        """Check the integration against Recall for real (is the API key taken in its
+        region, or is Recall unreachable; is the webhook secret usable; is it set up).
+        A failed check is in the answer (``ok`` False), not an exception."""
+        return rq.model(rq.post(rq.integration_path(integration_id, "verify")), Verification)
 
     @operation
     def initiate(

@@ -49,6 +49,23 @@ class SetupResult(Model):
     webhook_url: str
 
 
+class VerifyCheck(Model):
+    """One check of ``verify``: ``level`` is "ok", "warning" or "error"."""
+
+    name: str
+    ok: bool
+    level: Literal["ok", "warning", "error"]
+    message: str
+
+
+class Verification(Model):
+    """What ``verify`` answers: ``ok`` is False when a check failed (warnings allowed)."""
+
+    id: str
+    ok: bool
+    checks: list[VerifyCheck]
+
+
 class Bot(Model):
     """A configured bot: a backstory (system prompt) and a model."""
 

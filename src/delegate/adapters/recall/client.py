@@ -261,6 +261,16 @@ class RecallClient:
             url = self._same_origin(urljoin(url, page.next)) if page.next else None
         return bots
 
+    async def list_bots_page(self, page_size: int = 1) -> list[BotSnapshot]:
+        """The first page of the workspace's bots, one attempt, no retries: the cheapest
+        authenticated call, which tells whether Recall takes the key."""
+        url = self._url("bot/") + f"?{urlencode({'page_size': page_size})}"
+        response = await self._send("GET", url)
+        try:
+            return [snapshot(item) for item in parse_bot_page(response.content).results]
+        except PayloadError as exc:
+            raise RecallError(f"unexpected bot list from Recall: {exc}") from None
+
     def _same_origin(self, url: str) -> str:
         # ``next`` is an absolute URL built by the server (possibly for a host name it sees
         # behind a proxy); only its path and query are followed, on our base, so the API key

@@ -7,14 +7,16 @@ from fastapi import APIRouter
 from delegate.api.deps import AccountDep, ContainerDep, IntegrationRef, ListQueryDep
 from delegate.api.openapi import CHANGE, CREATE, DELETE, LIST, MEETING_ACTION, READ, errors
 from delegate.api.schemas import (
+    CheckOut,
     IdOut,
     IntegrationIn,
     IntegrationList,
     IntegrationOut,
     SavedOut,
     SetupOut,
+    VerifyOut,
 )
-from delegate.services import integrations, teardown
+from delegate.services import integrations, teardown, verification
 
 router = APIRouter(prefix="/integration/recall", tags=["Recall integration"])
 
@@ -82,6 +84,29 @@ async def setup_integration(
     URL to add there; the simulator registers it."""
     done = await integrations.set_up_integration(c.ports, account.id, integrationId)
     return SetupOut(id=done.id, webhookUrl=done.webhook_url)
+
+
+@router.post(
+    "/{integrationId}/verify",
+    operation_id="verifyRecallIntegration",
+    # No 502: a Recall that fails or cannot be reached is a failed check in the answer.
+    responses=errors(*READ, 413),
+)
+async def verify_integration(
+    c: ContainerDep, account: AccountDep, integrationId: IntegrationRef
+) -> VerifyOut:
+    """Check the integration against Recall for real: one authenticated call in its region
+    (is the key taken, or is Recall unreachable), whether the webhook secret can check
+    signatures, whether it is set up to send a delegate. A failed check is reported in the
+    answer (200, ``ok`` false); nothing is changed."""
+    done = await verification.verify_integration(c.ports, account.id, integrationId)
+    return VerifyOut(
+        id=done.id,
+        ok=done.ok,
+        checks=[
+            CheckOut(name=x.name, ok=x.ok, level=x.level, message=x.message) for x in done.checks
+        ],
+    )
 
 
 @router.post(
