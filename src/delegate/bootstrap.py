@@ -33,10 +33,11 @@ from delegate.adapters.webhook_sender import HttpWebhookSender
 from delegate.config import Settings
 from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
-from delegate.services.ingest import Receiver, SessionAuthCache
+from delegate.services.ingest import LocalAuthInvalidations, Receiver, SessionAuthCache
 from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.ports import (
+    AuthInvalidations,
     BackgroundDispatcher,
     Brain,
     Dispatcher,
@@ -171,6 +172,17 @@ def build_live_feed(settings: Settings) -> LiveHub:
     return PgLiveHub(conninfo(settings.database_url))
 
 
+def build_auth_invalidations(settings: Settings, cache: SessionAuthCache) -> AuthInvalidations:
+    """Told to the cache directly on SQLite (one process); on PostgreSQL also sent to the
+    other processes' caches (started and stopped with the container)."""
+    if settings.is_sqlite:
+        return LocalAuthInvalidations(cache)
+    from delegate.adapters.live.pg_invalidations import PgAuthInvalidations
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    return PgAuthInvalidations(cache, conninfo(settings.database_url))
+
+
 DispatcherMode = Literal["inprocess", "procrastinate"]
 
 
@@ -291,6 +303,8 @@ def build(
     owned.append(kb_http)
     knowledge, indexer = build_knowledge(settings, uow, clock, kb_http)
     live = build_live_feed(settings)
+    auth_cache = SessionAuthCache(uow)
+    auth = build_auth_invalidations(settings, auth_cache)
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -308,6 +322,7 @@ def build(
         knowledge=knowledge,
         knowledge_passages=settings.kb.meeting_passages,
         live=live,
+        auth=auth,
     )
     hooks = settings.webhooks
     if webhook_http is None:
@@ -359,7 +374,7 @@ def build(
     late.target = dispatcher
     late_webhooks.target = webhooks
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), inbound, live)
+    receiver = Receiver(uow, clock, writer, late, auth_cache, inbound, live)
     container = Container(
         settings=settings,
         engine=engine,
@@ -382,4 +397,8 @@ def build(
     )
     container.on_start.append(live.start)
     container.on_stop.append(live.stop)
+    start, stop = getattr(auth, "start", None), getattr(auth, "stop", None)
+    if start is not None and stop is not None:
+        container.on_start.append(start)
+        container.on_stop.append(stop)
     return container

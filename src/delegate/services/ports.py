@@ -543,6 +543,25 @@ class NoWatchers:
         return False
 
 
+class AuthInvalidations(Protocol):
+    """Tells every process's receiver to stop trusting cached credentials at once: after a
+    session or integration is deleted, or an integration's ``webhookSecret`` changes."""
+
+    async def forget_session(self, integration_id: str, session_id: str) -> None: ...
+
+    async def forget_integration(self, integration_id: str) -> None: ...
+
+
+class NoAuthCache:
+    """Invalidations for a process that caches no receiver credentials (tools, tests)."""
+
+    async def forget_session(self, integration_id: str, session_id: str) -> None:
+        return None
+
+    async def forget_integration(self, integration_id: str) -> None:
+        return None
+
+
 class WebhookDispatcher(Protocol):
     """Kicks for webhook endpoints, and what the container needs to run their delivery."""
 

@@ -46,4 +46,6 @@ async def delete_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
             await _dismiss(gateway, session)
     async with ports.uow() as tx:
         await tx.integrations.delete(account_id, integration.id)
+    # Committed: no process may go on accepting its sessions' deliveries from its cache.
+    await ports.auth.forget_integration(integration.id)
     return integration.id
