@@ -203,7 +203,19 @@ async def set_up_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
     return WebhookSetup(integration.id, url)
 
 
-async def reencrypt_secrets(uow: UnitOfWorkFactory) -> int:
+REENCRYPT_BATCH = 100
+"""Rows re-encrypted per transaction: short transactions never hold up the serving processes,
+and a run stopped midway (even by SIGKILL) leaves every row on a key of the key file, old or
+new; running it again finishes the job."""
+
+
+async def reencrypt_secrets(uow: UnitOfWorkFactory, batch: int = REENCRYPT_BATCH) -> int:
     """Re-encrypt all stored secrets with the active key (after a key rotation)."""
-    async with uow() as tx:
-        return await tx.integrations.reencrypt_all()
+    changed, after = 0, ""
+    while True:
+        async with uow() as tx:
+            done, last = await tx.integrations.reencrypt_after(after, batch)
+        changed += done
+        if last is None:
+            return changed
+        after = last
