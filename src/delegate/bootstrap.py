@@ -34,11 +34,12 @@ from delegate.config import Settings
 from delegate.domain.limits import RateLimit
 from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
-from delegate.services.ingest import Receiver, SessionAuthCache
+from delegate.services.ingest import LocalAuthInvalidations, Receiver, SessionAuthCache
 from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
 from delegate.services.limits import Limits
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.ports import (
+    AuthInvalidations,
     BackgroundDispatcher,
     Brain,
     Clock,
@@ -183,6 +184,17 @@ def build_live_feed(settings: Settings) -> LiveHub:
     return PgLiveHub(conninfo(settings.database_url))
 
 
+def build_auth_invalidations(settings: Settings, cache: SessionAuthCache) -> AuthInvalidations:
+    """Told to the cache directly on SQLite (one process); on PostgreSQL also sent to the
+    other processes' caches (started and stopped with the container)."""
+    if settings.is_sqlite:
+        return LocalAuthInvalidations(cache)
+    from delegate.adapters.live.pg_invalidations import PgAuthInvalidations
+    from delegate.adapters.queue.procrastinate_queue import conninfo
+
+    return PgAuthInvalidations(cache, conninfo(settings.database_url))
+
+
 DispatcherMode = Literal["inprocess", "procrastinate"]
 
 
@@ -305,6 +317,8 @@ def build(
     owned.append(kb_http)
     knowledge, indexer = build_knowledge(settings, uow, clock, kb_http)
     live = build_live_feed(settings)
+    auth_cache = SessionAuthCache(uow)
+    auth = build_auth_invalidations(settings, auth_cache)
     ports = MeetingPorts(
         uow=uow,
         clock=clock,
@@ -322,6 +336,7 @@ def build(
         knowledge=knowledge,
         knowledge_passages=settings.kb.meeting_passages,
         live=live,
+        auth=auth,
     )
     hooks = settings.webhooks
     if webhook_http is None:
@@ -373,7 +388,7 @@ def build(
     late.target = dispatcher
     late_webhooks.target = webhooks
     writer = BatchingEventWriter(uow)
-    receiver = Receiver(uow, clock, writer, late, SessionAuthCache(uow), inbound, live)
+    receiver = Receiver(uow, clock, writer, late, auth_cache, inbound, live)
     container = Container(
         settings=settings,
         engine=engine,
@@ -397,4 +412,8 @@ def build(
     )
     container.on_start.append(live.start)
     container.on_stop.append(live.stop)
+    start, stop = getattr(auth, "start", None), getattr(auth, "stop", None)
+    if start is not None and stop is not None:
+        container.on_start.append(start)
+        container.on_stop.append(stop)
     return container

@@ -87,6 +87,8 @@ def add_key_to_file(path: Path) -> Key:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write("\n".join(format_key(k) for k in [key, *keys]) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())  # the new file is whole before it replaces the old one
     tmp.replace(path)
     return key
 

@@ -187,9 +187,7 @@ async def delete_meeting(
     """Delete the session (its live delegate leaves first), then back to the meetings list."""
     await read_form(request)
     session = await dashboard.account_session(c.ports, account.id, session_id)
-    await teardown.delete_session(
-        c.ports, account.id, session.integration_id, session.id, c.receiver.auth
-    )
+    await teardown.delete_session(c.ports, account.id, session.integration_id, session.id)
     if is_htmx(request):
         return Response(headers={"HX-Redirect": "/meetings"})
     return RedirectResponse("/meetings", status_code=303)

@@ -196,7 +196,9 @@ async def update_integration(
     request: Request, c: ContainerDep, account: SignedIn, integration_id: RecordId
 ) -> RedirectResponse:
     fields = _integration_fields(await read_form(request), creating=False)
-    await integrations.update_integration(c.uow, c.clock, account.id, integration_id, fields)
+    await integrations.update_integration(
+        c.uow, c.clock, account.id, integration_id, fields, c.ports.auth
+    )
     return RedirectResponse(f"/integrations/{integration_id}", status_code=303)
 
 

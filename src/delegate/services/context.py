@@ -8,10 +8,12 @@ from delegate.domain.errors import InvalidInput
 from delegate.domain.records import Integration, IntegrationSecrets
 from delegate.services.knowledge import KnowledgePorts
 from delegate.services.ports import (
+    AuthInvalidations,
     Brain,
     Clock,
     Dispatcher,
     MeetingEvents,
+    NoAuthCache,
     NoWatchers,
     RecallConnector,
     RecallGateway,
@@ -49,6 +51,8 @@ class MeetingPorts:
     knowledge_passages: int = 3
     live: MeetingEvents = field(default_factory=NoWatchers)
     """The live feed the dashboard watches: the drain publishes what it applied."""
+    auth: AuthInvalidations = field(default_factory=NoAuthCache)
+    """Tells every process's receiver to drop cached credentials (deletes, a new secret)."""
 
     async def gateway(self, integration: Integration) -> RecallGateway:
         """A Recall gateway with the integration's (decrypted) API key."""

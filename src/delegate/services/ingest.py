@@ -45,7 +45,8 @@ class SessionAuth:
 class SessionAuthCache:
     """Receiver credentials, cached briefly so an event costs no extra reads: each session's
     token digest, and each integration's webhook secret (decrypted once for all its sessions).
-    A changed ``webhookSecret`` takes effect within ``AUTH_TTL_S`` seconds."""
+    Entries expire after ``AUTH_TTL_S`` seconds; deletes and a changed ``webhookSecret`` drop
+    them at once through ``AuthInvalidations`` (``LocalAuthInvalidations`` in one process)."""
 
     MAX_ENTRIES = 20_000
 
@@ -54,6 +55,7 @@ class SessionAuthCache:
         self._ttl = ttl_s
         self._digests: dict[tuple[str, str], tuple[float, str]] = {}
         self._secrets: dict[str, tuple[float, str | None]] = {}
+        self._generation = 0
 
     async def get(self, integration_id: str, session_id: str) -> SessionAuth | None:
         now = time.monotonic()
@@ -61,20 +63,45 @@ class SessionAuthCache:
         secret = self._secrets.get(integration_id)
         if digest and digest[0] > now and secret and secret[0] > now:
             return SessionAuth(integration_id, digest[1], secret[1])
+        generation = self._generation
         async with self._uow() as tx:
             if not digest or digest[0] <= now:
                 found = await tx.sessions.secret_digest(session_id, integration_id)
                 if found is None:
                     return None
-                digest = self._keep(self._digests, (integration_id, session_id), found, now)
+                digest = (now, found)
+                fresh_digest = True
+            else:
+                fresh_digest = False
             if not secret or secret[0] <= now:
                 webhook_secret = (await tx.integrations.secrets(integration_id)).webhook_secret
-                secret = self._keep(self._secrets, integration_id, webhook_secret, now)
+                secret = (now, webhook_secret)
+                fresh_secret = True
+            else:
+                fresh_secret = False
+        # Something forgotten while this read ran may be what it read: not kept then.
+        if generation == self._generation:
+            if fresh_digest:
+                self._keep(self._digests, (integration_id, session_id), digest[1], now)
+            if fresh_secret:
+                self._keep(self._secrets, integration_id, secret[1], now)
         return SessionAuth(integration_id, digest[1], secret[1])
 
-    def forget(self, integration_id: str, session_id: str) -> None:
-        """Drop a deleted session's entry: its deliveries are refused from now on."""
+    def forget_session(self, integration_id: str, session_id: str) -> None:
+        self._generation += 1
         self._digests.pop((integration_id, session_id), None)
+
+    def forget_integration(self, integration_id: str) -> None:
+        self._generation += 1
+        self._secrets.pop(integration_id, None)
+        for key in [k for k in self._digests if k[0] == integration_id]:
+            del self._digests[key]
+
+    def clear(self) -> None:
+        """Forget everything (after invalidations may have been missed)."""
+        self._generation += 1
+        self._digests.clear()
+        self._secrets.clear()
 
     def _keep(
         self, entries: dict[K, tuple[float, V]], key: K, value: V, now: float
@@ -85,6 +112,19 @@ class SessionAuthCache:
         entry = (now + self._ttl * random.uniform(0.5, 1.0), value)
         entries[key] = entry
         return entry
+
+
+class LocalAuthInvalidations:
+    """``AuthInvalidations`` within one process: the cache is told directly."""
+
+    def __init__(self, cache: SessionAuthCache) -> None:
+        self.cache = cache
+
+    async def forget_session(self, integration_id: str, session_id: str) -> None:
+        self.cache.forget_session(integration_id, session_id)
+
+    async def forget_integration(self, integration_id: str) -> None:
+        self.cache.forget_integration(integration_id)
 
 
 @dataclass(frozen=True)
@@ -139,16 +179,24 @@ class Receiver:
                 reason=delivery.unusable,
                 size=too_large or len(body),
             )
-        stored = await self.sink.append(
-            NewEvent(
-                session_id=session_id,
-                delivery_id=delivery.delivery_id,
-                kind=EventKind.REALTIME,
-                event=delivery.event,
-                payload=body,
-                received_at=self.clock.now_ms(),
-            )
+        event = NewEvent(
+            session_id=session_id,
+            delivery_id=delivery.delivery_id,
+            kind=EventKind.REALTIME,
+            event=delivery.event,
+            payload=body,
+            received_at=self.clock.now_ms(),
         )
+        try:
+            stored = await self.sink.append(event)
+        except Exception:
+            # Deleted by another process whose word has not arrived yet: answered like any
+            # unknown session, not as a failure of ours.
+            self.auth.forget_session(integration_id, session_id)
+            if await self.auth.get(integration_id, session_id) is None:
+                self.refusals.refused("realtime", session_id[:32], Refusal.UNKNOWN_SESSION)
+                raise NotAuthenticated("Invalid realtime endpoint token") from None
+            raise
         partial = body if stored and delivery.partial else None
         return Received(stored, session_id, stored and delivery.wakes, partial)
 

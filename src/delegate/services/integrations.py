@@ -20,6 +20,7 @@ from delegate.domain.validation import check_api_key, check_webhook_secret
 from delegate.services.context import MeetingPorts
 from delegate.services.fields import check_meta, clean_alias, common_changes, ensure_alias_free
 from delegate.services.ports import (
+    AuthInvalidations,
     Clock,
     NoWebhookApi,
     RecallError,
@@ -137,9 +138,15 @@ async def list_integrations(
 
 
 async def update_integration(
-    uow: UnitOfWorkFactory, clock: Clock, account_id: str, ref: str, fields: dict[str, Any]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    account_id: str,
+    ref: str,
+    fields: dict[str, Any],
+    auth: AuthInvalidations | None = None,
 ) -> Saved:
-    """Change the given fields; omitted fields (region and alias included) stay as they are."""
+    """Change the given fields; omitted fields (region and alias included) stay as they are.
+    A changed ``webhookSecret`` is told to ``auth``: the old one is refused at once."""
     check_meta(fields.get("meta"))
     check_api_key(fields.get("apiKey"))
     check_webhook_secret(fields.get("webhookSecret"))
@@ -167,6 +174,8 @@ async def update_integration(
             replace(current, **changes, updated_at=clock.now_ms()), secrets
         )
         stored = await tx.integrations.get(account_id, current.id)
+    if auth is not None and "webhookSecret" in fields:
+        await auth.forget_integration(current.id)
     return Saved(current.id, missing_setup(stored or current))
 
 
@@ -194,7 +203,19 @@ async def set_up_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
     return WebhookSetup(integration.id, url)
 
 
-async def reencrypt_secrets(uow: UnitOfWorkFactory) -> int:
+REENCRYPT_BATCH = 100
+"""Rows re-encrypted per transaction: short transactions never hold up the serving processes,
+and a run stopped midway (even by SIGKILL) leaves every row on a key of the key file, old or
+new; running it again finishes the job."""
+
+
+async def reencrypt_secrets(uow: UnitOfWorkFactory, batch: int = REENCRYPT_BATCH) -> int:
     """Re-encrypt all stored secrets with the active key (after a key rotation)."""
-    async with uow() as tx:
-        return await tx.integrations.reencrypt_all()
+    changed, after = 0, ""
+    while True:
+        async with uow() as tx:
+            done, last = await tx.integrations.reencrypt_after(after, batch)
+        changed += done
+        if last is None:
+            return changed
+        after = last

@@ -121,7 +121,10 @@ class WebhookRepository(Protocol):
 
     async def endpoints_with_pending(self, due_before: int, limit: int) -> list[str]: ...
 
-    async def reencrypt_all(self) -> int: ...
+    async def reencrypt_after(self, after_id: str, limit: int) -> tuple[int, str | None]:
+        """Re-encrypt the signing secrets of up to ``limit`` endpoints with ids after
+        ``after_id``: (how many, the id to go on after, or None when done)."""
+        ...
 
 
 class WebhookSender(Protocol):
@@ -196,8 +199,10 @@ class IntegrationRepository(Protocol):
 
     async def alias_taken(self, account_id: str, alias: str, except_id: str | None) -> bool: ...
 
-    async def reencrypt_all(self) -> int:
-        """Re-encrypt every stored secret with the active key; returns how many changed."""
+    async def reencrypt_after(self, after_id: str, limit: int) -> tuple[int, str | None]:
+        """Re-encrypt with the active key the secrets of up to ``limit`` integrations with ids
+        after ``after_id``, each row only if unchanged since read: (how many changed, the id
+        to go on after, or None when done)."""
         ...
 
 
@@ -541,6 +546,25 @@ class NoWatchers:
 
     def watched(self, session_id: str) -> bool:
         return False
+
+
+class AuthInvalidations(Protocol):
+    """Tells every process's receiver to stop trusting cached credentials at once: after a
+    session or integration is deleted, or an integration's ``webhookSecret`` changes."""
+
+    async def forget_session(self, integration_id: str, session_id: str) -> None: ...
+
+    async def forget_integration(self, integration_id: str) -> None: ...
+
+
+class NoAuthCache:
+    """Invalidations for a process that caches no receiver credentials (tools, tests)."""
+
+    async def forget_session(self, integration_id: str, session_id: str) -> None:
+        return None
+
+    async def forget_integration(self, integration_id: str) -> None:
+        return None
 
 
 class WebhookDispatcher(Protocol):

@@ -9,7 +9,6 @@ from delegate.domain.errors import NotFound
 from delegate.domain.events import SessionStatus
 from delegate.domain.sessions import MeetingSession
 from delegate.services.context import MeetingPorts
-from delegate.services.ingest import SessionAuthCache
 from delegate.services.meetings import recall_failure
 from delegate.services.ports import RecallError, RecallGateway, RecallNotFound
 
@@ -47,6 +46,8 @@ async def delete_integration(ports: MeetingPorts, account_id: str, ref: str) -> 
             await _dismiss(gateway, session, "its integration")
     async with ports.uow() as tx:
         await tx.integrations.delete(account_id, integration.id)
+    # Committed: no process may go on accepting its sessions' deliveries from its cache.
+    await ports.auth.forget_integration(integration.id)
     return integration.id
 
 
@@ -55,12 +56,11 @@ async def delete_session(
     account_id: str,
     integration_ref: str,
     session_id: str,
-    auth: SessionAuthCache | None = None,
 ) -> str:
     """Delete one session and everything of it (events, turns, replies, participants, notes,
     webhook events) once its bot, if live, has been told to leave. When Recall cannot be
-    reached the session is kept (502). ``auth``: the receiver's credentials cache, told to
-    forget the session so its realtime deliveries are refused at once in this process."""
+    reached the session is kept (502). Every process's receiver forgets the session's
+    credentials, so its realtime deliveries are refused at once."""
     async with ports.uow() as tx:
         integration = await tx.integrations.get(account_id, integration_ref)
         if integration is None:
@@ -72,7 +72,6 @@ async def delete_session(
         await _dismiss(await ports.gateway(integration), session, "it")
     async with ports.uow() as tx:
         await tx.sessions.delete(session.id)
-    if auth is not None:
-        auth.forget(integration.id, session.id)
+    await ports.auth.forget_session(integration.id, session.id)
     ports.states.drop(session.id)
     return session.id

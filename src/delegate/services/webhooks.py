@@ -204,7 +204,17 @@ async def send_test_event(ctx: WebhookContext, account_id: str, endpoint_id: str
     return delivery_id
 
 
+REENCRYPT_BATCH = 100
+"""Endpoints re-encrypted per transaction (as ``integrations.REENCRYPT_BATCH``)."""
+
+
 async def reencrypt_webhook_secrets(uow: UnitOfWorkFactory) -> int:
     """Re-encrypt every endpoint's signing secret with the active key (after a key rotation)."""
-    async with uow() as tx:
-        return await tx.webhooks.reencrypt_all()
+    changed, after = 0, ""
+    while True:
+        async with uow() as tx:
+            done, last = await tx.webhooks.reencrypt_after(after, REENCRYPT_BATCH)
+        changed += done
+        if last is None:
+            return changed
+        after = last

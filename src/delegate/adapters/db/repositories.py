@@ -306,10 +306,15 @@ class SqlIntegrationRepository:
     async def alias_taken(self, account_id: str, alias: str, except_id: str | None) -> bool:
         return await _alias_taken(self._conn, recall_integrations, account_id, alias, except_id)
 
-    async def reencrypt_all(self) -> int:
+    async def reencrypt_after(self, after_id: str, limit: int) -> tuple[int, str | None]:
         t = recall_integrations
         rows = (
-            await self._conn.execute(select(t.c.id, t.c.api_key_enc, t.c.webhook_secret_enc))
+            await self._conn.execute(
+                select(t.c.id, t.c.api_key_enc, t.c.webhook_secret_enc)
+                .where(t.c.id > after_id)
+                .order_by(t.c.id)
+                .limit(limit)
+            )
         ).all()
         changed = 0
         for row in rows:
@@ -320,6 +325,9 @@ class SqlIntegrationRepository:
                     plain = self._cipher.decrypt(token, secret_context(row.id, field))
                     values[column] = self._cipher.encrypt(plain, secret_context(row.id, field))
             if values:
-                await self._conn.execute(update(t).where(t.c.id == row.id).values(**values))
+                # Only over what was read: a secret changed meanwhile is already on the
+                # active key, and is not put back.
+                same = [t.c[column] == getattr(row, column) for column in values]
+                await self._conn.execute(update(t).where(t.c.id == row.id, *same).values(**values))
                 changed += 1
-        return changed
+        return changed, rows[-1].id if len(rows) == limit else None

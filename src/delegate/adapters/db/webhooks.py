@@ -279,10 +279,21 @@ class SqlWebhookRepository:
         )
         return list((await self._conn.execute(stmt)).scalars())
 
-    async def reencrypt_all(self) -> int:
-        rows = (await self._conn.execute(select(_e.c.id, _e.c.secret_enc))).all()
+    async def reencrypt_after(self, after_id: str, limit: int) -> tuple[int, str | None]:
+        rows = (
+            await self._conn.execute(
+                select(_e.c.id, _e.c.secret_enc)
+                .where(_e.c.id > after_id)
+                .order_by(_e.c.id)
+                .limit(limit)
+            )
+        ).all()
         for row in rows:
             plain = self._cipher.decrypt(row.secret_enc, secret_context(row.id))
             token = self._cipher.encrypt(plain, secret_context(row.id))
-            await self._conn.execute(update(_e).where(_e.c.id == row.id).values(secret_enc=token))
-        return len(rows)
+            await self._conn.execute(
+                update(_e)
+                .where(_e.c.id == row.id, _e.c.secret_enc == row.secret_enc)
+                .values(secret_enc=token)
+            )
+        return len(rows), rows[-1].id if len(rows) == limit else None

@@ -65,7 +65,7 @@ async def update_integration(
     body: IntegrationIn,
 ) -> SavedOut:
     saved = await integrations.update_integration(
-        c.uow, c.clock, account.id, integrationId, body.provided()
+        c.uow, c.clock, account.id, integrationId, body.provided(), c.ports.auth
     )
     return SavedOut(id=saved.id, warning=saved.warning)
 

@@ -112,11 +112,7 @@ async def delete_session(
 ) -> IdOut:
     """Delete a session and everything of it. A live bot is told to leave first; when Recall
     cannot be reached the answer is 502 and the session is kept."""
-    return IdOut(
-        id=await teardown.delete_session(
-            c.ports, account.id, integrationId, sessionId, c.receiver.auth
-        )
-    )
+    return IdOut(id=await teardown.delete_session(c.ports, account.id, integrationId, sessionId))
 
 
 @router.get(
