@@ -268,8 +268,10 @@ class SessionRepository(Protocol):
     async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]: ...
 
     async def without_bot(self, created_before_ms: int, limit: int) -> list[MeetingSession]:
-        """Sessions still ``created`` with no Recall bot recorded, created before the given
-        time (oldest first): an initiate that failed or was killed before it knew its bot."""
+        """Active sessions with no Recall bot recorded, created before the given time (oldest
+        first): an initiate that failed or was killed before it knew its bot. Such a session
+        may have moved on from ``created`` already: its bot's realtime deliveries carry the
+        session's token and are taken."""
         ...
 
     async def known_ids(self, session_ids: Collection[str]) -> set[str]:

@@ -8,8 +8,9 @@ import logging
 from dataclasses import dataclass
 
 from delegate.domain.events import SessionStatus
-from delegate.domain.sessions import MeetingSession, SessionChanges, without_url_tokens
+from delegate.domain.sessions import KEEP, MeetingSession, SessionChanges, without_url_tokens
 from delegate.services.context import MeetingPorts
+from delegate.services.meetings import OUTCOME_UNKNOWN
 from delegate.services.ports import BotSnapshot, RecallError, RecallGateway, RecallNotFound
 from delegate.services.processing import record_polled_changes
 from delegate.services.webhook_events import publish, session_created
@@ -31,9 +32,9 @@ class Reconciled:
 async def reconcile_unknown_sessions(
     ports: MeetingPorts, older_than_s: float, limit: int = 20
 ) -> Reconciled:
-    """For each session still ``created`` without a bot ``older_than_s`` after its initiate
-    (so an initiate in flight is not raced): adopt the bot Recall has with its metadata, or
-    mark it failed when Recall has none. When Recall cannot be asked, it waits for the next
+    """For each active session without a bot ``older_than_s`` after its initiate (so an
+    initiate in flight is not raced): adopt the bot Recall has with its metadata, or mark it
+    failed when Recall has none and it is still ``created``. When Recall cannot be asked, it waits for the next
     round; one session's failure never stops the others."""
     now = ports.clock.now_ms()
     async with ports.uow() as tx:
@@ -67,6 +68,8 @@ async def _reconcile(ports: MeetingPorts, session: MeetingSession) -> bool | Non
         log.info("session %s: Recall could not be asked about its bot: %s", session.id, exc)
         return None
     if not bots:
+        if session.status is not SessionStatus.CREATED:
+            return None  # its bot spoke to us, so Recall has it: ask again next round
         await _never_created(ports, session)
         return False
     await _adopt(ports, session, bots[0])
@@ -91,14 +94,17 @@ async def _never_created(ports: MeetingPorts, session: MeetingSession) -> None:
 
 
 async def _adopt(ports: MeetingPorts, session: MeetingSession, bot: BotSnapshot) -> None:
-    status = SessionStatus.SCHEDULED if session.join_at else SessionStatus.JOINING
+    """Record the bot as the session's, as initiate would have. A session its bot's realtime
+    deliveries moved on keeps its status; one still ``created`` is joining (or scheduled)."""
+    status = session.status
+    if status is SessionStatus.CREATED:
+        status = SessionStatus.SCHEDULED if session.join_at else SessionStatus.JOINING
     async with ports.uow() as tx:
         changes = SessionChanges(
             recall_bot_id=bot.id,
             bot_snapshot=without_url_tokens(bot.raw),
             status=status,
-            status_code=None,
-            status_reason=None,
+            status_reason=None if session.status_reason == OUTCOME_UNKNOWN else KEEP,
             platform=bot.platform or session.platform,
             updated_at=ports.clock.now_ms(),
         )

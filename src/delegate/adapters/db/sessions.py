@@ -254,7 +254,7 @@ class SqlSessionRepository:
         stmt = (
             select(t)
             .where(
-                t.c.status == SessionStatus.CREATED.value,
+                t.c.status.in_([s.value for s in SessionStatus if s.active]),
                 t.c.recall_bot_id.is_(None),
                 t.c.created_at < created_before_ms,
             )
