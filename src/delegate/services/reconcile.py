@@ -34,8 +34,8 @@ async def reconcile_unknown_sessions(
 ) -> Reconciled:
     """For each active session without a bot ``older_than_s`` after its initiate (so an
     initiate in flight is not raced): adopt the bot Recall has with its metadata, or mark it
-    failed when Recall has none and it is still ``created``. When Recall cannot be asked, it waits for the next
-    round; one session's failure never stops the others."""
+    failed when Recall has none and it is still ``created``. When Recall cannot be asked,
+    it waits for the next round; one session's failure never stops the others."""
     now = ports.clock.now_ms()
     async with ports.uow() as tx:
         unknown = await tx.sessions.without_bot(now - int(older_than_s * 1000), limit)
