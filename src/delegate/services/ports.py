@@ -643,6 +643,8 @@ class BotSnapshot:
     platform: str | None
     status_changes: list[BotStatus] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    """The metadata the bot was created with (ours: ``integrationId``, ``sessionId``)."""
 
 
 class RecallGateway(Protocol):

@@ -168,7 +168,7 @@ async def _dismiss_in(ports: MeetingPorts, integration_id: str, limit: int) -> i
     bots = await gateway.list_bots(metadata={"integrationId": integration_id})
     live: dict[str, list[BotSnapshot]] = {}
     for bot in bots:
-        session_id = str((bot.raw.get("metadata") or {}).get("sessionId") or "")
+        session_id = bot.metadata.get("sessionId", "")
         if session_id and _live(ports, bot):
             live.setdefault(session_id, []).append(bot)
     if not live:
