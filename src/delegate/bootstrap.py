@@ -51,6 +51,7 @@ from delegate.services.ports import (
     WebhookDispatcher,
 )
 from delegate.services.processing import process_session_events, sessions_with_work
+from delegate.services.reconcile import Reconciler
 from delegate.services.speaking import VoicePorts
 from delegate.services.voices import VoiceCatalog
 from delegate.services.webhook_delivery import WebhookPorts, deliver_due
@@ -262,12 +263,17 @@ class Container:
         interval = self.settings.recall.poll_interval_s
         every = min(interval, 5.0)
         per_round = polls_per_round(self.settings.recall.poll_max_per_minute, every)
+        reconciler = reconciler_for(self.ports, self.settings)
         while True:
             await asyncio.sleep(every)
             try:
                 await poll_active_sessions(self.ports, interval, per_round)
             except Exception:
                 log.exception("status polling failed")
+            try:
+                await reconciler()
+            except Exception:
+                log.exception("reconciling with Recall failed")
 
     async def stop(self) -> None:
         for hook in reversed(self.on_stop):
@@ -287,6 +293,14 @@ class Container:
             await client.aclose()
         self.uow.dispose()
         await self.engine.dispose()
+
+
+def reconciler_for(ports: MeetingPorts, settings: Settings) -> Reconciler:
+    """The reconcile round run after each status-polling round."""
+    recall = settings.recall
+    return Reconciler(
+        ports, recall.unknown_grace_s, recall.orphan_sweep_interval_s, recall.reconcile_per_round
+    )
 
 
 def build(

@@ -53,6 +53,16 @@ class RecallSettings(BaseModel):
     poll_max_per_minute: int = Field(default=120, ge=1)
     """At most this many of those fetches per minute per integration: Recall allows 300 bot
     retrievals per minute per workspace. With many active bots, each is polled less often."""
+    unknown_grace_s: float = Field(default=60.0, gt=0)
+    """A session still ``created`` with no Recall bot this long after its initiate (Recall's
+    answer was lost, or the process was killed mid-initiate) is reconciled: the bot Recall
+    has for it is adopted, or the session is marked failed (``recall_bot_never_created``)."""
+    orphan_sweep_interval_s: float = Field(default=600.0, gt=0)
+    """How often each integration's bots at Recall are checked for bots carrying our metadata
+    but no session we have (told to leave)."""
+    reconcile_per_round: int = Field(default=20, ge=1)
+    """At most this many unknown sessions reconciled, and orphaned bots dismissed per
+    integration, in one round."""
 
 
 class LlmSettings(BaseModel):

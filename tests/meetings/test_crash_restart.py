@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from delegate.adapters.db.migrate import sync_url
 from delegate.adapters.recall.signatures import new_secret
-from delegate.sim import ChatSent, DeliveryAttempt, Simulator, parse_script
+from delegate.sim import ChatSent, DeliveryAttempt, LeaveRequested, Simulator, parse_script
 from tests.cli.test_serve import free_port
 from tests.support import make_settings, settings_env
 
@@ -170,3 +170,91 @@ async def test_sigkill_mid_meeting_loses_no_event_and_sends_no_duplicate(tmp_pat
     assert not duplicates
     assert len(chats) >= QUESTIONS - 1
     assert session["status"] == "ended"
+
+
+INITIATES = 4
+
+
+async def _sessions(api: httpx2.AsyncClient, integration_id: str) -> list[dict[str, object]]:
+    r = await api.get(f"/integration/recall/{integration_id}/session/list")
+    return list(r.json()["items"]) if r.status_code == 200 else []
+
+
+def _accounted_for(sim: Simulator, sessions: list[dict[str, object]]) -> bool:
+    """Every bot at the simulator is a session's we can see, or was told to leave; every
+    session knows its bot or says it never had one."""
+    bots_of = {s["recallBotId"] for s in sessions}
+    for bot in sim.bots.values():
+        left = any(isinstance(e, LeaveRequested) for e in bot.entries)
+        if bot.id not in bots_of and not left:
+            return False
+    return all(s["recallBotId"] is not None or s["status"] == "failed" for s in sessions)
+
+
+@pytest.mark.slow
+async def test_sigkill_during_initiate_leaves_no_bot_unaccounted_for(tmp_path: Path) -> None:
+    sim_port, api_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{api_port}"
+    settings = make_settings(tmp_path)
+    env = settings_env(
+        settings,
+        DELEGATE_API__PORT=str(api_port),
+        DELEGATE_API__PUBLIC_URL=base,
+        DELEGATE_RECALL__BASE_URL=f"http://127.0.0.1:{sim_port}",
+        DELEGATE_RECALL__POLL_INTERVAL_S="1",
+        DELEGATE_RECALL__UNKNOWN_GRACE_S="1",
+    )
+    token = token_for(env)
+    server = start_server(env)
+    outbound = httpx2.AsyncClient()
+    sim = Simulator(outbound=outbound, speed=4)
+    # two creates are held before Recall does anything, the others once their bot exists
+    sim.faults.slow_responses(2, times=2, on="create").hold_create_answers(2)
+    try:
+        async with (
+            serve_simulator(sim, sim_port),
+            httpx2.AsyncClient(
+                base_url=f"{base}/v1", headers={"Authorization": f"Bearer {token}"}
+            ) as api,
+        ):
+            await wait_healthy(base)
+            bot_id = (await api.post("/bot/create", json={"name": "Ada"})).json()["id"]
+            integration_id = (
+                await api.post(
+                    "/integration/recall/create", json={"botId": bot_id, "apiKey": "sim-key"}
+                )
+            ).json()["id"]
+            body = {"meetingUrl": "https://zoom.us/j/1234567890", "text": "Help out."}
+            url = f"/integration/recall/{integration_id}/initiate"
+            in_flight = [
+                asyncio.create_task(api.post(url, json=body, timeout=30)) for _ in range(INITIATES)
+            ]
+            async with asyncio.timeout(30):
+                while sim.idempotency.pending < INITIATES:  # every create is held at Recall
+                    await asyncio.sleep(0.02)
+            server.send_signal(signal.SIGKILL)
+            server.wait()
+            await asyncio.gather(*in_flight, return_exceptions=True)
+            async with asyncio.timeout(30):  # the held creates finish at the simulator
+                while sim.idempotency.pending:
+                    await asyncio.sleep(0.05)
+            sim.faults.reset()
+            server = start_server(env)
+            await wait_healthy(base)
+            async with asyncio.timeout(60):
+                while not _accounted_for(sim, sessions := await _sessions(api, integration_id)):
+                    await asyncio.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        await sim.aclose()
+        await outbound.aclose()
+
+    per_session = Counter(bot.metadata.get("sessionId") for bot in sim.bots.values())
+    assert max(per_session.values()) == 1, "no session has two bots"
+    assert len(sessions) == INITIATES
+    adopted = {s["recallBotId"] for s in sessions if s["recallBotId"] is not None}
+    assert adopted == set(sim.bots), "every bot Recall created is its session's"
+    assert len(adopted) == INITIATES - 2
+    never = [s for s in sessions if s["recallBotId"] is None]
+    assert [s["statusReason"] for s in never] == ["recall_bot_never_created"] * 2

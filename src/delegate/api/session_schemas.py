@@ -100,7 +100,11 @@ class SessionOut(Out):
     recallBotId: str | None
     status: str
     statusCode: str | None = Field(description="Recall's last bot status code")
-    statusReason: str | None = Field(description="Recall's sub-code (why it ended or failed)")
+    statusReason: str | None = Field(
+        description="Recall's sub-code (why it ended or failed); ours for a bot not known: "
+        "recall_outcome_unknown (Recall could not be asked, reconciled in the background), "
+        "recall_bot_never_created (Recall had no bot for the session)"
+    )
     platform: str | None
     meetingUrl: str
     botName: str

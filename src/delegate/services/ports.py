@@ -183,6 +183,10 @@ class IntegrationRepository(Protocol):
 
     async def get(self, account_id: str, ref: str) -> Integration | None: ...
 
+    async def all_ids(self) -> list[str]:
+        """The id of every integration, of every account."""
+        ...
+
     async def get_by_id(self, integration_id: str) -> Integration | None:
         """Any account's integration (for Recall's callbacks, which carry no account)."""
         ...
@@ -267,6 +271,17 @@ class SessionRepository(Protocol):
     async def clear_idempotency_key(self, session_id: str) -> None: ...
 
     async def due_for_polling(self, polled_before_ms: int, limit: int) -> list[MeetingSession]: ...
+
+    async def without_bot(self, created_before_ms: int, limit: int) -> list[MeetingSession]:
+        """Active sessions with no Recall bot recorded, created before the given time (oldest
+        first): an initiate that failed or was killed before it knew its bot. Such a session
+        may have moved on from ``created`` already: its bot's realtime deliveries carry the
+        session's token and are taken."""
+        ...
+
+    async def known_ids(self, session_ids: Collection[str]) -> set[str]:
+        """Which of these session ids we have."""
+        ...
 
     async def live_in_integration(self, integration_id: str) -> list[MeetingSession]:
         """Sessions of the integration whose Recall bot may still be in (or due to join) a
@@ -652,6 +667,8 @@ class BotSnapshot:
     platform: str | None
     status_changes: list[BotStatus] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    """The metadata the bot was created with (ours: ``integrationId``, ``sessionId``)."""
 
 
 class RecallGateway(Protocol):
@@ -740,6 +757,10 @@ class RecallInbound(Protocol):
         self, headers: Mapping[str, str], body: bytes, webhook_secret: str | None
     ) -> StatusDelivery:
         """Read a status webhook and check its signature, both said in the result."""
+        ...
+
+    def bot_status(self, code: str) -> SessionStatus | None:
+        """Our status for a Recall bot status code (None: a code that means nothing to us)."""
         ...
 
     def polled(

@@ -201,6 +201,9 @@ class _Api:
                 headers = {"retry-after": str(fault.retry_after_s)} if fault.retry_after_s else {}
                 raise ApiError(fault.status, fault.body, headers)
         bot = self.sim.create_bot(bot_request, str(request.base_url))
+        hold = self.sim.faults.take_answer_hold()
+        if hold > 0:
+            await asyncio.sleep(hold)
         if self.sim.faults.take_garbled_create():
             return Response(b"<html>upstream reset</html>", 201, media_type="text/html")
         return json_response(bot.to_recall(), 201)

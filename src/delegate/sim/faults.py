@@ -108,6 +108,7 @@ class Faults:
         self._delays: list[_DelayRule] = []
         self._joins: list[_JoinRule] = []
         self._garbled_creates = 0
+        self._held_answers: list[_DelayRule] = []
         self.duplicate = False
         self.reorder = False
         self.delivery_delay_s = 0.0
@@ -260,6 +261,19 @@ class Faults:
         body is not a bot object (a proxy's page): the caller cannot tell what happened."""
         self._garbled_creates = times
         return self
+
+    def hold_create_answers(self, delay_s: float, times: int | None = None) -> Faults:
+        """Create the next ``times`` bots at once, but hold each create's answer for
+        ``delay_s`` real seconds: a caller that dies meanwhile never learns of its bot."""
+        self._held_answers.append(_DelayRule("create", times, delay_s))
+        return self
+
+    def take_answer_hold(self) -> float:
+        for rule in self._held_answers:
+            if rule.matches("create"):
+                rule.consume()
+                return rule.seconds
+        return 0.0
 
     def take_garbled_create(self) -> bool:
         if self._garbled_creates <= 0:

@@ -32,6 +32,11 @@ class IdempotencyStore:
             return None
         return stored
 
+    @property
+    def pending(self) -> int:
+        """How many keyed requests are being worked on now."""
+        return len(self._pending)
+
     def in_flight(self, scope: tuple[str, str, str]) -> bool:
         return scope in self._pending
 

@@ -8,6 +8,7 @@ at a time (its lock), and a worker that dies mid-job has the job run again by an
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -23,11 +24,20 @@ from delegate.adapters.queue.procrastinate_webhooks import (
     ProcrastinateWebhookDispatcher,
     register_webhook_tasks,
 )
-from delegate.bootstrap import build
+from delegate.bootstrap import build, reconciler_for
 from delegate.config import Settings
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.processing import process_session_events
 from delegate.services.webhook_delivery import deliver_due
+
+
+async def _poll_and_reconcile(
+    poll: Callable[[], Awaitable[object]], reconcile: Callable[[], Awaitable[None]]
+) -> None:
+    try:
+        await poll()
+    finally:
+        await reconcile()
 
 
 class WorkerUnavailable(Exception):
@@ -57,7 +67,11 @@ async def run_worker(settings: Settings) -> None:
     register_tasks(
         dispatcher,
         drain=partial(process_session_events, container.ports),
-        poll=partial(poll_active_sessions, container.ports, poll_interval, per_round),
+        poll=partial(
+            _poll_and_reconcile,
+            partial(poll_active_sessions, container.ports, poll_interval, per_round),
+            reconciler_for(container.ports, settings),
+        ),
         sweep_every_s=worker.sweep_interval_s,
         poll_every_s=poll_every,
         stalled_after_s=worker.stalled_after_s,

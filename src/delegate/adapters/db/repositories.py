@@ -244,6 +244,11 @@ class SqlIntegrationRepository:
         )
         return _integration(row) if row else None
 
+    async def all_ids(self) -> list[str]:
+        table = recall_integrations
+        rows = await self._conn.execute(select(table.c.id).order_by(table.c.id))
+        return [str(r[0]) for r in rows]
+
     async def get_by_id(self, integration_id: str) -> Integration | None:
         table = recall_integrations
         row = (

@@ -249,6 +249,27 @@ class SqlSessionRepository:
         )
         return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
 
+    async def without_bot(self, created_before_ms: int, limit: int) -> list[MeetingSession]:
+        t = meeting_sessions
+        stmt = (
+            select(t)
+            .where(
+                t.c.status.in_([s.value for s in SessionStatus if s.active]),
+                t.c.recall_bot_id.is_(None),
+                t.c.created_at < created_before_ms,
+            )
+            .order_by(t.c.created_at)
+            .limit(limit)
+        )
+        return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
+
+    async def known_ids(self, session_ids: Collection[str]) -> set[str]:
+        if not session_ids:
+            return set()
+        t = meeting_sessions
+        stmt = select(t.c.id).where(t.c.id.in_(list(session_ids)))
+        return {str(r[0]) for r in await self._conn.execute(stmt)}
+
     async def live_in_integration(self, integration_id: str) -> list[MeetingSession]:
         t = meeting_sessions
         active = [s.value for s in SessionStatus if s.active]

@@ -306,6 +306,10 @@ class RecallInboundAdapter:
             unusable=why or None,
         )
 
+    def bot_status(self, code: str) -> SessionStatus | None:
+        """Our status for a Recall bot status code (None: a code that means nothing to us)."""
+        return _FROM_RECALL.get(code)
+
     def polled(
         self,
         session_id: str,

@@ -204,6 +204,7 @@ def to_snapshot(bot: Bot, raw: Mapping[str, Any]) -> BotSnapshot:
         platform=bot.platform,
         status_changes=changes,
         raw=dict(raw),
+        metadata=dict(bot.metadata),
     )
 
 
