@@ -49,6 +49,9 @@ class RecallSettings(BaseModel):
     poll_max_per_minute: int = Field(default=120, ge=1)
     """At most this many of those fetches per minute per integration: Recall allows 300 bot
     retrievals per minute per workspace. With many active bots, each is polled less often."""
+    pause_limit_min: int = Field(default=15, ge=0, le=120)
+    """How long a pause asked for in the meeting without a duration lasts, in minutes (0: until
+    the owner resumes it). While paused Recall hears nothing, so nobody can say "resume"."""
 
 
 class LlmSettings(BaseModel):
