@@ -37,6 +37,7 @@ from delegate.services.context import MeetingPorts
 from delegate.services.ingest import LocalAuthInvalidations, Receiver, SessionAuthCache
 from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
 from delegate.services.limits import Limits
+from delegate.services.pausing import resume_due_recordings
 from delegate.services.polling import poll_active_sessions, polls_per_round
 from delegate.services.ports import (
     AuthInvalidations,
@@ -349,6 +350,7 @@ def build(
         voice=build_voice(settings, tts_http, inbound),
         knowledge=knowledge,
         knowledge_passages=settings.kb.meeting_passages,
+        pause_limit_min=settings.recall.pause_limit_min,
         live=live,
         auth=auth,
     )
@@ -370,7 +372,13 @@ def build(
         async with uow() as tx:
             return await tx.webhooks.endpoints_with_pending(clock.now_ms(), 500)
 
-    sweep = partial(sessions_with_work, uow, inbound.waking_events)
+    async def sweep() -> list[str]:
+        # Timed pauses end here: the sweep runs wherever sessions are processed (in-process
+        # on SQLite, the workers' periodic task on PostgreSQL), unlike a drain, which needs an
+        # event to start, and a paused bot sends none.
+        await resume_due_recordings(ports)
+        return await sessions_with_work(uow, inbound.waking_events)
+
     mode = dispatcher_mode(settings)
     dispatcher: BackgroundDispatcher
     if mode == "procrastinate":

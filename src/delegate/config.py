@@ -63,6 +63,9 @@ class RecallSettings(BaseModel):
     reconcile_per_round: int = Field(default=20, ge=1)
     """At most this many unknown sessions reconciled, and orphaned bots dismissed per
     integration, in one round."""
+    pause_limit_min: int = Field(default=15, ge=0, le=120)
+    """How long a pause asked for in the meeting without a duration lasts, in minutes (0: until
+    the owner resumes it). While paused Recall hears nothing, so nobody can say "resume"."""
 
 
 class LlmSettings(BaseModel):

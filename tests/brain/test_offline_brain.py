@@ -229,18 +229,18 @@ async def test_leave_is_not_triggered_by_the_word_alone(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "minutes"),
     [
-        "Ada, pause the recording",
-        "ada stop recording please",
-        "Ada, let's go off the record for a minute",
+        ("Ada, pause the recording", None),
+        ("ada stop recording please", None),
+        ("Ada, let's go off the record for a minute", 1),
+        ("Ada, pause for half an hour", 30),
+        ("Ada, pause the recording for ten minutes", 10),
     ],
 )
-async def test_pause_recording(text: str) -> None:
-    actions = await reply(context(text))
-    assert actions[0] == PauseRecording()
-    assert isinstance(actions[1], SendChat)
-    assert "paused" in actions[1].text
+async def test_pause_recording(text: str, minutes: int | None) -> None:
+    # The service tells the meeting how long (it knows the default limit and the time).
+    assert await reply(context(text)) == [PauseRecording(minutes)]
 
 
 async def test_resume_recording() -> None:

@@ -110,7 +110,7 @@ async def test_a_bot_can_allow_named_people_or_everyone(tmp_path: Path) -> None:
     assert fetched["commanders"] == ["host", "LEE@example.com"]
     # Lee's pause is obeyed; the paused bot then hears nothing more (Kim's pause included).
     assert [e.command for e in log if isinstance(e, RecordingCommand)] == ["pause"]
-    assert any(c.startswith("Lee, recording paused") for c in _chats(log)), _chats(log)
+    assert any(c.startswith("Recording paused until") for c in _chats(log)), _chats(log)
     assert [(e.action, e.url) for e in log if isinstance(e, OutputMedia)] == [
         ("start", PUBLIC_PAGE)
     ]

@@ -64,13 +64,20 @@ async def test_llm_brain_answers_acts_and_writes_notes(tmp_path: Path) -> None:
     assert chats[0] == "Kim and Lee."
     assert chats[1].startswith("Kim"), "the offline brain answers when the model fails"
     assert chats[2] == "Pausing the recording."
+    assert chats[3].startswith("Recording paused until"), "the meeting is told when it resumes"
     assert commands == ["pause"]
     assert len(requests) == 4
     assert {r["model"] for r in requests} == {"tiny-model"}
     first = requests[0]
     assert "Answer questions about the budget." in first["messages"][0]["content"]
     assert {t["function"]["name"] for t in first["tools"]} >= {"send_chat_message", "leave_meeting"}
-    assert got_notes["summary"] == "Budget review for the offsite."
+    # The meeting ended paused: the notes say the rest went unrecorded, at whose request.
+    assert got_notes["summary"].startswith("Budget review for the offsite. The recording was")
+    assert got_notes["summary"].endswith(
+        "at Lee Park's request; nothing said then is in these notes."
+    )
+    [span] = got_notes["unrecordedSpans"]
+    assert span["by"] == "Lee Park" and span["to"] >= span["from"]
     assert got_notes["actionItems"] == [
         {"owner": "Lee Park", "text": "Book the venue by Friday", "due": "friday"}
     ]

@@ -111,6 +111,10 @@ class SessionOut(Out):
     text: str
     joinAt: int | None
     recordingPaused: bool
+    resumeAt: int | None = Field(
+        default=None,
+        description="When a recording paused from the meeting resumes by itself (epoch ms)",
+    )
     replyMode: str = Field(description="How the delegate answers in this meeting")
     voice: str | None
     replyNotice: str | None = Field(
@@ -153,6 +157,7 @@ class SessionOut(Out):
             text=s.instruction,
             joinAt=s.join_at,
             recordingPaused=s.recording_paused,
+            resumeAt=s.resume_at,
             replyMode=s.reply_mode,
             voice=s.voice,
             replyNotice=s.reply_notice,
@@ -223,6 +228,12 @@ class TranscriptOut(Out):
     items: list[TranscriptItemOut]
 
 
+class UnrecordedSpanOut(Out):
+    from_: int = Field(alias="from", description="Paused at (epoch ms)")
+    to: int | None = Field(default=None, description="Resumed at, or the end of the meeting")
+    by: str | None = Field(default=None, description="Who asked for the pause in the meeting")
+
+
 class NotesOut(Out):
     id: str
     status: Literal["pending", "ready", "not_ended"]
@@ -231,5 +242,9 @@ class NotesOut(Out):
     actionItems: list[dict[str, Any]] = Field(default_factory=list)
     noTranscriptReason: str | None = Field(
         default=None, description="Why there is no transcript, when there is none"
+    )
+    unrecordedSpans: list[UnrecordedSpanOut] = Field(
+        default_factory=list,
+        description="Stretches the recording was paused: nothing said then is in the notes",
     )
     createdAt: int | None = None

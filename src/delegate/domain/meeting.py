@@ -64,7 +64,8 @@ class LeaveMeeting:
 
 @dataclass(frozen=True)
 class PauseRecording:
-    pass
+    minutes: int | None = None
+    """How long the pause was asked to last (None: the configured default limit)."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,8 @@ def action_record(action: Action) -> tuple[ActionKind, dict[str, Any]]:
             return ActionKind.START_SCREENSHARE, {"url": url}
         case LeaveMeeting():
             return ActionKind.LEAVE, {}
-        case PauseRecording():
-            return ActionKind.PAUSE_RECORDING, {}
+        case PauseRecording(minutes=minutes):
+            return ActionKind.PAUSE_RECORDING, {} if minutes is None else {"minutes": minutes}
         case ResumeRecording():
             return ActionKind.RESUME_RECORDING, {}
         case StopScreenshare():
@@ -134,7 +135,8 @@ def recorded_action(kind: str, payload: Mapping[str, Any]) -> Action:
         case ActionKind.LEAVE:
             return LeaveMeeting()
         case ActionKind.PAUSE_RECORDING:
-            return PauseRecording()
+            minutes = payload.get("minutes")
+            return PauseRecording(None if minutes is None else int(minutes))
         case ActionKind.RESUME_RECORDING:
             return ResumeRecording()
         case ActionKind.STOP_SCREENSHARE:

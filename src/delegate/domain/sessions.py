@@ -48,6 +48,10 @@ class MeetingSession:
     """Why the last of them was refused."""
     status_at: int | None = None
     """Recall's time (epoch ms) of the status applied last; older ones are not applied."""
+    resume_at: int | None = None
+    """When a paused recording resumes by itself (epoch ms; None: no timer)."""
+    unrecorded_spans: list[dict[str, Any]] | None = None
+    """The stretches the recording was paused (``domain.pause.UnrecordedSpan`` payloads)."""
 
 
 _REFUSAL_HINTS = {
@@ -174,6 +178,8 @@ class SessionChanges:
     """Recall's time of the status applied last: an older webhook is history, not news."""
     ever_in_call: bool | Keep = KEEP
     recording_paused: bool | Keep = KEEP
+    resume_at: int | Keep | None = KEEP
+    unrecorded_spans: list[dict[str, Any]] | Keep | None = KEEP
     ended_at: int | Keep | None = KEEP
     notes: dict[str, Any] | Keep | None = KEEP
     notes_status: NotesStatus | Keep | None = KEEP

@@ -49,6 +49,8 @@ class MeetingPorts:
     knowledge: KnowledgePorts | None = None
     """The knowledge bases bots answer from (``datasetId``)."""
     knowledge_passages: int = 3
+    pause_limit_min: int = 15
+    """How long a pause asked for without a duration lasts (0: until the owner resumes)."""
     live: MeetingEvents = field(default_factory=NoWatchers)
     """The live feed the dashboard watches: the drain publishes what it applied."""
     auth: AuthInvalidations = field(default_factory=NoAuthCache)

@@ -25,6 +25,7 @@ from delegate.domain.sessions import (
 from delegate.domain.validation import check_chat_recipient, check_join_at, check_page_url
 from delegate.domain.voice import ReplyMode, SpokenMode, effective_reply_mode, parse_reply_mode
 from delegate.services.context import MeetingPorts
+from delegate.services.pausing import record_paused, record_resumed
 from delegate.services.ports import (
     BotSnapshot,
     BotSpec,
@@ -443,11 +444,14 @@ async def control_session(
     except RecallError as exc:
         raise recall_failure(exc, control.verb) from exc
     if control.paused is not None:
+        now = ports.clock.now_ms()
         async with ports.uow() as tx:
-            changes = SessionChanges(
-                recording_paused=control.paused, updated_at=ports.clock.now_ms()
-            )
-            await tx.sessions.update(session.id, changes)
+            # The owner's pause lasts until the owner resumes it (no timer); any resume,
+            # theirs included, clears a timer set in the meeting.
+            if control.paused:
+                await record_paused(tx, session.id, now, None, None)
+            else:
+                await record_resumed(tx, session.id, now)
     return {"id": session.id, "action": action}
 
 

@@ -6,13 +6,20 @@ last): a turn recorded after the end sets the notes pending again and they are r
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
-from delegate.domain.sessions import NotesStatus, SessionChanges, no_transcript_reason
+from delegate.domain.pause import UnrecordedSpan, spans_of, unrecorded_sentence
+from delegate.domain.sessions import (
+    MeetingSession,
+    NotesStatus,
+    SessionChanges,
+    no_transcript_reason,
+)
 from delegate.services.context import MeetingPorts
 from delegate.services.drain import Drain
 from delegate.services.webhook_events import notes_ready, publish
@@ -20,13 +27,30 @@ from delegate.services.webhook_events import notes_ready, publish
 log = logging.getLogger(__name__)
 
 
-def notes_to_dict(notes: MeetingNotes, no_transcript: str | None = None) -> dict[str, Any]:
+def notes_to_dict(
+    notes: MeetingNotes,
+    no_transcript: str | None = None,
+    unrecorded: Sequence[UnrecordedSpan] = (),
+) -> dict[str, Any]:
+    said = unrecorded_sentence(list(unrecorded))
+    summary = f"{notes.summary.rstrip()} {said}".strip() if said else notes.summary
     return {
-        "summary": notes.summary,
+        "summary": summary,
         "decisions": list(notes.decisions),
         "actionItems": [asdict(item) for item in notes.action_items],
         "noTranscriptReason": no_transcript,
+        "unrecordedSpans": [{"from": s.from_ms, "to": s.to_ms, "by": s.by} for s in unrecorded],
     }
+
+
+def unrecorded_spans(session: MeetingSession) -> list[UnrecordedSpan]:
+    """The spans the recording was paused; one still open ends with the meeting."""
+    spans = spans_of(session.unrecorded_spans)
+    end = session.ended_at
+    return [
+        s if s.to_ms is not None or end is None else UnrecordedSpan(s.from_ms, end, s.by)
+        for s in spans
+    ]
 
 
 async def write_notes_if_due(ports: MeetingPorts, drain: Drain) -> None:
@@ -56,7 +80,8 @@ async def write_notes_if_due(ports: MeetingPorts, drain: Drain) -> None:
         level = logging.DEBUG if isinstance(exc, UpstreamFailed) else logging.WARNING
         log.log(level, "brain failed writing notes (%s); using the fallback", type(exc).__name__)
         notes = await ports.fallback_brain.write_notes(ctx)
-    stored = {**notes_to_dict(notes, no_transcript), "createdAt": ports.clock.now_ms()}
+    unrecorded = unrecorded_spans(session)
+    stored = {**notes_to_dict(notes, no_transcript, unrecorded), "createdAt": ports.clock.now_ms()}
     async with ports.uow() as tx:
         # A late turn recorded while the brain wrote: the notes stay pending, to be re-written.
         changed = await tx.turns.last(session.id) != last_turn

@@ -294,6 +294,15 @@ class SessionRepository(Protocol):
 
     async def needing_notes(self, limit: int) -> list[str]: ...
 
+    async def due_to_resume(self, now_ms: int, limit: int) -> list[MeetingSession]:
+        """Active sessions whose paused recording is due to resume (``resume_at <= now``)."""
+        ...
+
+    async def take_resume(self, session_id: str, resume_at: int) -> bool:
+        """Clear the session's timer if it is still ``resume_at``: True for the one caller
+        that did (two workers sweeping at once resume a session once)."""
+        ...
+
     async def has_follow_up(self, session_id: str) -> bool:
         """Turns awaiting a reply, replies to send or notes to write?"""
         ...

@@ -22,6 +22,7 @@ from delegate.domain.knowledge import Knowledge, question_text
 from delegate.domain.live import reply_event
 from delegate.domain.meeting import (
     Action,
+    ActionKind,
     BrainContext,
     LeaveMeeting,
     PauseRecording,
@@ -33,11 +34,13 @@ from delegate.domain.meeting import (
     action_record,
     recorded_action,
 )
-from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus, SessionChanges
+from delegate.domain.pause import pause_length, paused_message
+from delegate.domain.sessions import MeetingSession, Reply, ReplyStatus
 from delegate.domain.summary import RunningSummary
 from delegate.services.context import MeetingPorts
 from delegate.services.drain import Drain
 from delegate.services.knowledge import passages
+from delegate.services.pausing import record_paused, record_resumed
 from delegate.services.ports import RecallError, RecallGateway, RecallUnavailable, UnitOfWorkFactory
 from delegate.services.speaking import deliver_chat_reply
 from delegate.services.webhook_events import publish, reply_sent
@@ -182,7 +185,9 @@ async def respond_to_turns(ports: MeetingPorts, drain: Drain) -> None:
                 turn.seq,
                 position,
                 kind,
-                payload,
+                {**payload, "requestedBy": turn.speaker}
+                if kind == ActionKind.PAUSE_RECORDING
+                else payload,
                 ReplyStatus.PENDING,
                 0,
                 now,
@@ -219,8 +224,16 @@ async def _perform(
             await gateway.stop_screenshare(bot_id)
         case LeaveMeeting():
             await gateway.leave_call(bot_id)
-        case PauseRecording():
+        case PauseRecording(minutes=asked):
             await gateway.pause_recording(bot_id)
+            now = ports.clock.now_ms()
+            minutes = pause_length(asked, ports.pause_limit_min)
+            resume_at = None if minutes is None else now + minutes * 60_000
+            # Told by us, not the brain: only we know the limit and the time it ends.
+            await deliver_chat_reply(
+                ports.uow, ports.voice, gateway, session, paused_message(now, minutes), "everyone"
+            )
+            return {**reply.payload, "pausedAt": now, "resumeAt": resume_at}
         case ResumeRecording():
             await gateway.resume_recording(bot_id)
     return reply.payload
@@ -281,8 +294,11 @@ async def _sent(ports: MeetingPorts, reply: Reply, payload: dict[str, Any]) -> N
             sent["payload"] = payload
         await tx.replies.mark(reply.id, ReplyStatus.SENT, **sent)
         await publish(tx, ports.clock, ports.webhooks, session_id, [reply_sent(reply, sent_at)])
-        if isinstance(action, PauseRecording | ResumeRecording):
-            await tx.sessions.update(
-                session_id, SessionChanges(recording_paused=isinstance(action, PauseRecording))
-            )
+        if isinstance(action, PauseRecording):
+            by = payload.get("requestedBy")
+            paused_at = int(payload.get("pausedAt") or sent_at)
+            resume_at = payload.get("resumeAt")
+            await record_paused(tx, session_id, paused_at, resume_at, by and str(by))
+        elif isinstance(action, ResumeRecording):
+            await record_resumed(tx, session_id, sent_at)
     await ports.live.publish(session_id, reply_event(reply, ReplyStatus.SENT, ports.clock.now_ms()))

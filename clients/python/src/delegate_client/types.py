@@ -209,6 +209,8 @@ class MeetingSession(Model):
     text: str = ""
     join_at: int | None = None
     recording_paused: bool = False
+    resume_at: int | None = None
+    """When a pause asked for in the meeting ends by itself (epoch ms; None: no timer)."""
     reply_mode: ReplyMode = "chat"
     voice: str | None = None
     reply_notice: str | None = None
@@ -262,6 +264,16 @@ class ActionItem(Model):
     due: str | None = None
 
 
+class UnrecordedSpan(Model):
+    """A stretch the recording was paused: nothing said then is in the notes."""
+
+    from_: int = Field(alias="from")
+    to: int | None = None
+    """Resumed at, or the end of the meeting."""
+    by: str | None = None
+    """Who asked for the pause in the meeting."""
+
+
 class Notes(Model):
     """Meeting notes; ``status`` is ``ready``, ``pending`` or ``not_ended``."""
 
@@ -272,6 +284,7 @@ class Notes(Model):
     action_items: list[ActionItem] = Field(default_factory=list)
     no_transcript_reason: str | None = None
     """Why there is no transcript, when there is none (refused deliveries, ...)."""
+    unrecorded_spans: list[UnrecordedSpan] = Field(default_factory=list)
     created_at: int | None = None
 
 

@@ -298,6 +298,24 @@ class SqlSessionRepository:
         """Whether the session has turns awaiting a reply, replies to send, or notes to write."""
         return bool((await self._conn.rows(_FOLLOW_UP, {"sid": session_id}))[0][0])
 
+    async def due_to_resume(self, now_ms: int, limit: int) -> list[MeetingSession]:
+        t = meeting_sessions
+        active = [s.value for s in SessionStatus if s.active]
+        stmt = (
+            select(t)
+            .where(t.c.resume_at.is_not(None), t.c.resume_at <= now_ms, t.c.status.in_(active))
+            .order_by(t.c.resume_at)
+            .limit(limit)
+        )
+        return [_session(r) for r in (await self._conn.execute(stmt)).mappings()]
+
+    async def take_resume(self, session_id: str, resume_at: int) -> bool:
+        t = meeting_sessions
+        result = await self._conn.execute(
+            update(t).where(t.c.id == session_id, t.c.resume_at == resume_at).values(resume_at=None)
+        )
+        return bool(result.rowcount)
+
     async def needing_notes(self, limit: int) -> list[str]:
         t = meeting_sessions
         stmt = select(t.c.id).where(t.c.notes_status == NotesStatus.PENDING.value).limit(limit)

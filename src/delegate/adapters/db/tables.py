@@ -150,6 +150,8 @@ meeting_sessions = Table(
     Column("deliveries_refused", Integer, nullable=False, default=0, server_default="0"),
     Column("refused_reason", String(64)),
     Column("status_at", BigInteger),
+    Column("resume_at", BigInteger),
+    Column("unrecorded_spans", JSON),
     UniqueConstraint("integration_id", "idempotency_key", name="uq_sessions_idempotency"),
     Index("ix_sessions_integration_created", "integration_id", "created_at", "id"),
     Index("ix_sessions_recall_bot", "recall_bot_id"),

@@ -67,6 +67,7 @@ from delegate.domain.notes import (
     meeting_content,
     tidy,
 )
+from delegate.domain.pause import pause_minutes
 from delegate.domain.summary import (
     Point,
     RunningSummary,
@@ -259,10 +260,8 @@ class OfflineBrain:
         if RESUME.search(text):
             return [ResumeRecording(), _chat(f"{asker}, recording resumed.")]
         if PAUSE.search(text):
-            return [
-                PauseRecording(),
-                _chat(f'{asker}, recording paused. Say "resume recording" to start again.'),
-            ]
+            # The service tells the meeting when it resumes: it knows the limit and the time.
+            return [PauseRecording(pause_minutes(text))]
         if LEAVE.search(text):
             return [_chat(f"Okay {asker}, leaving now. Bye everyone!"), LeaveMeeting()]
         return None

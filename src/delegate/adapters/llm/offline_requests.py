@@ -41,7 +41,8 @@ RESUME = re.compile(
 )
 PAUSE = re.compile(
     _PREFIX + r"(?:pause|stop|halt|suspend)\s+(?:the\s+|your\s+)?"
-    r"(?:recording|transcri\w+|taking notes)|\boff the record\b",
+    r"(?:recording|transcri\w+|taking notes)|\boff the record\b"
+    r"|" + _PREFIX + r"pause\s+(?:for|until)\b",
     re.IGNORECASE,
 )
 LEAVE = re.compile(

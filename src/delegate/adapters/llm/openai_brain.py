@@ -54,6 +54,7 @@ from delegate.domain.meeting import (
     StopScreenshare,
 )
 from delegate.domain.notes import bot_names, due_in, extract_notes, left_out_words, without
+from delegate.domain.pause import pause_length
 from delegate.domain.summary import clip
 from delegate.domain.validation import page_url_problem
 
@@ -294,6 +295,9 @@ def _action(name: str, arguments: str, participants: Sequence[Participant]) -> A
         case "leave_meeting":
             return LeaveMeeting()
         case "pause_recording":
+            minutes = args.get("minutes")
+            if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0:
+                return PauseRecording(pause_length(int(minutes), 0))
             return PauseRecording()
         case "resume_recording":
             return ResumeRecording()

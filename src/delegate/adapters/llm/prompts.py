@@ -77,8 +77,21 @@ TOOLS: list[ChatCompletionFunctionToolParam] = [
         "type": "function",
         "function": {
             "name": "pause_recording",
-            "description": "Pause the recording and transcription. Only when asked.",
-            "parameters": {"type": "object", "properties": {}},
+            "description": (
+                "Pause the recording and transcription. Only when asked. Nothing is heard "
+                "while paused, so it resumes by itself after `minutes` (or a default limit)."
+            ),
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "minutes": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 120,
+                        "description": 'How long, when the request says ("for ten minutes").',
+                    }
+                },
+            },
         },
     },
     {
