@@ -14,7 +14,7 @@ from tests.support import Api, make_settings
 
 def assert_secured(r: httpx2.Response) -> None:
     assert r.headers["x-content-type-options"] == "nosniff", r.url
-    assert r.headers["referrer-policy"] == "no-referrer", r.url
+    assert r.headers["referrer-policy"] == "same-origin", r.url
     assert r.headers["x-frame-options"] == "DENY", r.url
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"], r.url
 

@@ -11,7 +11,7 @@ from starlette.types import Message, Scope, Send
 
 EVERY_RESPONSE: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 )
 """Added to every response (a header the app already set is kept as it is)."""
