@@ -24,10 +24,11 @@ RULES_BEYOND_THE_SCHEMA = (
     "listWebhooks",
     "listWebhookDeliveries",
     # A webhookSecret must be whsec_ and base64 of at least 16 bytes; deleting an integration
-    # tells its live bots to leave, which needs its apiKey.
+    # tells its live bots to leave, which needs its apiKey; so does deleting a live session.
     "createRecallIntegration",
     "updateRecallIntegration",
     "deleteRecallIntegration",
+    "deleteRecallSession",
     "listDatasets",
     # A dataset's records: text that is blank, a file holding no text; and a dataset id
     # followed from a bot whose datasetId is null.
