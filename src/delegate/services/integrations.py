@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from delegate.domain.errors import Conflict, InvalidInput, NotFound, UpstreamFailed
 from delegate.domain.ids import new_id
@@ -209,13 +210,27 @@ and a run stopped midway (even by SIGKILL) leaves every row on a key of the key 
 new; running it again finishes the job."""
 
 
-async def reencrypt_secrets(uow: UnitOfWorkFactory, batch: int = REENCRYPT_BATCH) -> int:
-    """Re-encrypt all stored secrets with the active key (after a key rotation)."""
+class Reencryptable(Protocol):
+    async def reencrypt_after(self, after_id: str, limit: int) -> tuple[int, str | None]: ...
+
+
+async def reencrypt_in_batches(
+    uow: UnitOfWorkFactory,
+    rows: Callable[[UnitOfWork], Reencryptable],
+    batch: int = REENCRYPT_BATCH,
+) -> int:
+    """Re-encrypt the rows of ``rows(tx)`` (a repository with ``reencrypt_after``) with the
+    active key, ``batch`` rows per transaction; returns how many changed."""
     changed, after = 0, ""
     while True:
         async with uow() as tx:
-            done, last = await tx.integrations.reencrypt_after(after, batch)
+            done, last = await rows(tx).reencrypt_after(after, batch)
         changed += done
         if last is None:
             return changed
         after = last
+
+
+async def reencrypt_secrets(uow: UnitOfWorkFactory, batch: int = REENCRYPT_BATCH) -> int:
+    """Re-encrypt all stored secrets with the active key (after a key rotation)."""
+    return await reencrypt_in_batches(uow, lambda tx: tx.integrations, batch)

@@ -19,6 +19,7 @@ from delegate.domain.webhooks import (
     check_event_types,
     new_signing_secret,
 )
+from delegate.services.integrations import reencrypt_in_batches
 from delegate.services.ports import Clock, Dispatcher, UnitOfWork, UnitOfWorkFactory
 from delegate.services.webhook_events import event_body, new_event_id
 
@@ -204,17 +205,6 @@ async def send_test_event(ctx: WebhookContext, account_id: str, endpoint_id: str
     return delivery_id
 
 
-REENCRYPT_BATCH = 100
-"""Endpoints re-encrypted per transaction (as ``integrations.REENCRYPT_BATCH``)."""
-
-
 async def reencrypt_webhook_secrets(uow: UnitOfWorkFactory) -> int:
     """Re-encrypt every endpoint's signing secret with the active key (after a key rotation)."""
-    changed, after = 0, ""
-    while True:
-        async with uow() as tx:
-            done, last = await tx.webhooks.reencrypt_after(after, REENCRYPT_BATCH)
-        changed += done
-        if last is None:
-            return changed
-        after = last
+    return await reencrypt_in_batches(uow, lambda tx: tx.webhooks)
