@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from delegate.dashboard import live, pages, resources
+from delegate.dashboard import datasets, live, pages, resources
 from delegate.dashboard.rendering import HERE, STATIC_URL
+from delegate.dashboard.too_large import TooLargePage
 
 
 def install(app: FastAPI) -> None:
@@ -16,3 +17,7 @@ def install(app: FastAPI) -> None:
     app.include_router(pages.router)
     app.include_router(live.router)
     app.include_router(resources.router)
+    app.include_router(datasets.router)
+    # Added after the app's body cap, so it wraps it and sees its refusals.
+    max_bytes = app.state.container.settings.api.max_body_bytes
+    app.add_middleware(TooLargePage, max_bytes=max_bytes)

@@ -3,76 +3,56 @@ an integration's delegate into a meeting."""
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from delegate.api.deps import ContainerDep, list_query
+from delegate.api.deps import ContainerDep
 from delegate.api.schemas import BotIn, IntegrationIn
 from delegate.api.session_schemas import InitiateIn
-from delegate.dashboard.forms import Form, read_form, validated
+from delegate.dashboard.forms import Form, editable, read_form, validated
+from delegate.dashboard.paging import CHOICES, Cursor, RecordId, next_cursor, page_query
 from delegate.dashboard.rendering import PageRoute, page
 from delegate.dashboard.signin import SignedIn
-from delegate.domain.errors import InvalidInput
-from delegate.domain.ids import ID_PATTERN
-from delegate.domain.records import CURSOR_PATTERN, REGIONS, ListQuery
-from delegate.services import bots, integrations, meetings, teardown, verification
+from delegate.domain.records import REGIONS
+from delegate.services import bots, integrations, knowledge, meetings, teardown, verification
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern)]
-Cursor = Annotated[str | None, Query(max_length=48, pattern=CURSOR_PATTERN.pattern)]
-BOT_FIELDS = ("name", "alias", "description", "backstory", "model")
+BOT_TEXTS = ("name", "description", "backstory", "model")
 INTEGRATION_FIELDS = ("name", "alias", "description", "botId", "region")
 SECRETS = ("apiKey", "webhookSecret")
-ALL_BOTS = ListQuery(take=100)
-
-
-def _page_query(cursor: str | None) -> ListQuery:
-    return list_query(cursor=cursor, take=50)
-
-
-def _next(page_items: list[Any], cursor: str | None, query: ListQuery) -> str | None:
-    return cursor if len(page_items) == query.take else None
 
 
 def _bot_fields(form: Form) -> dict[str, Any]:
     """Text fields as typed; an emptied description, backstory or model is cleared, and so
     is an emptied meta (a JSON object, as the API takes it)."""
-    fields: dict[str, Any] = {n: form.get(n) or "" for n in BOT_FIELDS if n != "alias"}
-    alias = form.get("alias")
-    if alias is not None:
-        fields["alias"] = alias
+    fields = editable(form, BOT_TEXTS)
     commanders = form.all("commanders")
     if commanders:
         # One text box, comma-separated; emptied means back to the default (the host).
         fields["commanders"] = [c for c in commanders[0].split(",") if c.strip()] or None
-    if form.sent("meta"):
-        fields["meta"] = _json_object("meta", form.get("meta"))
+    if form.sent("datasetId"):
+        fields["datasetId"] = form.get("datasetId")  # "(none)" unlinks the dataset
     return validated(BotIn, fields).model_dump(exclude_unset=True)
 
 
-def _json_object(name: str, text: str | None) -> Any:
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        raise InvalidInput(f'"{name}" must be a JSON object, e.g. {{"team": "sales"}}')
-    return value
+async def _dataset_choices(c: ContainerDep, account_id: str) -> list[Any]:
+    return (await knowledge.list_datasets(c.uow, account_id, CHOICES)).items
 
 
 @router.get("/bots")
 async def bots_page(
     request: Request, c: ContainerDep, account: SignedIn, cursor: Cursor = None
 ) -> HTMLResponse:
-    query = _page_query(cursor)
+    query = page_query(cursor)
     found = await bots.list_bots(c.uow, account.id, query)
     return page(
-        request, "bots.html", bots=found.items, next_cursor=_next(found.items, found.cursor, query)
+        request,
+        "bots.html",
+        bots=found.items,
+        next_cursor=next_cursor(found.items, found.cursor, query),
+        datasets=await _dataset_choices(c, account.id),
     )
 
 
@@ -87,7 +67,8 @@ async def create_bot(request: Request, c: ContainerDep, account: SignedIn) -> Re
 async def bot_page(
     request: Request, c: ContainerDep, account: SignedIn, bot_id: RecordId
 ) -> HTMLResponse:
-    return page(request, "bot.html", bot=await bots.fetch_bot(c.uow, account.id, bot_id))
+    bot = await bots.fetch_bot(c.uow, account.id, bot_id)
+    return page(request, "bot.html", bot=bot, datasets=await _dataset_choices(c, account.id))
 
 
 @router.post("/bots/{bot_id}")
@@ -124,21 +105,21 @@ def _integration_fields(form: Form, creating: bool) -> dict[str, Any]:
 
 
 async def _bot_choices(c: ContainerDep, account_id: str) -> list[Any]:
-    return (await bots.list_bots(c.uow, account_id, ALL_BOTS)).items
+    return (await bots.list_bots(c.uow, account_id, CHOICES)).items
 
 
 @router.get("/integrations")
 async def integrations_page(
     request: Request, c: ContainerDep, account: SignedIn, cursor: Cursor = None
 ) -> HTMLResponse:
-    query = _page_query(cursor)
+    query = page_query(cursor)
     found = await integrations.list_integrations(c.uow, account.id, query)
     choices = await _bot_choices(c, account.id)
     return page(
         request,
         "integrations.html",
         integrations=found.items,
-        next_cursor=_next(found.items, found.cursor, query),
+        next_cursor=next_cursor(found.items, found.cursor, query),
         bots=choices,
         bot_names={b.id: b.name or b.id for b in choices},
         regions=REGIONS,

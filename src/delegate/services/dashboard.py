@@ -1,5 +1,6 @@
-"""What the dashboard's pages show: an account's meetings across integrations, and one meeting
-as a whole (session, participants, turns, replies, status history), read in one go."""
+"""What the dashboard's pages show: an account's meetings across integrations, one meeting
+as a whole (session, participants, turns, replies, status history), read in one go, and the
+account's datasets with their indexing progress."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from delegate.domain.meeting import Participant, Turn
 from delegate.domain.records import Integration, ListQuery, Page
 from delegate.domain.sessions import MeetingSession, Reply
 from delegate.services.context import MeetingPorts
+from delegate.services.knowledge import DatasetView
+from delegate.services.ports import UnitOfWorkFactory
 
 STATUS_EVENT_PREFIX = "bot."
 
@@ -39,6 +42,16 @@ async def list_account_sessions(
     """The account's sessions of every integration, newest first by default."""
     async with ports.uow() as tx:
         return await tx.sessions.list_for_account(account_id, query, status)
+
+
+async def list_dataset_views(
+    uow: UnitOfWorkFactory, account_id: str, query: ListQuery
+) -> Page[DatasetView]:
+    """A page of the account's datasets, each with how far indexing its records has come."""
+    async with uow() as tx:
+        found = await tx.datasets.list_page(account_id, query)
+        views = [DatasetView(d, await tx.datasets.progress(d.id)) for d in found.items]
+    return Page(items=views, cursor=found.cursor)
 
 
 async def account_session(ports: MeetingPorts, account_id: str, session_id: str) -> MeetingSession:
