@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
@@ -52,6 +53,9 @@ class Operation(Generic[P, R, A]):
         self._build = build
         self.__doc__ = build.__doc__
         parameters = list(inspect.signature(build).parameters.values())[1:]
+        self._fields = _unpacked_fields(build, parameters)
+        if self._fields:
+            parameters = parameters[:-1] + self._fields
         self.__signature__ = inspect.signature(build).replace(parameters=parameters)
 
     @overload
@@ -67,8 +71,11 @@ class Operation(Generic[P, R, A]):
         if resource is None:
             return self
         build, run = self._build, resource._client._run
+        checked = self.__signature__ if self._fields else None
 
         def bound(*args: Any, **kwargs: Any) -> Any:
+            if checked is not None:
+                checked.bind(*args, **kwargs)  # a wrong keyword fails as with a plain signature
             return run(build(resource, *args, **kwargs))
 
         functools.update_wrapper(bound, build)
@@ -80,3 +87,26 @@ class Operation(Generic[P, R, A]):
 def operation(build: Callable[Concatenate[Any, P], Plan[R, A]]) -> Operation[P, R, A]:
     """Make a plan-building method an operation of both clients."""
     return Operation(build)
+
+
+def _unpacked_fields(
+    build: Callable[..., Any], parameters: list[inspect.Parameter]
+) -> list[inspect.Parameter]:
+    """The keyword-only parameters behind ``**fields: Unpack[SomeFields]``, if ``build`` ends
+    in one (``_fields``), each ``None`` by default; otherwise none."""
+    if not parameters or parameters[-1].kind is not inspect.Parameter.VAR_KEYWORD:
+        return []
+    hint = typing.get_type_hints(build, include_extras=True)[parameters[-1].name]
+    if typing.get_origin(hint) is not typing.Unpack:
+        return []
+    (fields,) = typing.get_args(hint)
+    # The annotations as written (strings), like those of the other parameters.
+    return [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=getattr(kind, "__forward_arg__", kind),
+        )
+        for name, kind in fields.__annotations__.items()
+    ]

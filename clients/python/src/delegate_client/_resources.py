@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, Unpack
 
 from delegate_client import _plans as rq
+from delegate_client._fields import BotFields, DatasetFields, RecallIntegrationFields
 from delegate_client._operations import Mode, Resource, Runner, operation
 from delegate_client._plans import Collect, Poll, Request, Walk
 from delegate_client.types import (
@@ -78,35 +79,10 @@ class Bots(Listed[Mode, Bot]):
         return "bot/list"
 
     @operation
-    def create(
-        self,
-        *,
-        name: str | None = None,
-        backstory: str | None = None,
-        model: str | None = None,
-        alias: str | None = None,
-        description: str | None = None,
-        meta: dict[str, Any] | None = None,
-        reply_mode: ReplyMode | None = None,
-        voice: str | None = None,
-        commanders: list[str] | None = None,
-        dataset_id: str | None = None,
-    ) -> Request[IdResult]:
+    def create(self, **fields: Unpack[BotFields]) -> Request[IdResult]:
         """Create a bot; answers its id. ``commanders``: who may give it meeting commands
         (``["host"]`` by default, ``["everyone"]``, or names and emails)."""
-        body = rq.fields(
-            name=name,
-            backstory=backstory,
-            model=model,
-            alias=alias,
-            description=description,
-            meta=meta,
-            reply_mode=reply_mode,
-            voice=voice,
-            commanders=commanders,
-            dataset_id=dataset_id,
-        )
-        return rq.model(rq.post("bot/create", body), IdResult)
+        return rq.model(rq.post("bot/create", rq.fields(**fields)), IdResult)
 
     @operation
     def fetch(self, bot_id: str) -> Request[Bot]:
@@ -114,35 +90,9 @@ class Bots(Listed[Mode, Bot]):
         return rq.model(rq.get(rq.bot_path(bot_id, "fetch")), Bot)
 
     @operation
-    def update(
-        self,
-        bot_id: str,
-        *,
-        name: str | None = None,
-        backstory: str | None = None,
-        model: str | None = None,
-        alias: str | None = None,
-        description: str | None = None,
-        meta: dict[str, Any] | None = None,
-        reply_mode: ReplyMode | None = None,
-        voice: str | None = None,
-        commanders: list[str] | None = None,
-        dataset_id: str | None = None,
-    ) -> Request[IdResult]:
+    def update(self, bot_id: str, **fields: Unpack[BotFields]) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
-        body = rq.fields(
-            name=name,
-            backstory=backstory,
-            model=model,
-            alias=alias,
-            description=description,
-            meta=meta,
-            reply_mode=reply_mode,
-            voice=voice,
-            commanders=commanders,
-            dataset_id=dataset_id,
-        )
-        return rq.model(rq.post(rq.bot_path(bot_id, "update"), body), IdResult)
+        return rq.model(rq.post(rq.bot_path(bot_id, "update"), rq.fields(**fields)), IdResult)
 
     @operation
     def delete(self, bot_id: str) -> Request[IdResult]:
@@ -167,30 +117,9 @@ class RecallIntegrations(Listed[Mode, RecallIntegration]):
         return "integration/recall/list"
 
     @operation
-    def create(
-        self,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        alias: str | None = None,
-        bot_id: str | None = None,
-        api_key: str | None = None,
-        webhook_secret: str | None = None,
-        region: str | None = None,
-        meta: dict[str, Any] | None = None,
-    ) -> Request[IdResult]:
+    def create(self, **fields: Unpack[RecallIntegrationFields]) -> Request[IdResult]:
         """Create a Recall integration; ``api_key`` and ``webhook_secret`` are write-only."""
-        body = rq.fields(
-            name=name,
-            description=description,
-            alias=alias,
-            bot_id=bot_id,
-            api_key=api_key,
-            webhook_secret=webhook_secret,
-            region=region,
-            meta=meta,
-        )
-        return rq.model(rq.post("integration/recall/create", body), IdResult)
+        return rq.model(rq.post("integration/recall/create", rq.fields(**fields)), IdResult)
 
     @operation
     def fetch(self, integration_id: str) -> Request[RecallIntegration]:
@@ -199,30 +128,11 @@ class RecallIntegrations(Listed[Mode, RecallIntegration]):
 
     @operation
     def update(
-        self,
-        integration_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        alias: str | None = None,
-        bot_id: str | None = None,
-        api_key: str | None = None,
-        webhook_secret: str | None = None,
-        region: str | None = None,
-        meta: dict[str, Any] | None = None,
+        self, integration_id: str, **fields: Unpack[RecallIntegrationFields]
     ) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
-        body = rq.fields(
-            name=name,
-            description=description,
-            alias=alias,
-            bot_id=bot_id,
-            api_key=api_key,
-            webhook_secret=webhook_secret,
-            region=region,
-            meta=meta,
-        )
-        return rq.model(rq.post(rq.integration_path(integration_id, "update"), body), IdResult)
+        path = rq.integration_path(integration_id, "update")
+        return rq.model(rq.post(path, rq.fields(**fields)), IdResult)
 
     @operation
     def delete(self, integration_id: str) -> Request[IdResult]:
@@ -501,17 +411,9 @@ class Datasets(Listed[Mode, Dataset]):
         return "dataset/list"
 
     @operation
-    def create(
-        self,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        alias: str | None = None,
-        meta: dict[str, Any] | None = None,
-    ) -> Request[IdResult]:
+    def create(self, **fields: Unpack[DatasetFields]) -> Request[IdResult]:
         """Create a dataset; answers its id."""
-        body = rq.fields(name=name, description=description, alias=alias, meta=meta)
-        return rq.model(rq.post("dataset/create", body), IdResult)
+        return rq.model(rq.post("dataset/create", rq.fields(**fields)), IdResult)
 
     @operation
     def fetch(self, dataset_id: str) -> Request[Dataset]:
@@ -519,18 +421,10 @@ class Datasets(Listed[Mode, Dataset]):
         return rq.model(rq.get(rq.dataset_path(dataset_id, "fetch")), Dataset)
 
     @operation
-    def update(
-        self,
-        dataset_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        alias: str | None = None,
-        meta: dict[str, Any] | None = None,
-    ) -> Request[IdResult]:
+    def update(self, dataset_id: str, **fields: Unpack[DatasetFields]) -> Request[IdResult]:
         """Change the given fields; the others stay as they are."""
-        body = rq.fields(name=name, description=description, alias=alias, meta=meta)
-        return rq.model(rq.post(rq.dataset_path(dataset_id, "update"), body), IdResult)
+        path = rq.dataset_path(dataset_id, "update")
+        return rq.model(rq.post(path, rq.fields(**fields)), IdResult)
 
     @operation
     def delete(self, dataset_id: str) -> Request[IdResult]:

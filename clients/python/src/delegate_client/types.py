@@ -66,16 +66,24 @@ class Verification(Model):
     checks: list[VerifyCheck]
 
 
-class Bot(Model):
-    """A configured bot: a backstory (system prompt) and a model."""
+class _Named(Model):
+    """What bots, datasets and integrations share: an id, an optional ``@alias``, a name, a
+    description, free ``meta`` and when it was created and last changed (epoch ms)."""
 
     id: str
     alias: str | None = None
     name: str = ""
     description: str = ""
+    meta: dict[str, Any] | None = None
+    created_at: int
+    updated_at: int
+
+
+class Bot(_Named):
+    """A configured bot: a backstory (system prompt) and a model."""
+
     backstory: str = ""
     model: str = ""
-    meta: dict[str, Any] | None = None
     reply_mode: ReplyMode = "chat"
     """How its delegates answer: ``chat``, ``voice`` (spoken aloud) or ``both``."""
     voice: str | None = None
@@ -84,8 +92,6 @@ class Bot(Model):
     """Who may give its delegates meeting commands: ``host``, ``everyone``, names, emails."""
     dataset_id: str | None = None
     """The dataset (knowledge base) its delegates answer from."""
-    created_at: int
-    updated_at: int
 
 
 class IndexProgress(Model):
@@ -98,16 +104,9 @@ class IndexProgress(Model):
     done: bool
 
 
-class Dataset(Model):
+class Dataset(_Named):
     """A knowledge base: records of text a bot with its ``dataset_id`` answers from."""
 
-    id: str
-    alias: str | None = None
-    name: str = ""
-    description: str = ""
-    meta: dict[str, Any] | None = None
-    created_at: int
-    updated_at: int
     index: IndexProgress | None = None
     """Present on fetch (not in lists)."""
 
@@ -148,20 +147,13 @@ class UploadResult(Model):
     records: list[str]
 
 
-class RecallIntegration(Model):
+class RecallIntegration(_Named):
     """A Recall integration. Secrets are write-only: only whether they are set is returned."""
 
-    id: str
-    alias: str | None = None
-    name: str = ""
-    description: str = ""
     bot_id: str | None = None
     region: str = "us-east-1"
-    meta: dict[str, Any] | None = None
     api_key_set: bool = False
     webhook_secret_set: bool = False
-    created_at: int
-    updated_at: int
 
 
 class InitiateResult(Model):
