@@ -175,12 +175,12 @@ async def test_sigkill_mid_meeting_loses_no_event_and_sends_no_duplicate(tmp_pat
 INITIATES = 4
 
 
-async def _sessions(api: httpx2.AsyncClient, integration_id: str) -> list[dict[str, object]]:
+async def listed_sessions(api: httpx2.AsyncClient, integration_id: str) -> list[dict[str, object]]:
     r = await api.get(f"/integration/recall/{integration_id}/session/list")
     return list(r.json()["items"]) if r.status_code == 200 else []
 
 
-def _accounted_for(sim: Simulator, sessions: list[dict[str, object]]) -> bool:
+def accounted_for(sim: Simulator, sessions: list[dict[str, object]]) -> bool:
     """Every bot at the simulator is a session's we can see, or was told to leave; every
     session knows its bot or says it never had one."""
     bots_of = {s["recallBotId"] for s in sessions}
@@ -242,7 +242,9 @@ async def test_sigkill_during_initiate_leaves_no_bot_unaccounted_for(tmp_path: P
             server = start_server(env)
             await wait_healthy(base)
             async with asyncio.timeout(60):
-                while not _accounted_for(sim, sessions := await _sessions(api, integration_id)):
+                while not accounted_for(
+                    sim, sessions := await listed_sessions(api, integration_id)
+                ):
                     await asyncio.sleep(0.2)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -39,13 +39,19 @@ HEARTBEAT_S = 1.0
 STALLED_AFTER_S = 3.0
 
 
-def cluster_settings(tmp_path: Path) -> Settings:
+def cluster_settings(tmp_path: Path, **recall: Any) -> Settings:
+    """Settings of the cluster's processes; ``recall`` overrides Recall settings."""
     api_port, sim_port = free_port(), free_port()
     return make_settings(
         tmp_path,
         api=ApiSettings(port=api_port, public_url=f"http://127.0.0.1:{api_port}"),
         recall=RecallSettings(
-            base_url=f"http://127.0.0.1:{sim_port}", max_retry_wait_s=0.05, poll_interval_s=5
+            **{
+                "base_url": f"http://127.0.0.1:{sim_port}",
+                "max_retry_wait_s": 0.05,
+                "poll_interval_s": 5,
+                **recall,
+            }
         ),
         worker=WorkerSettings(
             dispatcher="procrastinate",
@@ -161,10 +167,11 @@ async def _token(settings: Settings) -> str:
 
 @contextlib.asynccontextmanager
 async def running_meeting(
-    tmp_path: Path, workers: int, script: ScriptSource, speed: float
+    tmp_path: Path, workers: int, script: ScriptSource, speed: float, **recall: Any
 ) -> AsyncIterator[Meeting]:
-    """The API process, ``workers`` worker processes and a simulator playing ``script``."""
-    settings = cluster_settings(tmp_path)
+    """The API process, ``workers`` worker processes and a simulator playing ``script``
+    (``recall`` overrides Recall settings)."""
+    settings = cluster_settings(tmp_path, **recall)
     logs = tmp_path / "logs"
     logs.mkdir()
     cluster = Cluster(settings, logs)
