@@ -20,9 +20,7 @@ id = 200
 name = "Lee Park"
 """
 
-ASKED_ALOUD = parse_script(
-    f"""
-title = "Asked aloud"
+_ASKED = f"""
 {_PEOPLE}
 [[events]]
 at = 1.0
@@ -36,12 +34,29 @@ say = "I will book the venue by Friday."
 [[events]]
 who = "Kim Tran"
 say = "{{bot}}, who is here?"
+"""
 
+ASKED_ALOUD = parse_script(
+    f"""
+title = "Asked aloud"
+{_ASKED}
 [[events]]
 after = 60.0
 end = true
 """
 )
+
+ASKED_ALOUD_LONG = parse_script(
+    f"""
+title = "Asked aloud, then a long quiet"
+{_ASKED}
+[[events]]
+after = 3600.0
+end = true
+"""
+)
+"""The same question with an hour of quiet after it: long enough for any answer to be spoken
+whole on a slow machine; the test ends the meeting itself."""
 
 TALKED_OVER = parse_script(
     f"""

@@ -17,7 +17,7 @@ from delegate.domain.meeting import Action, BrainContext, SendChat
 from delegate.sim import ChatSent, OutputAudio
 from delegate.sim.log import OutputAudioStopped
 from tests.meetings.world import World, make_world
-from tests.voice.scripts import ASKED_ALOUD, TALKED_OVER
+from tests.voice.scripts import ASKED_ALOUD, ASKED_ALOUD_LONG, TALKED_OVER
 
 SILENCE_PEAK = 500
 """Peak amplitude (16-bit) below which a clip counts as silent."""
@@ -121,8 +121,19 @@ async def test_the_delegates_own_speech_gets_no_reply(tmp_path: Path) -> None:
     brain = SaysThis(LONG_ANSWER)
     world = await make_world(tmp_path, speed=10, brain=brain)
     try:
-        started = await play_asked_aloud(world, replyMode="voice", voice="espeak-ng")
-        clips = world.sim.bot(started["bot"]["id"]).audio_outputs
+        await set_voice(world, replyMode="voice", voice="espeak-ng")
+        world.sim.assign_script("1234567890", ASKED_ALOUD_LONG)
+        started = await world.initiate()
+        bot = world.sim.bot(started["bot"]["id"])
+        # The last sentence names the delegate and asks a question: wait until it has been
+        # played and heard back in the transcript before the meeting ends.
+        await wait_for(lambda: len(bot.audio_outputs) >= 5, "the whole answer is spoken", 90)
+        session_path = f"integration/recall/{world.integration_id}/session/{started['sessionId']}"
+        await wait_until_transcribed(world, session_path, "anything else to add")
+        await world.settle()
+        await world.api.post(f"{session_path}/leave", {})
+        await world.finish(started["bot"]["id"], timeout=60)
+        clips = bot.audio_outputs
         session = await world.session(started["sessionId"])
     finally:
         await world.aclose()
@@ -139,6 +150,17 @@ async def wait_for(check: Any, what: str, timeout: float = 30.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             pytest.fail(f"timed out waiting until {what}")
         await asyncio.sleep(0.05)
+
+
+async def wait_until_transcribed(world: World, session_path: str, words: str) -> None:
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
+        items = (await world.api.get(f"{session_path}/transcript")).json()["items"]
+        if any(words in t["text"] for t in items):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"timed out waiting for {words!r} in the transcript")
+        await world.settle()
 
 
 async def test_an_answer_that_cannot_be_spoken_is_written_instead(tmp_path: Path) -> None:
