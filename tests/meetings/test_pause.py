@@ -32,8 +32,10 @@ at = 1.0
 who = "Kim Tran"
 chat = "{bot}, PAUSE_REQUEST"
 
+# Simulated seconds are wall-clock tenths here: these gaps leave a loaded machine seconds,
+# not a fraction of one, to have paused before the first and resumed before the second.
 [[events]]
-after = 4.0
+after = 40.0
 who = "Lee Park"
 say = "The salary bands for next year are confidential for now."
 
@@ -80,12 +82,29 @@ def _commands(world: World, bot: str) -> list[str]:
     return [e.command for e in world.sim.log(bot) if isinstance(e, RecordingCommand)]
 
 
-async def _paused(world: World, sid: str) -> dict[str, Any]:
-    async def paused() -> bool:
-        return bool((await world.session(sid))["recordingPaused"])
+async def _session_when(
+    world: World, sid: str, check: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """The session once ``check`` holds for it."""
+    seen: dict[str, Any] = {}
 
-    await _until(paused)
-    return await world.session(sid)
+    async def holds() -> bool:
+        seen.update(await world.session(sid))
+        return check(seen)
+
+    await _until(holds)
+    return seen
+
+
+async def _paused(world: World, sid: str) -> dict[str, Any]:
+    return await _session_when(world, sid, lambda s: bool(s["recordingPaused"]))
+
+
+def _said(world: World, bot: str, text: str) -> Callable[[], Awaitable[bool]]:
+    async def said() -> bool:
+        return text in world.chats(bot)
+
+    return said
 
 
 async def _transcript(world: World, sid: str) -> list[str]:
@@ -118,11 +137,12 @@ async def test_a_timed_pause_resumes_by_itself_and_the_notes_say_what_is_missing
         await world.settle()  # not due yet: still paused
         assert (await world.session(sid))["recordingPaused"] is True
         clock.offset_ms = 6 * 60_000
-        await world.settle()
-        resumed = await world.session(sid)
-        assert resumed["recordingPaused"] is False and resumed["resumeAt"] is None
+        # The dispatcher's own periodic sweep may be the one that resumes: wait for it.
+        await world.container.dispatcher.sweep_once()
+        resumed = await _session_when(world, sid, lambda s: not s["recordingPaused"])
+        await _until(_said(world, bot, "Recording resumed."))
+        assert resumed["resumeAt"] is None
         assert _commands(world, bot) == ["pause", "resume"]
-        assert "Recording resumed." in world.chats(bot)
 
         await world.finish(bot)
         texts = await _transcript(world, sid)
@@ -194,3 +214,49 @@ async def test_resuming_from_the_api_clears_the_timer(tmp_path: Path) -> None:
     assert after["recordingPaused"] is False and after["resumeAt"] is None
     assert commands == ["pause", "resume"], "the timer did not resume it a second time"
     assert len(notes["unrecordedSpans"]) == 1
+
+
+async def test_a_pause_the_host_ends_from_the_meeting_leaves_no_timer(tmp_path: Path) -> None:
+    world = await make_world(tmp_path, speed=10)
+    try:
+        sid, bot, clock = await _start(world, "pause the recording for 5 minutes")
+        await _paused(world, sid)
+        # The host resumes with the meeting's own controls: Recall reports in_call_recording.
+        world.sim.recording_command(bot, "resume", {})
+        resumed = await _session_when(world, sid, lambda s: not s["recordingPaused"])
+        clock.offset_ms = 6 * 60_000
+        await world.settle()
+        commands = _commands(world, bot)
+        chats = world.chats(bot)
+        await world.finish(bot)
+        notes = await _notes(world, sid)
+    finally:
+        await world.aclose()
+    assert resumed["resumeAt"] is None
+    assert commands == ["pause", "resume"], "the timer resumed a bot already recording"
+    assert "Recording resumed." not in chats
+    [span] = notes["unrecordedSpans"]
+    assert span["to"] - span["from"] < 60_000, "the span ends when the host resumed"
+
+
+async def test_a_meeting_that_ends_paused_never_resumes_and_the_notes_say_so(
+    tmp_path: Path,
+) -> None:
+    world = await make_world(tmp_path, speed=10)
+    try:
+        sid, bot, clock = await _start(world, "pause for half an hour")
+        await _paused(world, sid)
+        await world.finish(bot)
+        ended = await world.session(sid)
+        clock.offset_ms = 31 * 60_000
+        await world.settle()
+        commands = _commands(world, bot)
+        notes = await _notes(world, sid)
+    finally:
+        await world.aclose()
+    assert ended["status"] == "ended"
+    assert ended["recordingPaused"] is False and ended["resumeAt"] is None
+    assert commands == ["pause"]
+    [span] = notes["unrecordedSpans"]
+    assert span["by"] == "Kim Tran" and span["to"] == ended["endedAt"]
+    assert "to the end of the meeting at Kim Tran's request" in notes["summary"]

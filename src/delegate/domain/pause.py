@@ -112,6 +112,12 @@ def spans_of(stored: list[dict[str, Any]] | None) -> list[UnrecordedSpan]:
     return [UnrecordedSpan.from_payload(s) for s in stored or []]
 
 
+def open_since(stored: list[dict[str, Any]] | None) -> int | None:
+    """When the span still open began (None: the recording is not paused)."""
+    spans = spans_of(stored)
+    return spans[-1].from_ms if spans and spans[-1].to_ms is None else None
+
+
 def opened(stored: list[dict[str, Any]] | None, at_ms: int, by: str | None) -> list[dict[str, Any]]:
     """The spans with a new one starting at ``at_ms`` (none when one is already open)."""
     spans = spans_of(stored)
@@ -129,11 +135,21 @@ def closed(stored: list[dict[str, Any]] | None, at_ms: int) -> list[dict[str, An
     return [s.to_payload() for s in spans]
 
 
-def unrecorded_sentence(spans: list[UnrecordedSpan]) -> str:
-    """The notes' sentence about what was not recorded ("" when everything was)."""
+def spans_until(stored: list[dict[str, Any]] | None, ended_ms: int | None) -> list[UnrecordedSpan]:
+    """The spans, one still open ending with the meeting (when it has ended)."""
+    return [
+        s if s.to_ms is not None or ended_ms is None else UnrecordedSpan(s.from_ms, ended_ms, s.by)
+        for s in spans_of(stored)
+    ]
+
+
+def unrecorded_sentence(spans: list[UnrecordedSpan], ended_ms: int | None = None) -> str:
+    """The notes' sentence about what was not recorded ("" when everything was); a span that
+    lasted until the meeting ended (``ended_ms``) says so."""
     parts = []
     for span in spans:
-        end = "the end of the meeting" if span.to_ms is None else clock_time(span.to_ms)
+        to_the_end = span.to_ms is None or (ended_ms is not None and span.to_ms >= ended_ms)
+        end = "the end of the meeting" if to_the_end else clock_time(span.to_ms or 0)
         part = f"from {clock_time(span.from_ms)} to {end}"
         parts.append(f"{part} at {span.by}'s request" if span.by else part)
     if not parts:

@@ -90,6 +90,12 @@ class SessionProgress:
     cursor: int
     next_turn_seq: int
     status_at: int | None = None
+    recording_paused: bool = False
+    resume_at: int | None = None
+    unrecorded_spans: list[dict[str, Any]] | None = None
+    """Read with the row lock: a status change that ends a pause (Recall's own resume, the
+    call ending) closes the open span and clears the timer against what is stored now, not
+    against a copy a pause or resume written meanwhile has made stale."""
 
 
 @dataclass(frozen=True)

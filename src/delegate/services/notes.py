@@ -13,9 +13,8 @@ from typing import Any
 from delegate.domain.errors import UpstreamFailed
 from delegate.domain.live import notes_event
 from delegate.domain.meeting import MeetingNotes, NotesContext
-from delegate.domain.pause import UnrecordedSpan, spans_of, unrecorded_sentence
+from delegate.domain.pause import UnrecordedSpan, spans_until, unrecorded_sentence
 from delegate.domain.sessions import (
-    MeetingSession,
     NotesStatus,
     SessionChanges,
     no_transcript_reason,
@@ -31,8 +30,9 @@ def notes_to_dict(
     notes: MeetingNotes,
     no_transcript: str | None = None,
     unrecorded: Sequence[UnrecordedSpan] = (),
+    ended_at: int | None = None,
 ) -> dict[str, Any]:
-    said = unrecorded_sentence(list(unrecorded))
+    said = unrecorded_sentence(list(unrecorded), ended_at)
     summary = f"{notes.summary.rstrip()} {said}".strip() if said else notes.summary
     return {
         "summary": summary,
@@ -41,16 +41,6 @@ def notes_to_dict(
         "noTranscriptReason": no_transcript,
         "unrecordedSpans": [{"from": s.from_ms, "to": s.to_ms, "by": s.by} for s in unrecorded],
     }
-
-
-def unrecorded_spans(session: MeetingSession) -> list[UnrecordedSpan]:
-    """The spans the recording was paused; one still open ends with the meeting."""
-    spans = spans_of(session.unrecorded_spans)
-    end = session.ended_at
-    return [
-        s if s.to_ms is not None or end is None else UnrecordedSpan(s.from_ms, end, s.by)
-        for s in spans
-    ]
 
 
 async def write_notes_if_due(ports: MeetingPorts, drain: Drain) -> None:
@@ -80,8 +70,9 @@ async def write_notes_if_due(ports: MeetingPorts, drain: Drain) -> None:
         level = logging.DEBUG if isinstance(exc, UpstreamFailed) else logging.WARNING
         log.log(level, "brain failed writing notes (%s); using the fallback", type(exc).__name__)
         notes = await ports.fallback_brain.write_notes(ctx)
-    unrecorded = unrecorded_spans(session)
-    stored = {**notes_to_dict(notes, no_transcript, unrecorded), "createdAt": ports.clock.now_ms()}
+    unrecorded = spans_until(session.unrecorded_spans, session.ended_at)
+    written = notes_to_dict(notes, no_transcript, unrecorded, session.ended_at)
+    stored = {**written, "createdAt": ports.clock.now_ms()}
     async with ports.uow() as tx:
         # A late turn recorded while the brain wrote: the notes stay pending, to be re-written.
         changed = await tx.turns.last(session.id) != last_turn

@@ -13,7 +13,7 @@ import logging
 
 from delegate.domain.errors import DelegateError
 from delegate.domain.pause import RESUMED_MESSAGE, closed, opened
-from delegate.domain.sessions import SessionChanges
+from delegate.domain.sessions import MeetingSession, NotesStatus, SessionChanges
 from delegate.services.context import MeetingPorts
 from delegate.services.ports import RecallError, UnitOfWork
 from delegate.services.speaking import deliver_chat_reply
@@ -25,8 +25,17 @@ async def record_paused(
     tx: UnitOfWork, session_id: str, now_ms: int, resume_at: int | None, by: str | None
 ) -> None:
     """The session's recording is paused from ``now_ms`` (until ``resume_at``, if set)."""
-    session = await tx.sessions.get_by_id(session_id)
+    session = await _locked(tx, session_id)
     if session is None:
+        return
+    if not session.status.active:
+        # The call ended while the pause was being made: nothing is left to resume, and only
+        # the stretch up to the end went unrecorded (notes already written are re-written).
+        end = session.ended_at
+        if end is not None and end > now_ms:
+            spans = closed(opened(session.unrecorded_spans, now_ms, by), end)
+            late = SessionChanges(unrecorded_spans=spans, notes_status=NotesStatus.PENDING)
+            await tx.sessions.update(session_id, late)
         return
     changes = SessionChanges(
         recording_paused=True,
@@ -39,7 +48,7 @@ async def record_paused(
 
 async def record_resumed(tx: UnitOfWork, session_id: str, now_ms: int) -> None:
     """The session's recording runs again from ``now_ms``; any timer is cleared."""
-    session = await tx.sessions.get_by_id(session_id)
+    session = await _locked(tx, session_id)
     if session is None:
         return
     changes = SessionChanges(
@@ -49,6 +58,14 @@ async def record_resumed(tx: UnitOfWork, session_id: str, now_ms: int) -> None:
         updated_at=now_ms,
     )
     await tx.sessions.update(session_id, changes)
+
+
+async def _locked(tx: UnitOfWork, session_id: str) -> MeetingSession | None:
+    """The session read under its row lock: a drain applying a status change (Recall's own
+    resume, the end of the call) either sees this write or is seen by it, never overwritten."""
+    if await tx.sessions.lock(session_id) is None:
+        return None
+    return await tx.sessions.get_by_id(session_id)
 
 
 async def resume_due_recordings(ports: MeetingPorts, limit: int = 100) -> int:
@@ -74,7 +91,7 @@ async def resume_due_recordings(ports: MeetingPorts, limit: int = 100) -> int:
         except (RecallError, DelegateError) as exc:
             log.info("resuming session %s failed: %s", session.id, exc)
             async with ports.uow() as tx:
-                await tx.sessions.update(session.id, SessionChanges(resume_at=session.resume_at))
+                await _put_back_timer(tx, session.id, session.resume_at)
             continue
         async with ports.uow() as tx:
             await record_resumed(tx, session.id, ports.clock.now_ms())
@@ -86,3 +103,11 @@ async def resume_due_recordings(ports: MeetingPorts, limit: int = 100) -> int:
         except RecallError as exc:
             log.info("telling session %s it resumed failed: %s", session.id, exc)
     return resumed
+
+
+async def _put_back_timer(tx: UnitOfWork, session_id: str, resume_at: int) -> None:
+    """The timer again, for the next sweep, unless the pause has ended meanwhile (resumed by
+    the owner or the host, or the call is over)."""
+    session = await _locked(tx, session_id)
+    if session is not None and session.recording_paused and session.status.active:
+        await tx.sessions.update(session_id, SessionChanges(resume_at=resume_at))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import structlog
 
@@ -27,6 +28,7 @@ from delegate.domain.events import (
 )
 from delegate.domain.live import LiveEvent, participant_event, status_changed_event, turn_event
 from delegate.domain.meeting import Participant, Turn
+from delegate.domain.pause import closed, open_since
 from delegate.domain.sessions import (
     KEEP,
     MeetingSession,
@@ -78,6 +80,11 @@ class _State:
     def ever_in_call(self) -> bool:
         ever = self.changes.ever_in_call
         return self.session.ever_in_call if ever is KEEP else ever
+
+    @property
+    def unrecorded_spans(self) -> list[dict[str, Any]] | None:
+        spans = self.changes.unrecorded_spans
+        return self.session.unrecorded_spans if spans is KEEP else spans
 
 
 async def process_session_events(ports: MeetingPorts, session_id: str) -> None:
@@ -311,8 +318,11 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, even
         changes.status_reason = event.sub_code
     if new in (SessionStatus.IN_CALL, SessionStatus.RECORDING):
         changes.ever_in_call = True
-    if event.recording:
-        changes.recording_paused = False
+    paused_since = open_since(state.unrecorded_spans)
+    if event.recording and (paused_since is None or (event.at_ms or paused_since) >= paused_since):
+        # Recording again (the host resumed from the meeting, or our own resume): a status
+        # Recall sent before the pause began is history and must not end it.
+        _end_pause(state, ports.clock.now_ms())
     if new is not current:
         changes.status = new
         log.info(
@@ -327,9 +337,21 @@ def _apply_status(ports: MeetingPorts, state: _State, event: StatusChanged, even
             state.webhooks += turn_closed(state.known.last_turn)
             changes.ended_at = ports.clock.now_ms()
             changes.notes_status = NotesStatus.PENDING
+            _end_pause(state, changes.ended_at)
     state.live.append(
         status_changed_event(new.value, event.code, event.sub_code, ports.clock.now_ms(), event_id)
     )
+
+
+def _end_pause(state: _State, at_ms: int) -> None:
+    """Recall records again, or the call is over: the open unrecorded span ends at ``at_ms``
+    (our clock, as its start) and no timer is left to resume a bot that records or is gone."""
+    changes, stored = state.changes, state.session
+    if open_since(state.unrecorded_spans) is not None:
+        changes.unrecorded_spans = closed(state.unrecorded_spans, at_ms)
+    changes.recording_paused = False
+    if stored.resume_at is not None:
+        changes.resume_at = None
 
 
 async def _confirm_status_with_recall(ports: MeetingPorts, session_id: str) -> None:

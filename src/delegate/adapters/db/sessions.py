@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Executable,
     and_,
@@ -57,6 +58,9 @@ _PROGRESS = Direct(
         _t.c.cursor,
         _t.c.next_turn_seq,
         _t.c.status_at,
+        _t.c.recording_paused,
+        _t.c.resume_at,
+        _t.c.unrecorded_spans,
     )
     .where(_t.c.id == bindparam("sid"))
     .with_for_update()
@@ -96,6 +100,11 @@ _SECRET_DIGEST = select(meeting_sessions.c.secret_digest).where(
     meeting_sessions.c.id == bindparam("sid"),
     meeting_sessions.c.integration_id == bindparam("iid"),
 )
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read through ``Direct``: SQLite's driver gives its text, psycopg the value."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _session(row: RowMapping) -> MeetingSession:
@@ -152,7 +161,8 @@ class SqlSessionRepository:
         found = await self._conn.rows(_PROGRESS, {"sid": session_id})
         if not found:
             return None
-        sid, status, bot_name, ever_in_call, cursor, next_turn_seq, status_at = found[0]
+        (sid, status, bot_name, ever_in_call, cursor, next_turn_seq, status_at) = found[0][:7]
+        paused, resume_at, spans = found[0][7:]
         return SessionProgress(
             sid,
             SessionStatus(status),
@@ -161,6 +171,9 @@ class SqlSessionRepository:
             cursor,
             next_turn_seq,
             status_at,
+            bool(paused),
+            resume_at,
+            _json(spans),
         )
 
     async def summary(self, session_id: str) -> dict[str, Any] | None:
