@@ -7,11 +7,13 @@ SQLite in the data directory, in-process dispatcher, offline brain.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -94,6 +96,44 @@ class ApiSettings(BaseModel):
     """Base URL Recall uses to reach this server (realtime receiver). Default: http://host:port."""
     max_body_bytes: int = 1_048_576
     """Largest accepted request body."""
+    trusted_proxies: str = "127.0.0.1,::1"
+    """Reverse proxies whose ``X-Forwarded-For`` (and ``-Proto``) is believed: addresses or
+    networks (CIDR), comma-separated; ``*`` believes every peer, ``""`` none. A request from
+    any other peer is counted (failed-authentication limit) under the peer's own address,
+    whatever header it sends, so a client cannot pick its address to dodge the limit."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _known_proxies(cls, value: str) -> str:
+        return ",".join(parse_trusted_proxies(value))
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies, one address, network or ``*`` each; empty: trust nobody."""
+        return [p for p in self.trusted_proxies.split(",") if p]
+
+
+def parse_trusted_proxies(value: str) -> list[str]:
+    """``value``'s comma-separated entries, each checked: an IP address, a network in CIDR
+    form without host bits, or ``*`` on its own. Anything else raises ``ValueError`` (uvicorn
+    would take it as a literal that never matches: a proxy silently not trusted)."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if "*" in entries and len(entries) > 1:
+        raise ValueError("'*' trusts every peer: give it alone, not with other addresses")
+    for entry in entries:
+        if entry != "*":
+            _check_proxy(entry)
+    return entries
+
+
+def _check_proxy(entry: str) -> None:
+    try:
+        (ipaddress.ip_network if "/" in entry else ipaddress.ip_address)(entry)
+    except ValueError as exc:
+        why = f"{entry!r} is not an IP address or a network like 10.0.0.0/8 ({exc})"
+        with contextlib.suppress(ValueError):
+            why += f"; did you mean {ipaddress.ip_network(entry, strict=False)}?"
+        raise ValueError(why) from None
 
 
 class WorkerSettings(BaseModel):
@@ -229,6 +269,25 @@ class Settings(BaseSettings):
         return (self.api.public_url or f"http://{self.api.host}:{self.api.port}").rstrip("/")
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used, each named by its environment variable."""
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment (and ``.env``), with explicit overrides on top."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Read settings from the environment (and ``.env``), with explicit overrides on top.
+    Raises ``SettingsError`` naming each bad variable and what is wrong with it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_invalid(exc)) from None
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """One line per bad setting: ``DELEGATE_API__TRUSTED_PROXIES: <why>`` (never its value:
+    it may be a secret)."""
+    lines = []
+    for error in exc.errors():
+        name = "DELEGATE_" + "__".join(str(part).upper() for part in error["loc"])
+        why = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {why}")
+    return "\n".join(lines)

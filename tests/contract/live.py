@@ -79,7 +79,8 @@ def _env(data_dir: Path, api_port: int, sim_port: int, db_url: str | None) -> di
         DELEGATE_LLM__BRAIN="offline",
         # Schemathesis sends thousands of requests, many with a wrong token (ignored_auth),
         # from one address: with the limits on, the rest of the run would be answered 429.
-        # The limits have their own tests (tests/api/test_rate_limits.py).
+        # The limits have their own tests (tests/api/test_rate_limits*.py), and their 429s are
+        # checked against this document there (test_rate_limits_contract.py).
         DELEGATE_LIMITS__AUTH_FAILURES_PER_MINUTE="0",
         DELEGATE_LIMITS__INITIATES_PER_MINUTE="0",
     )

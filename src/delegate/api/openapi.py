@@ -58,7 +58,8 @@ def rate_limited(content: dict[str, Any]) -> dict[str, Any]:
         "headers": {
             "Retry-After": {
                 "description": "Seconds to wait before retrying",
-                "schema": {"type": "integer"},
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
             }
         },
         "content": content,

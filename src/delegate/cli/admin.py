@@ -26,9 +26,9 @@ Account = Annotated[str, typer.Option(metavar="NAME", help="Account name (create
 
 
 def _settings(migrate: bool = False) -> Settings:
-    from delegate.config import load_settings
+    from delegate.cli.serving import checked_settings
 
-    settings = load_settings()
+    settings = checked_settings()
     if migrate and settings.is_sqlite:
         from delegate.adapters.db.migrate import upgrade
 

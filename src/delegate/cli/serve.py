@@ -114,7 +114,13 @@ async def run_server(settings: Settings, banner: list[str]) -> None:
             await check_model(settings.llm)
 
     try:
-        await serve_app(app, settings.api.host, settings.api.port, on_started=started)
+        await serve_app(
+            app,
+            settings.api.host,
+            settings.api.port,
+            on_started=started,
+            trusted_proxies=settings.api.trusted_proxy_list,
+        )
     finally:
         await container.aclose()
 
@@ -136,9 +142,9 @@ def serve(
 
     from delegate.adapters.db.migrate import upgrade
     from delegate.bootstrap import dispatcher_mode
-    from delegate.config import load_settings
+    from delegate.cli.serving import checked_settings
 
-    settings = load_settings()
+    settings = checked_settings()
     # The defaults shown in --help are the settings' defaults (a test checks they agree);
     # only values given on the command line override DELEGATE_API__HOST/PORT.
     if given(ctx, "host"):

@@ -22,12 +22,12 @@ def worker(
     import asyncio
 
     from delegate.cli.serve import check_schema
-    from delegate.config import load_settings
+    from delegate.cli.serving import checked_settings
 
     # Imported here: procrastinate is only installed with the ``postgres`` extra.
     from delegate.worker.run import WorkerUnavailable, run_worker
 
-    settings = load_settings()
+    settings = checked_settings()
     if concurrency:
         settings.worker.concurrency = concurrency
     if not settings.is_sqlite:
