@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     kb.add_argument("--quick", action="store_true", help="2,000 / 1,000 records, 40 searches")
     kb.add_argument("--pg-url", help="PostgreSQL server URL (default: `scripts/pg start`)")
     kb.add_argument("--no-pg", action="store_true", help="SQLite only")
+    kb.add_argument("--out", type=Path, default=processes.REPO / "bench" / "results")
     again = sub.add_parser("report", help="print the markdown of a results JSON file again")
     again.add_argument("json", type=Path)
     args = parser.parse_args(argv)
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         if args.quick:
             sizes = {"records": 2000, "reply_records": 1000, "searches": 40, "index": 40}
-        kb_bench.main(sizes, None if args.no_pg else _pg_url(args))
+        kb_bench.main(sizes, None if args.no_pg else _pg_url(args), args.out)
     elif args.command == "meeting-length":
         from bench import meeting_length
 

@@ -122,18 +122,19 @@ async def populate(container: Container, meetings: int, chunk: int = 25) -> Fixt
         )
     ).id
     recall = RecordingRecall()
-    made = await _sessions(container, recall, account.id, integration_id, meetings, chunk)
+    made = await add_sessions(container, recall, account.id, integration_id, meetings, chunk)
     return Fixture(account.id, token, bot_id, integration_id, secret, made)
 
 
-async def _sessions(
+async def add_sessions(
     container: Container,
     recall: RecordingRecall,
     account_id: str,
     integration_id: str,
     count: int,
-    chunk: int,
+    chunk: int = 25,
 ) -> list[Meeting]:
+    """``count`` sessions of the integration, recording, as if each bot had reached its call."""
     ports = replace(container.ports, recall=recall)
 
     async def one(i: int) -> Meeting:

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from delegate.adapters.db.migrate import sync_url, upgrade
-from delegate.config import DbSettings, Settings, WorkerSettings
+from delegate.config import DbSettings, KnowledgeSettings, Settings, WorkerSettings
 
 PG_URL = os.environ.get("DELEGATE_TEST_PG_URL") or None
 """Admin URL of a PostgreSQL server for the tests (its maintenance database, e.g. postgres)."""
@@ -120,6 +120,9 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         worker = overrides.get("worker") or WorkerSettings()
         if worker.dispatcher == "auto":
             overrides["worker"] = worker.model_copy(update={"dispatcher": "inprocess"})
+    # Every test's container would load the embedding model in the background, on a machine
+    # running several suites at once; the tests of preloading turn it back on.
+    overrides.setdefault("kb", KnowledgeSettings(preload=False))
     return Settings(data_dir=tmp_path / "data", **overrides)
 
 

@@ -35,7 +35,12 @@ from delegate.domain.limits import RateLimit
 from delegate.domain.webhooks import RetryPolicy
 from delegate.services.context import MeetingPorts
 from delegate.services.ingest import LocalAuthInvalidations, Receiver, SessionAuthCache
-from delegate.services.knowledge import KnowledgePorts, datasets_to_index, index_pending
+from delegate.services.knowledge import (
+    KnowledgePorts,
+    datasets_to_index,
+    index_pending,
+    warm_up,
+)
 from delegate.services.limits import Limits
 from delegate.services.pausing import resume_due_recordings
 from delegate.services.polling import poll_active_sessions, polls_per_round
@@ -247,6 +252,7 @@ class Container:
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _poller: asyncio.Task[None] | None = None
+    _preload: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start background work: the event writer and the dispatcher; in-process, also the
@@ -255,6 +261,7 @@ class Container:
         await self.dispatcher.start()
         await self.webhooks.start()
         await self.indexer.start()
+        self.preload_knowledge()
         if self.mode == "inprocess":
             self._poller = asyncio.create_task(self._poll_forever(), name="status-poller")
         for hook in self.on_start:
@@ -276,9 +283,23 @@ class Container:
             except Exception:
                 log.exception("reconciling with Recall failed")
 
+    def preload_knowledge(self) -> None:
+        """Load the embedding model in the background (``kb.preload``), so the first question
+        of a meeting does not wait seconds for it; startup does not wait either."""
+        if self.settings.kb.preload and self._preload is None:
+            self._preload = asyncio.create_task(warm_up(self.knowledge), name="kb-preload")
+
+    async def stop_preload(self) -> None:
+        if self._preload is not None:
+            self._preload.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._preload
+            self._preload = None
+
     async def stop(self) -> None:
         for hook in reversed(self.on_stop):
             await hook()
+        await self.stop_preload()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):

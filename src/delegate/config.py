@@ -202,6 +202,9 @@ class KnowledgeSettings(BaseModel):
     """Timeout of one embeddings request to that server."""
     threads: int = Field(default=1, ge=1)
     """CPU threads of the offline model (one leaves the other cores to the API)."""
+    preload: bool = True
+    """Load the offline model when ``serve`` or a worker starts (in the background), so the
+    first question of a meeting does not wait 1-6 s for it; off: loaded on first use."""
     max_file_bytes: int = Field(default=1_048_576, ge=1)
     """Largest uploaded file (the API's body cap applies too)."""
     meeting_passages: int = Field(default=3, ge=1, le=10)

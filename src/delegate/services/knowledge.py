@@ -309,6 +309,21 @@ async def index_pending(ports: KnowledgePorts, dataset_id: str) -> float | None:
             )
 
 
+async def warm_up(ports: KnowledgePorts) -> None:
+    """Load the embedding model before a question needs it (serve and worker start)."""
+    if ports.embedder is None:
+        return
+    started = ports.clock.now_ms()
+    try:
+        await ports.embedder.warm_up()
+    except (UpstreamFailed, RuntimeError, OSError) as exc:
+        # Not fatal: the first question loads it again, or answers from words alone.
+        log.warning("embedding model not preloaded: %s", exc)
+        return
+    took = ports.clock.now_ms() - started
+    log.info("embedding model %s ready in %d ms", ports.embedder.model, took)
+
+
 async def datasets_to_index(uow: UnitOfWorkFactory) -> list[str]:
     """Datasets with records waiting (for the indexer's sweep after a restart)."""
     async with uow() as tx:

@@ -538,6 +538,10 @@ class Embedder(Protocol):
 
     async def query(self, text: str) -> bytes: ...
 
+    async def warm_up(self) -> None:
+        """Be ready for the first question: a local model is loaded (a server: nothing)."""
+        ...
+
 
 class Retriever(Protocol):
     """Finds the records of a dataset that answer a query (meaning and words, fused)."""

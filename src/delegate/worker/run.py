@@ -93,6 +93,7 @@ async def run_worker(settings: Settings) -> None:
         "stalled_worker_timeout": worker.stalled_after_s,
     }
     await dispatcher.start()
+    container.preload_knowledge()
     try:
         # Webhook deliveries have a worker of their own: a hanging endpoint holds up a
         # webhook job, never a session's place. It stops when the sessions' worker does
@@ -114,4 +115,5 @@ async def run_worker(settings: Settings) -> None:
             await webhook_run
     finally:
         await dispatcher.stop()
+        await container.stop_preload()
         await container.aclose()

